@@ -1,0 +1,211 @@
+"""Separate article prose from web-page boilerplate, line by line, and say why each line went.
+
+Two kinds of rule decide:
+
+- pattern rules, read from a CSV (`name, pattern, note`; default
+  `analysis/data/boilerplate.csv`): a line that a pattern matches in full,
+  ignoring case, is dropped under that rule's name;
+- structural rules, coded here because they need the article's metadata or a
+  line's position: `title`, `byline`, `author_line`, `dateline`, `standfirst`,
+  `section_label`, `crosshead`, `trailer` (documented in the same CSV).
+
+The positional rules (`section_label`, `crosshead`, `trailer`) drop short lines
+that do not end like a sentence. They never apply when they would leave an
+article without a single sentence, so an unusual article keeps its text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.decode import normalise_text
+from analysis.paths import data_file
+from analysis.errors import CorpusError
+
+#: Lines of at most this many words without end punctuation count as headings.
+MAX_HEADING_WORDS = 15
+#: Bylines and standfirsts are looked for among this many first non-empty lines.
+HEADER_LINES = 12
+
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_SPACE_RUN = re.compile(r"[ \t\f\v]+")
+# List items are content even when short and unpunctuated.
+_LIST_ITEM = re.compile(r"(?:[-–—•·*▪●◦⁃]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+_BYLINE = re.compile(
+    r"(?:(?:written|words|reported|story|text|photos?)\s+)?by\s+"
+    r"(?-i:[A-Z])[\w.'’-]*(?:\s+(?:(?-i:[A-Z])[\w.'’-]*|and|&|de|van|von|bin|al-\w+))*"
+    r"\s*(?:[|,·•/–—-].*)?",
+    re.IGNORECASE,
+)
+# 'MOSCOW, January 4. /TASS/.', 'TEHRAN –', 'WASHINGTON (Reuters) -', 'LONDON, Jan 3 (AP) —'
+_DATELINE = re.compile(
+    r"(?-i:[A-Z][A-Z.'’-]{2,}(?:\s+[A-Z][A-Z.'’-]+){0,3})"
+    r"(?:,\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\.?"
+    r"(?:\s*\([A-Za-z][\w .&-]{0,30}\)\s*[:–—-]+\s+"  # WASHINGTON (Reuters) -
+    r"|\s*/[A-Za-z][\w .&-]{0,30}/\.?\s+"  # MOSCOW, January 4. /TASS/.
+    r"|\s*[:–—-]+\s+)"  # TEHRAN –
+)
+
+
+@dataclass(frozen=True)
+class CleanedArticle:
+    """The result of cleaning one article."""
+
+    text: str
+    standfirst: str
+    dateline: str
+    removed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, rule)
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    """Pattern rules compiled into one alternation, so a line is matched once."""
+
+    names: tuple[str, ...]
+    regex: re.Pattern
+
+    def match(self, line: str) -> str | None:
+        found = self.regex.fullmatch(line)
+        return self.names[int(found.lastgroup[1:])] if found else None
+
+
+def load_rules(rules: pd.DataFrame | str | Path | None = None) -> BoilerplateRules:
+    """Compile boilerplate rules from a DataFrame or CSV with `name, pattern` (default: the shipped file).
+
+    Rows with an empty pattern document a structural rule and are skipped.
+    """
+    if rules is None:
+        return _default_rules()
+    if not isinstance(rules, pd.DataFrame):
+        rules = pd.read_csv(rules, dtype=str, keep_default_na=False)
+    return _compile(rules)
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> BoilerplateRules:
+    return _compile(pd.read_csv(data_file("boilerplate.csv"), dtype=str, keep_default_na=False))
+
+
+def _compile(rules: pd.DataFrame) -> BoilerplateRules:
+    missing = [column for column in ("name", "pattern") if column not in rules.columns]
+    if missing:
+        raise ValueError(f"boilerplate rules: missing column(s) {missing}")
+    rules = rules[rules["pattern"].fillna("").str.strip() != ""]
+    parts = []
+    for i, (name, pattern) in enumerate(zip(rules["name"], rules["pattern"])):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"boilerplate rule {name!r}: bad pattern ({error})") from None
+        parts.append(f"(?P<r{i}>{pattern})")
+    regex = re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+    return BoilerplateRules(tuple(rules["name"]), regex)
+
+
+def _key(text: str | None) -> str:
+    """Compare lines ignoring case, spacing and end punctuation."""
+    if not isinstance(text, str):
+        return ""
+    return _SPACE_RUN.sub(" ", normalise_text(text)).strip().casefold().rstrip(" .:")
+
+
+def _is_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def _is_byline(line: str, author_key: str) -> bool:
+    if _is_sentence(line) and not line.endswith(":"):
+        return False
+    if len(line.split()) > 20:
+        return False
+    if author_key and author_key in line.casefold() and len(line.split()) <= 12:
+        return True
+    return bool(_BYLINE.fullmatch(line))
+
+
+def clean_article(
+    raw: str,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    rules: BoilerplateRules | None = None,
+) -> CleanedArticle:
+    """Clean one article's raw text.
+
+    Returns a CleanedArticle: the body `text` (paragraphs joined by a blank line,
+    spaces normalised), the `standfirst` and `dateline` it cut, and `removed`,
+    every dropped line as (1-based line number, text, rule name).
+    """
+    rules = rules or _default_rules()
+    lines = [_SPACE_RUN.sub(" ", line).strip() for line in normalise_text(raw).split("\n")]
+    title_key, author_key = _key(title), _key(author)
+    verdict: dict[int, str | None] = {}
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        key = _key(line)
+        if title_key and key == title_key:
+            verdict[i] = "title"
+        elif author_key and key == author_key:
+            verdict[i] = "author_line"
+        else:
+            verdict[i] = rules.match(line) or ("byline" if _is_byline(line, author_key) else None)
+
+    _mark_standfirst(lines, verdict)
+    _mark_headings(lines, verdict)
+
+    kept = [i for i, rule in verdict.items() if rule is None]
+    removed = [(i + 1, lines[i], rule) for i, rule in verdict.items() if rule is not None]
+    body = [lines[i] for i in kept]
+    dateline = ""
+    if body:
+        found = _DATELINE.match(body[0])
+        if found and found.end() < len(body[0]):
+            dateline = found.group(0).strip()
+            body[0] = body[0][found.end():]
+            removed.append((kept[0] + 1, dateline, "dateline"))
+    standfirst = " ".join(lines[i] for i, rule in verdict.items() if rule == "standfirst")
+    return CleanedArticle("\n\n".join(body), standfirst, dateline, sorted(removed))
+
+
+def _mark_standfirst(lines: list[str], verdict: dict[int, str | None]) -> None:
+    """Between the headline and a byline near the top: display copy, a standfirst or a section label."""
+    header = list(verdict)[:HEADER_LINES]
+    bylines = [i for i in header if verdict[i] in ("byline", "author_line")]
+    # Only a page that starts with its headline has a header: elsewhere a byline
+    # below the first paragraph must not turn that paragraph into a standfirst.
+    if not bylines or not any(verdict[i] == "title" for i in header if i < bylines[0]):
+        return
+    for i in header:
+        if i >= bylines[0]:
+            break
+        if verdict[i] is None:
+            verdict[i] = "standfirst" if _is_sentence(lines[i]) else "section_label"
+
+
+def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
+    """Short unpunctuated lines are headings, named by where they stand."""
+    prose = [i for i, rule in verdict.items() if rule is None and _is_sentence(lines[i])]
+    if not prose:
+        return  # never empty an article on layout evidence alone
+    for i, rule in verdict.items():
+        if (
+            rule is None
+            and not _is_sentence(lines[i])
+            and not _LIST_ITEM.match(lines[i])
+            and len(lines[i].split()) <= MAX_HEADING_WORDS
+        ):
+            verdict[i] = "section_label" if i < prose[0] else "trailer" if i > prose[-1] else "crosshead"
+
+
+def check_rules_file(path: Path) -> None:
+    """Raise CorpusError if a rules CSV cannot be compiled (used by the loader for user files)."""
+    try:
+        load_rules(path)
+    except ValueError as error:
+        raise CorpusError(f"{path}: {error}") from None

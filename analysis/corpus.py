@@ -1,0 +1,364 @@
+"""Load a corpus of news articles into one tidy table, one row per article.
+
+Two shapes of corpus are read:
+
+- a folder of text files with a `metadata.csv` whose `file` column gives each
+  file's path relative to the folder (required columns `file`, `outlet`; every
+  other column is kept);
+- a table: a CSV, JSON Lines or Parquet file, or a folder of `.json` records
+  (one article each), whose fields are mapped to ours by keyword arguments,
+  e.g. `load_articles(path, text="content_original", outlet="source")`.
+
+The corpus is only ever read. Problems that make the corpus unreadable raise
+CorpusError naming the file, column or value; problems that lose one article
+or one value warn (CorpusWarning) and the rest still loads.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.clean import BoilerplateRules, clean_article, load_rules
+from analysis.decode import decode_bytes
+from analysis.errors import CorpusError, CorpusWarning
+
+METADATA_FILE = "metadata.csv"
+TEXT_SUFFIXES = (".txt", ".text")
+TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet", ".json")
+#: Our column names that a table's fields can be mapped to.
+MAPPABLE = ("doc_id", "text", "outlet", "title", "date", "author")
+#: The columns every article table starts with, in this order.
+LEADING = ("doc_id", "outlet", "date", "title")
+#: Columns the loader writes; the rest come from the corpus's own metadata.
+DERIVED = ("standfirst", "dateline", "raw", "text")
+
+
+def load_articles(
+    source: str | Path,
+    *,
+    rules: pd.DataFrame | str | Path | None = None,
+    **columns: str,
+) -> pd.DataFrame:
+    """Read a corpus folder or table into a table of articles.
+
+    Parameters
+    ----------
+    source : a folder (text files plus `metadata.csv`, or `.json` records) or a
+        `.csv`, `.jsonl`/`.ndjson`, `.parquet` or `.json` table.
+    rules : boilerplate rules (DataFrame or CSV with `name, pattern`); default
+        the shipped `analysis/data/boilerplate.csv`.
+    **columns : for tables, our column name = the source's field name, for
+        `doc_id`, `text`, `outlet`, `title`, `date`, `author`.
+
+    Returns
+    -------
+    DataFrame, one row per article: `doc_id` (unique string), `outlet`,
+    `date` (datetime, NaT if unknown), `title` (NA if none), every other
+    metadata column, `standfirst` and `dateline` (cut from the body by the
+    cleaning, empty if none), `raw` (the text as decoded) and `text` (the
+    cleaned body, without title, paragraphs separated by a blank line).
+    """
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"corpus not found: {path}")
+    unknown = sorted(set(columns) - set(MAPPABLE))
+    if unknown:
+        raise TypeError(f"load_articles: cannot map {unknown}; mappable columns are {list(MAPPABLE)}")
+    compiled = load_rules(rules)
+    if path.is_dir() and (path / METADATA_FILE).is_file():
+        if columns:
+            raise TypeError(f"{path}: a folder with {METADATA_FILE} takes no column mapping; name columns in the CSV")
+        records = _read_text_folder(path)
+    elif path.is_dir():
+        records = _read_json_folder(path)
+    elif path.suffix.lower() in TABLE_SUFFIXES:
+        records = _read_table(path)
+    else:
+        raise CorpusError(f"{path}: not a corpus folder or a table ({', '.join(TABLE_SUFFIXES)})")
+    if columns:
+        records = _map_fields(records, columns, path)
+    return _finish(records, path, compiled)
+
+
+# -- folders of text files -----------------------------------------------------------------
+
+def _read_text_folder(folder: Path) -> pd.DataFrame:
+    metadata_path = folder / METADATA_FILE
+    try:
+        metadata = pd.read_csv(metadata_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        raise CorpusError(f"{metadata_path}: cannot be read as CSV ({error})") from None
+    metadata.columns = [str(column).strip() for column in metadata.columns]
+    missing = [column for column in ("file", "outlet") if column not in metadata.columns]
+    if missing:
+        raise CorpusError(f"{metadata_path}: missing required column(s) {missing}; found {list(metadata.columns)}")
+    metadata = metadata.assign(file=metadata["file"].str.strip())
+    duplicated = sorted(set(metadata.loc[metadata["file"].duplicated(), "file"]))
+    if duplicated:
+        raise CorpusError(f"{metadata_path}: duplicate rows in column 'file': {duplicated}")
+    if (metadata["file"] == "").any():
+        rows = [int(i) + 2 for i in metadata.index[metadata["file"] == ""]]
+        raise CorpusError(f"{metadata_path}: empty 'file' value on line(s) {rows}")
+
+    root = folder.resolve()
+    raws = []
+    for name in metadata["file"]:
+        raws.append(_read_listed_file(root, name, metadata_path))
+    _warn_unlisted(root, set(metadata["file"]))
+    doc_ids = [_doc_id_for(name) for name in metadata["file"]]
+    if len(set(doc_ids)) < len(doc_ids):
+        doc_ids = list(metadata["file"])
+    return metadata.assign(doc_id=doc_ids, raw=raws, _origin=list(metadata["file"]))
+
+
+def _read_listed_file(root: Path, name: str, metadata_path: Path) -> str:
+    relative = Path(name)
+    if relative.is_absolute() or name.startswith(("/", "\\")):
+        raise CorpusError(f"{metadata_path}: file {name!r} is an absolute path; give paths relative to the corpus folder")
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root):
+        raise CorpusError(f"{metadata_path}: file {name!r} escapes the corpus folder {root}")
+    if not target.exists():
+        raise CorpusError(f"{metadata_path}: listed file {name!r} does not exist in {root}")
+    if not target.is_file():
+        raise CorpusError(f"{metadata_path}: listed file {name!r} is not a regular file")
+    return decode_bytes(target.read_bytes(), name)
+
+
+def _warn_unlisted(root: Path, listed: set[str]) -> None:
+    listed_paths = {(root / name).resolve() for name in listed}
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() in TEXT_SUFFIXES and path.is_file() and path.resolve() not in listed_paths:
+            warnings.warn(
+                f"{path.relative_to(root).as_posix()}: text file in the corpus folder but not listed in "
+                f"{METADATA_FILE}; not loaded",
+                CorpusWarning,
+                stacklevel=4,
+            )
+
+
+def _doc_id_for(name: str) -> str:
+    path = Path(name)
+    return (path.with_suffix("") if path.suffix.lower() in TEXT_SUFFIXES else path).as_posix()
+
+
+# -- tables and JSON records ---------------------------------------------------------------
+
+def _read_json_folder(folder: Path) -> pd.DataFrame:
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        texts = [p.name for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES][:3]
+        hint = f" (found text files such as {texts})" if texts else ""
+        raise CorpusError(f"{folder}: no {METADATA_FILE} and no .json records{hint}; a folder corpus needs a {METADATA_FILE}")
+    records = []
+    for path in files:
+        record = _parse_json(decode_bytes(path.read_bytes(), path.name), path.name)
+        if not isinstance(record, dict):
+            raise CorpusError(f"{path.name}: expected one JSON object (an article), found {type(record).__name__}")
+        records.append(record)
+    table = pd.DataFrame.from_records(records)
+    return table.assign(
+        _default_id=[path.stem for path in files],
+        _origin=[path.name for path in files],
+    )
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        table = pd.read_parquet(path)
+    elif suffix == ".csv":
+        try:
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+            raise CorpusError(f"{path}: cannot be read as CSV ({error})") from None
+    else:
+        text = decode_bytes(path.read_bytes(), path.name)
+        if suffix == ".json" and text.lstrip().startswith("["):
+            rows = _parse_json(text, path.name)
+        else:
+            rows = [
+                _parse_json(line, f"{path.name} line {number}")
+                for number, line in enumerate(text.splitlines(), start=1)
+                if line.strip()
+            ]
+        bad = [i + 1 for i, row in enumerate(rows) if not isinstance(row, dict)]
+        if bad:
+            raise CorpusError(f"{path.name}: record(s) {bad[:5]} are not JSON objects")
+        table = pd.DataFrame.from_records(rows)
+    width = len(str(max(len(table), 1)))
+    return table.assign(
+        _default_id=[f"{path.stem}-{i:0{width}d}" for i in range(1, len(table) + 1)],
+        _origin=[f"{path.name} row {i}" for i in range(1, len(table) + 1)],
+    )
+
+
+def _parse_json(text: str, name: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CorpusError(f"{name}: not valid JSON ({error})") from None
+
+
+def _map_fields(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.DataFrame:
+    fields = [column for column in table.columns if not column.startswith("_")]
+    missing = {ours: theirs for ours, theirs in columns.items() if theirs not in table.columns}
+    if missing:
+        raise CorpusError(f"{path}: field(s) {missing} not found; available fields: {fields}")
+    # A field that already carries one of our names but is not the mapped one is kept under a new name.
+    clashes = {ours: f"source_{ours}" for ours, theirs in columns.items() if ours in table.columns and ours != theirs}
+    renamed = table.rename(columns=clashes)
+    mapped = renamed.assign(**{ours: renamed[clashes.get(theirs, theirs)] for ours, theirs in columns.items()})
+    # Mapped fields stay under their own names too (a notebook may group by `source`),
+    # except the text, which lives on as `raw`.
+    text_field = clashes.get(columns.get("text"), columns.get("text"))
+    return mapped.drop(columns=[text_field] if text_field not in (None, "text") else [])
+
+
+# -- shared finishing ----------------------------------------------------------------------
+
+def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.DataFrame:
+    for required in ("text", "outlet") if "raw" not in table.columns else ("outlet",):
+        if required not in table.columns:
+            fields = [column for column in table.columns if not column.startswith("_")]
+            raise CorpusError(
+                f"{path}: no {required!r} field; map one with load_articles(..., {required}='<field>') "
+                f"(available fields: {fields})"
+            )
+    if "raw" not in table.columns:
+        table = table.assign(raw=[_as_text(value) for value in table["text"]]).drop(columns=["text"])
+    if "doc_id" in table.columns:
+        table = table.assign(doc_id=[_as_text(value).strip() for value in table["doc_id"]])
+    else:
+        table = table.assign(doc_id=table["_default_id"])
+    duplicated = sorted(set(table.loc[table["doc_id"].duplicated(), "doc_id"]))
+    if duplicated:
+        raise CorpusError(f"{path}: duplicate doc_id value(s) {duplicated[:10]}")
+
+    outlets = [_as_text(value).strip() for value in table["outlet"]]
+    empty_outlet = [origin for origin, outlet in zip(table["_origin"], outlets) if not outlet]
+    if empty_outlet:
+        raise CorpusError(f"{path}: empty 'outlet' for {empty_outlet[:10]}")
+    table = table.assign(outlet=outlets)
+
+    blank = [not raw.strip() for raw in table["raw"]]
+    for origin, is_blank in zip(table["_origin"], blank):
+        if is_blank:
+            warnings.warn(f"{origin}: empty or whitespace-only article; excluded", CorpusWarning, stacklevel=3)
+    table = table.loc[[not b for b in blank]].reset_index(drop=True)
+
+    titles = [_as_optional_text(value) for value in table.get("title", pd.Series([None] * len(table)))]
+    authors = [_as_optional_text(value) for value in table.get("author", pd.Series([None] * len(table)))]
+    cleaned = [
+        clean_article(raw, title=title, author=author, rules=rules)
+        for raw, title, author in zip(table["raw"], titles, authors)
+    ]
+    for origin, article in zip(table["_origin"], cleaned):
+        if not article.text:
+            warnings.warn(f"{origin}: nothing is left after cleaning; see removed_lines()", CorpusWarning, stacklevel=3)
+
+    dates = _parse_dates(table.get("date"), table["_origin"])
+    table = table.assign(
+        title=pd.Series(titles, dtype="str"),
+        date=dates,
+        standfirst=pd.Series([a.standfirst for a in cleaned], dtype="str"),
+        dateline=pd.Series([a.dateline for a in cleaned], dtype="str"),
+        text=pd.Series([a.text for a in cleaned], dtype="str"),
+        raw=pd.Series(list(table["raw"]), dtype="str"),
+    )
+    metadata = [c for c in table.columns if c not in LEADING + DERIVED and not c.startswith("_")]
+    table = table[list(LEADING) + metadata + list(DERIVED)]
+    return _tidy_metadata(table, metadata)
+
+
+def _tidy_metadata(table: pd.DataFrame, metadata: list[str]) -> pd.DataFrame:
+    """Empty strings in metadata mean unknown: store them as missing."""
+    updates = {}
+    for column in metadata:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            values = [None if (v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and not v.strip())) else v
+                      for v in table[column]]
+            if all(v is None or isinstance(v, str) for v in values):
+                updates[column] = pd.Series(values, dtype="str", index=table.index)
+    return table.assign(**updates)
+
+
+def _as_text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _as_optional_text(value) -> str | None:
+    text = _as_text(value).strip()
+    return text or None
+
+
+def _parse_dates(values: pd.Series | None, origins: pd.Series) -> pd.Series:
+    if values is None:
+        return pd.Series(pd.NaT, index=range(len(origins)), dtype="datetime64[ns]")
+    parsed = []
+    for origin, value in zip(origins, values):
+        text = _as_text(value).strip()
+        if not text:
+            parsed.append(pd.NaT)
+            continue
+        try:
+            stamp = pd.Timestamp(text)
+        except (ValueError, TypeError, OverflowError):
+            warnings.warn(f"{origin}: unparseable date {text!r}; set to NaT", CorpusWarning, stacklevel=4)
+            parsed.append(pd.NaT)
+            continue
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        parsed.append(stamp)
+    return pd.Series(pd.to_datetime(parsed), dtype="datetime64[ns]")
+
+
+def removed_lines(articles: pd.DataFrame, *, rules: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Every line that cleaning dropped from each article, and the rule that dropped it.
+
+    Parameters
+    ----------
+    articles : table from load_articles (needs `doc_id`, `raw`; uses `title`, `author`).
+    rules : the boilerplate rules used to load them (default: the shipped ones).
+
+    Returns
+    -------
+    DataFrame with `doc_id`, `outlet` (if present), `line` (1-based line number in
+    `raw`), `text` (the line, spaces normalised; for `dateline`, the cut prefix)
+    and `rule`.
+    """
+    require_columns(articles, ("doc_id", "raw"), "removed_lines")
+    compiled = load_rules(rules)
+    titles = articles["title"] if "title" in articles.columns else [None] * len(articles)
+    authors = articles["author"] if "author" in articles.columns else [None] * len(articles)
+    rows = []
+    for doc_id, raw, title, author in zip(articles["doc_id"], articles["raw"], titles, authors):
+        cleaned = clean_article(raw, title=_as_optional_text(title), author=_as_optional_text(author), rules=compiled)
+        rows.extend((doc_id, line, text, rule) for line, text, rule in cleaned.removed)
+    removed = pd.DataFrame(rows, columns=["doc_id", "line", "text", "rule"]).astype(
+        {"doc_id": "str", "line": "int64", "text": "str", "rule": "str"}
+    )
+    if "outlet" in articles.columns:
+        removed = removed.merge(articles[["doc_id", "outlet"]], on="doc_id", how="left")
+        removed = removed[["doc_id", "outlet", "line", "text", "rule"]]
+    return removed
+
+
+def require_columns(table: pd.DataFrame, columns, caller: str) -> None:
+    """Raise a ValueError naming the columns `caller` needs that `table` lacks."""
+    missing = [column for column in columns if column not in table.columns]
+    if missing:
+        raise ValueError(f"{caller}: missing column(s) {missing}; the table has {list(table.columns)}")
+
+
+def require_unique_ids(articles: pd.DataFrame, caller: str) -> None:
+    """Raise a ValueError naming repeated `doc_id` values: one row per article."""
+    repeated = sorted(set(articles.loc[articles["doc_id"].duplicated(), "doc_id"].astype(str)))
+    if repeated:
+        raise ValueError(f"{caller}: doc_id must be unique, repeated: {repeated[:10]}")

@@ -1,0 +1,28 @@
+"""Where the package's data, the project's seeds, notebooks and figures live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+PROJECT_DIR = PACKAGE_DIR.parent
+SEEDS_DIR = PROJECT_DIR / "seeds"
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+
+#: Environment variables that the notebooks' parameters cells and `save_figure` read.
+ENV_CORPUS = "ANALYSIS_CORPUS"
+ENV_GROUP = "ANALYSIS_GROUP"
+ENV_OUT = "ANALYSIS_OUT"
+ENV_COLUMNS = "ANALYSIS_COLUMNS"
+
+
+def figures_dir() -> Path:
+    """The folder figures are written to: $ANALYSIS_OUT if set, else the project's figures/."""
+    return Path(os.environ.get(ENV_OUT) or PROJECT_DIR / "figures")
+
+
+def data_file(name: str) -> Path:
+    """A file shipped in analysis/data/."""
+    return DATA_DIR / name

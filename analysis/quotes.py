@@ -1,0 +1,40 @@
+"""Find the character spans of a paragraph that stand inside quotation marks.
+
+Double quotes, straight or curly, pair up within a paragraph; one left open at
+the paragraph's end runs to that end (wire style: a quotation that continues
+into the next paragraph reopens it there and never closes the first).
+Single quotes count only where they cannot be apostrophes: an opening mark at
+the start of a word and a closing mark at the end of one, within one paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DOUBLE = re.compile(r"[“”\"]")
+_SINGLE = re.compile(r"(?<![\w’'‘])['‘](?=[^\W\d_])[^\n]{0,300}?(?<=[\w.,!?;:])['’](?![\w’'])")
+
+
+def quote_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Return sorted, non-overlapping (start, end) spans of quoted text, quotation marks included."""
+    spans = []
+    opened = None
+    for mark in _DOUBLE.finditer(paragraph):
+        char, at = mark.group(), mark.start()
+        if opened is None:
+            if char != "”":  # a stray closing mark opens nothing
+                opened = at
+        elif char != "“":  # a second opening mark inside a quotation is a typo; keep the first
+            spans.append((opened, at + 1))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(paragraph)))
+    for single in _SINGLE.finditer(paragraph):
+        if not any(start <= single.start() < end for start, end in spans):
+            spans.append(single.span())
+    return sorted(spans)
+
+
+def quoted_length(spans: list[tuple[int, int]], start: int, end: int) -> int:
+    """How many characters of [start, end) lie inside the spans."""
+    return sum(max(0, min(end, span_end) - max(start, span_start)) for span_start, span_end in spans)

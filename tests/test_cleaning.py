@@ -1,0 +1,148 @@
+"""Boilerplate cleaning: the seeds' boilerplate, and web boilerplate the seeds do not contain."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import analysis as an
+from analysis.clean import clean_article
+
+PROSE = [
+    "Iran vowed revenge after the strike killed its top general on Friday.",
+    "“We will respond,” the foreign minister said in a statement.",
+    "By Friday evening, the U.S. had sent more troops to the region.",
+    "More than 60 people were killed in the protests, officials said.",
+    "Copyright lawyers were not involved in the case, he added.",
+]
+
+UNSEEN_BOILERPLATE = [
+    ("Share on Facebook", "share_widget"),
+    ("Facebook Twitter WhatsApp Email", "share_widget"),
+    ("Share this story", "share_widget"),
+    ("Follow us on Twitter", "follow_prompt"),
+    ("12 Comments", "comment_widget"),
+    ("Join the conversation", "comment_widget"),
+    ("Related: Iran fires missiles at US bases", "read_link"),
+    ("Read more: What we know about the drone strike", "read_link"),
+    ("RELATED STORIES", "related_block"),
+    ("Advertisement", "advertisement"),
+    ("Story continues below advertisement", "advertisement"),
+    ("Listen to this article", "listen_widget"),
+    ("Sign up for our daily newsletter to get the latest headlines", "newsletter_prompt"),
+    ("Get our Morning Briefing newsletter in your inbox", "newsletter_prompt"),
+    ("Tags: Iran, Iraq, Soleimani", "tags_line"),
+    ("© 2020 Reuters. All rights reserved.", "copyright_line"),
+    ("Copyright 2020 The Associated Press.", "copyright_line"),
+    ("Photo: Reuters/Thaier al-Sudani", "photo_credit"),
+    ("Image copyright Getty Images", "photo_credit"),
+    ("Media playback is unsupported on your device", "media_placeholder"),
+    ("5 min read", "reading_time"),
+    ("Reading time: 4 minutes", "reading_time"),
+    ("(Reporting by Ahmed Rasheed; Editing by Peter Graff)", "wire_credit"),
+    ("By John Smith and Jane Doe, Reuters", "byline"),
+]
+
+
+def _article(lines: list[str]) -> str:
+    return "\n\n".join(lines)
+
+
+@pytest.mark.parametrize("line, rule", UNSEEN_BOILERPLATE, ids=[rule + ":" + line[:20] for line, rule in UNSEEN_BOILERPLATE])
+def test_common_web_boilerplate_is_removed_by_the_named_rule(line, rule):
+    cleaned = clean_article(_article([PROSE[0], line, PROSE[1]]), title="Iran vows revenge")
+    assert cleaned.text == _article([PROSE[0], PROSE[1]])
+    assert [(number, text, name) for number, text, name in cleaned.removed] == [(3, line, rule)]
+
+
+def test_prose_that_resembles_boilerplate_is_kept():
+    cleaned = clean_article(_article(PROSE), title="A headline")
+    assert cleaned.text == _article(PROSE)
+    assert cleaned.removed == []
+
+
+def test_title_byline_bio_and_caption_are_removed_using_the_metadata():
+    raw = _article([
+        "Iran vows revenge",
+        "Jane Roe",
+        "Protesters burn flags in Tehran on Jan. 4, 2020. Vahid Salemi via AP",
+        PROSE[0],
+        PROSE[1],
+        "Iran vows revenge",
+        "Jane Roe is a foreign affairs correspondent based in Beirut.",
+    ])
+    cleaned = clean_article(raw, title="Iran vows revenge", author="Jane Roe")
+    assert cleaned.text == _article(PROSE[:2])
+    assert [rule for _, _, rule in cleaned.removed] == ["title", "author_line", "photo_caption", "title", "author_bio"]
+
+
+@pytest.mark.parametrize(
+    "first, dateline",
+    [
+        ("WASHINGTON (Reuters) - The Pentagon confirmed the strike.", "WASHINGTON (Reuters) -"),
+        ("BAGHDAD — The Pentagon confirmed the strike.", "BAGHDAD —"),
+        ("MOSCOW, January 4. /TASS/. The Pentagon confirmed the strike.", "MOSCOW, January 4. /TASS/."),
+        ("LONDON, Jan 3 (AP) — The Pentagon confirmed the strike.", "LONDON, Jan 3 (AP) —"),
+    ],
+)
+def test_a_dateline_prefix_is_cut_from_the_body_and_kept_aside(first, dateline):
+    cleaned = clean_article(_article([first, PROSE[1]]))
+    assert cleaned.dateline == dateline
+    assert cleaned.text.startswith("The Pentagon confirmed the strike.")
+    assert (1, dateline, "dateline") in cleaned.removed
+
+
+@pytest.mark.parametrize("first", ["U.S. forces killed him on Friday.", "NATO said the strike was lawful."])
+def test_a_sentence_starting_with_capitals_is_not_a_dateline(first):
+    cleaned = clean_article(_article([first, PROSE[1]]))
+    assert cleaned.dateline == "" and cleaned.text.startswith(first)
+
+
+def test_short_unpunctuated_lines_are_named_by_where_they_stand():
+    raw = _article(["World News", "Jane Roe | Beirut", PROSE[0], "A crosshead here", PROSE[1], "An unrelated teaser at the end"])
+    rules = {text: rule for _, text, rule in clean_article(raw, author="Jane Roe").removed}
+    assert rules == {
+        "World News": "section_label", "Jane Roe | Beirut": "byline",
+        "A crosshead here": "crosshead", "An unrelated teaser at the end": "trailer",
+    }
+
+
+def test_a_sentence_between_title_and_byline_is_the_standfirst():
+    raw = _article(["Headline", "A standfirst that sums up the story.", "By Jane Roe", PROSE[0]])
+    cleaned = clean_article(raw, title="Headline")
+    assert cleaned.standfirst == "A standfirst that sums up the story."
+    assert cleaned.text == PROSE[0]
+
+
+def test_list_items_are_kept_although_short_and_unpunctuated():
+    raw = _article([PROSE[0], "- Increased spending on health", "- Duty cuts on capital goods", PROSE[1]])
+    assert clean_article(raw).text == raw
+
+
+def test_layout_rules_never_empty_an_article():
+    assert clean_article("Short note without full stop").text == "Short note without full stop"
+
+
+def test_custom_rules_replace_the_shipped_ones(tmp_path):
+    rules = pd.DataFrame({"name": ["house_promo"], "pattern": [r"download our app.*"], "note": ["x"]})
+    cleaned = clean_article(_article([PROSE[0], "Download our app now", "Advertisement"]), rules=an.load_rules(rules))
+    assert [rule for _, _, rule in cleaned.removed] == ["house_promo", "trailer"]
+
+
+def test_a_bad_rule_pattern_is_named():
+    with pytest.raises(ValueError, match="broken"):
+        an.load_rules(pd.DataFrame({"name": ["broken"], "pattern": ["(unclosed"]}))
+
+
+def test_removed_lines_lists_every_dropped_line_with_its_rule(tmp_path):
+    from conftest import write_corpus
+
+    folder = write_corpus(
+        tmp_path / "c", {"a.txt": _article(["Iran vows revenge", "Advertisement", PROSE[0]])},
+        "file,outlet,title\na.txt,X,Iran vows revenge\n",
+    )
+    removed = an.removed_lines(an.load_articles(folder))
+    assert removed.to_dict("records") == [
+        {"doc_id": "a", "outlet": "X", "line": 1, "text": "Iran vows revenge", "rule": "title"},
+        {"doc_id": "a", "outlet": "X", "line": 3, "text": "Advertisement", "rule": "advertisement"},
+    ]

@@ -1,0 +1,77 @@
+"""save_figure: files, numbers, manifest and byte-identical re-runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import analysis as an  # noqa: E402
+from conftest import SEEDS  # noqa: E402
+
+
+@pytest.fixture
+def out(tmp_path):
+    an.configure(notebook="99-test", corpus=SEEDS, out=tmp_path / "figs")
+    yield tmp_path / "figs"
+    an.configure()
+
+
+def _figure():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(["a", "b"], [1, 2])
+    return fig
+
+
+def test_save_figure_writes_png_svg_csv_and_a_manifest_entry(out):
+    data = pd.DataFrame({"group": ["a", "b"], "n": [1, 2]})
+    paths = an.save_figure(_figure(), "99-test-bars", data=data, caption="Two bars.")
+    assert [p.name for p in paths] == ["99-test-bars.png", "99-test-bars.svg", "99-test-bars.csv"]
+    assert paths[0].read_bytes().startswith(b"\x89PNG")
+    assert pd.read_csv(paths[2]).equals(data)
+    entry = json.loads((out / "manifest.json").read_text())["99-test-bars"]
+    assert entry["caption"] == "Two bars." and entry["notebook"] == "99-test"
+    assert entry["files"]["99-test-bars.png"] == hashlib.sha256(paths[0].read_bytes()).hexdigest()
+    assert entry["corpus"]["path"] == "seeds" and len(entry["corpus"]["fingerprint"]) == 64
+    assert "boilerplate.csv" in entry["lexicons"]
+    assert {"python", "pandas", "matplotlib", "nltk"} <= set(entry["versions"])
+
+
+def test_saving_twice_gives_identical_bytes(out):
+    first = [p.read_bytes() for p in an.save_figure(_figure(), "99-same", data=pd.DataFrame({"n": [1]}))]
+    manifest = (out / "manifest.json").read_bytes()
+    second = [p.read_bytes() for p in an.save_figure(_figure(), "99-same", data=pd.DataFrame({"n": [1]}))]
+    assert first == second
+    assert (out / "manifest.json").read_bytes() == manifest
+
+
+def test_the_output_folder_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_OUT", str(tmp_path / "elsewhere"))
+    an.configure()
+    try:
+        paths = an.save_figure(_figure(), "99-env")
+    finally:
+        monkeypatch.delenv("ANALYSIS_OUT")
+        an.configure()
+    assert paths[0].parent == tmp_path / "elsewhere"
+
+
+def test_a_figure_name_with_a_path_is_refused(out):
+    with pytest.raises(ValueError, match="name"):
+        an.save_figure(_figure(), "../escape")
+
+
+def test_the_corpus_fingerprint_changes_with_one_byte(tmp_path):
+    from analysis.figures import corpus_fingerprint
+
+    (tmp_path / "a.txt").write_text("one", encoding="utf-8")
+    before = corpus_fingerprint(str(tmp_path))
+    corpus_fingerprint.cache_clear()
+    (tmp_path / "a.txt").write_text("two", encoding="utf-8")
+    assert corpus_fingerprint(str(tmp_path)) != before

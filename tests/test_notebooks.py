@@ -1,0 +1,88 @@
+"""The notebooks: committed clean, thin, runnable headless, and in step with the committed figures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from analysis.runner import NotebookFailed, notebooks, run_notebook
+from conftest import PROJECT, SEEDS
+
+FIGURES = PROJECT / "figures"
+NOTEBOOKS = notebooks()
+
+
+def test_the_notebooks_are_numbered_and_start_with_01():
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "01-corpus.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebooks_are_committed_without_outputs_and_stay_thin(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all(line.split("=")[0].strip().isupper() for line in code[0].source.splitlines() if line.strip())
+    for cell in code:
+        for forbidden in ("def ", "class ", "import re", "open(", "nltk.download"):
+            assert forbidden not in cell.source, f"{path.name}: {forbidden!r} belongs in the package"
+    assert any(cell.cell_type == "markdown" and "## Findings" in cell.source for cell in notebook.cells)
+
+
+@pytest.fixture(scope="module")
+def fresh_figures(tmp_path_factory):
+    """Run every notebook on the seeds, through the command line, into a temporary folder."""
+    out = tmp_path_factory.mktemp("figures")
+    before = {p: p.stat().st_mtime_ns for p in SEEDS.rglob("*")}
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--out", str(out)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=1800,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {p: p.stat().st_mtime_ns for p in SEEDS.rglob("*")} == before  # the corpus is never written to
+    return out
+
+
+def test_the_committed_figures_are_not_stale(fresh_figures):
+    committed = sorted(p.name for p in FIGURES.iterdir() if p.suffix in (".png", ".svg", ".csv"))
+    fresh = sorted(p.name for p in fresh_figures.iterdir() if p.suffix in (".png", ".svg", ".csv"))
+    assert fresh == committed, "figures/ lists other files than the notebooks write: run `make figures`"
+    stale = [name for name in committed if (FIGURES / name).read_bytes() != (fresh_figures / name).read_bytes()]
+    assert stale == [], f"re-run `make figures`: stale {stale}"
+
+
+def test_the_committed_manifest_matches_a_fresh_run(fresh_figures):
+    committed = json.loads((FIGURES / "manifest.json").read_text(encoding="utf-8"))
+    fresh = json.loads((fresh_figures / "manifest.json").read_text(encoding="utf-8"))
+    assert committed == fresh
+
+
+def test_every_figure_has_a_caption_and_its_numbers(fresh_figures):
+    manifest = json.loads((fresh_figures / "manifest.json").read_text(encoding="utf-8"))
+    for name, entry in manifest.items():
+        assert entry["caption"], name
+        assert f"{name}.csv" in entry["files"], name
+
+
+def test_a_failing_cell_is_reported_with_its_notebook_and_cell(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('broken corpus')"),
+    ])
+    path = tmp_path / "09-broken.ipynb"
+    nbformat.write(notebook, path)
+    with pytest.raises(NotebookFailed, match=r"09-broken\.ipynb, cell 2 of 2.*broken corpus"):
+        run_notebook(path, {})
+
+
+def test_the_command_exits_non_zero_naming_the_notebook_for_a_bad_corpus(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--only", "01", "--corpus", str(tmp_path / "missing"), "--out", str(tmp_path)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 1
+    assert "01-corpus.ipynb, cell" in result.stderr and "corpus not found" in result.stderr

@@ -1,0 +1,120 @@
+"""Paragraphs, sentences, offsets and quotation shares."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import analysis as an
+from analysis.quotes import quote_spans
+from conftest import SHARED
+
+
+def _articles(text: str, title=None, **extra) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": ["d1"], "title": [title], "text": [text], **{k: [v] for k, v in extra.items()}})
+
+
+def test_split_sentences_needs_only_doc_id_and_text():
+    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["x"], "text": ["One here. Two there."]}))
+    assert sentences["text"].tolist() == ["One here.", "Two there."]
+    assert sentences["section"].tolist() == ["body", "body"]
+    assert sentences["sent_id"].tolist() == [1, 2]
+
+
+def test_the_title_is_one_row_and_body_sentences_follow():
+    text = "Lt. Gen. Soleimani was killed on Jan. 3 by a U.S. drone. Iran vowed revenge.\n\nThe U.N. met at 5 p.m. on Friday."
+    sentences = an.split_sentences(_articles(text, title="U.S. kills Iran's general", outlet="Daily"))
+    assert sentences[["section", "para_id", "sent_id", "text"]].values.tolist() == [
+        ["title", 0, 0, "U.S. kills Iran's general"],
+        ["body", 1, 1, "Lt. Gen. Soleimani was killed on Jan. 3 by a U.S. drone."],
+        ["body", 1, 2, "Iran vowed revenge."],
+        ["body", 2, 3, "The U.N. met at 5 p.m. on Friday."],
+    ]
+    assert (sentences["outlet"] == "Daily").all()
+
+
+def test_offsets_point_into_the_article_text(articles, sentences):
+    texts = dict(zip(articles["doc_id"], articles["text"]))
+    body = sentences[sentences["section"] == "body"]
+    assert len(body) > 50
+    for doc_id, start, end, text in zip(body["doc_id"], body["start"], body["end"], body["text"]):
+        assert texts[doc_id][start:end] == text
+
+
+def test_paragraphs_split_on_one_or_more_newlines():
+    paragraphs = an.split_paragraphs(_articles("First para.\nSecond para.\n\n\nThird para."))
+    assert paragraphs[["para_id", "text", "start", "end"]].values.tolist() == [
+        [1, "First para.", 0, 11], [2, "Second para.", 12, 24], [3, "Third para.", 27, 38],
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('"This is great." she said. Then she left.', ['"This is great." she said.', "Then she left."]),
+        ("“We will respond,” he said. Nobody doubted it.", ["“We will respond,” he said.", "Nobody doubted it."]),
+        ("He said “no.” Then he left.", ["He said “no.”", "Then he left."]),
+        ("I never meant that.... She left the store.", ["I never meant that....", "She left the store."]),
+        ("It was over . . . . Next day came.", ["It was over . . . .", "Next day came."]),
+        ("Sgt. Smith met Col. Jones and Gov. Brown at No. 10.", ["Sgt. Smith met Col. Jones and Gov. Brown at No. 10."]),
+        ("She lives in the U.S. How about you?", ["She lives in the U.S.", "How about you?"]),
+        ("1. The first item 2. The second item", ["1. The first item", "2. The second item"]),
+    ],
+)
+def test_sentence_rules_punkt_lacks(text, expected):
+    assert an.split_text(text) == expected
+
+
+def test_quote_share_counts_characters_inside_quotation_marks():
+    sentences = an.split_sentences(_articles("He called it “a bold step” in public."))
+    assert sentences.loc[0, "quote_share"] == pytest.approx(len("“a bold step”") / len("He called it “a bold step” in public."))
+
+
+def test_a_quotation_left_open_runs_to_the_end_of_its_paragraph_only():
+    text = "“China and Russia are partners.\n\n“The parties keep in contact,” Geng said.\n\nGeng added more."
+    sentences = an.split_sentences(_articles(text))
+    assert sentences["quote_share"].round(3).tolist() == [1.0, round(len("“The parties keep in contact,”") / len("“The parties keep in contact,” Geng said."), 3), 0.0]
+
+
+def test_straight_double_quotes_pair_up():
+    assert quote_spans('He said "no" and "yes".') == [(8, 12), (17, 22)]
+
+
+def test_apostrophes_are_not_quotations_but_clear_single_quotes_are():
+    assert quote_spans("Iran’s allies and the US' friends met.") == []
+    assert quote_spans("It condemned the 'military adventurism' of the US.") == [(17, 39)]
+
+
+def test_a_quotation_spanning_sentences_marks_both(sentences):
+    tass = sentences[(sentences["doc_id"] == "001_5a6f585c30d3cdb0") & (sentences["para_id"] == 2)]
+    assert (tass["quote_share"] > 0.8).all() and len(tass) == 3
+
+
+def test_group_columns_are_copied_but_long_texts_are_not():
+    articles = _articles("One. Two.", outlet="A", bias="left", content="x" * 1000)
+    columns = set(an.split_sentences(articles).columns)
+    assert {"outlet", "bias"} <= columns and "content" not in columns
+
+
+def test_sentences_keep_the_order_of_the_articles(articles, sentences):
+    assert list(dict.fromkeys(sentences["doc_id"])) == list(articles["doc_id"])
+
+
+@pytest.mark.needs_shared
+def test_at_least_38_of_the_48_golden_rules_pass():
+    rules = json.loads((SHARED / "data" / "sbd_golden_rules" / "pysbd_golden_rules_en.json").read_text(encoding="utf-8"))
+    passed = [rule["id"] for rule in rules if [s.strip() for s in an.split_text(rule["text"])] == rule["expected"]]
+    assert len(rules) == 48
+    assert len(passed) >= 38, f"passed {len(passed)}: {passed}"
+
+
+def test_repeated_doc_ids_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"doc_id must be unique.*'x'"):
+        an.split_sentences(pd.DataFrame({"doc_id": ["x", "x"], "text": ["One.", "Two."]}))
+
+
+def test_a_missing_text_column_is_named():
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['text'\]"):
+        an.split_sentences(pd.DataFrame({"doc_id": ["x"], "body": ["One."]}))
