@@ -35,6 +35,10 @@ MAPPABLE = ("doc_id", "text", "outlet", "title", "date", "author")
 LEADING = ("doc_id", "outlet", "date", "title")
 #: Columns the loader writes; the rest come from the corpus's own metadata.
 DERIVED = ("standfirst", "dateline", "raw", "text")
+#: Columns of the article table that are never copied onto line, paragraph and sentence rows.
+TEXT_COLUMNS = ("raw", "text", "title", "standfirst", "dateline")
+#: Other string columns averaging more characters than this are full texts, not groups.
+MAX_GROUP_VALUE_CHARS = 300
 
 
 def load_articles(
@@ -329,7 +333,7 @@ def removed_lines(articles: pd.DataFrame, *, rules: pd.DataFrame | str | Path | 
 
     Returns
     -------
-    DataFrame with `doc_id`, `outlet` (if present), `line` (1-based line number in
+    DataFrame with `doc_id`, the group columns (`outlet`, ...), `line` (1-based line number in
     `raw`), `text` (the line, spaces normalised; for `dateline`, the cut prefix)
     and `rule`.
     """
@@ -344,10 +348,24 @@ def removed_lines(articles: pd.DataFrame, *, rules: pd.DataFrame | str | Path | 
     removed = pd.DataFrame(rows, columns=["doc_id", "line", "text", "rule"]).astype(
         {"doc_id": "str", "line": "int64", "text": "str", "rule": "str"}
     )
-    if "outlet" in articles.columns:
-        removed = removed.merge(articles[["doc_id", "outlet"]], on="doc_id", how="left")
-        removed = removed[["doc_id", "outlet", "line", "text", "rule"]]
+    groups = group_columns(articles)
+    if groups:
+        removed = removed.merge(articles[["doc_id", *groups]], on="doc_id", how="left")
+        removed = removed[["doc_id", *groups, "line", "text", "rule"]]
     return removed
+
+
+def group_columns(articles: pd.DataFrame) -> list[str]:
+    """The article columns copied onto every line, paragraph and sentence row: metadata, not texts."""
+    columns = []
+    for column in articles.columns:
+        if column == "doc_id" or column in TEXT_COLUMNS:
+            continue
+        values = articles[column]
+        if pd.api.types.is_string_dtype(values) and values.str.len().mean() > MAX_GROUP_VALUE_CHARS:
+            continue
+        columns.append(column)
+    return columns
 
 
 def require_columns(table: pd.DataFrame, columns, caller: str) -> None:

@@ -29,8 +29,9 @@ def _new_axes(width: float, height: float):
 def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     """Heatmap of lines removed by cleaning per group and rule, with the count in each cell.
 
-    `counts` is a table from count_removals (`<by>`, `rule`, `n`). The longer of
-    the two dimensions goes down the page so that labels stay horizontal.
+    `counts` is a table from count_removals (`<by>`, `rule`, `n`); groups with
+    no removed line have no row in it and are not drawn. The longer of the two
+    dimensions goes down the page so that labels stay horizontal.
     """
     grid = counts.pivot_table(index=by, columns="rule", values="n", aggfunc="sum", fill_value=0)
     grid = grid.loc[:, grid.sum().sort_values(ascending=False, kind="stable").index]
@@ -86,6 +87,7 @@ def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
             for _, record in table.iterrows()
         ])
         ax.set_xlim(0, 100)
+        ax.set_ylim(-0.6, len(table) - 0.4)
         ax.set_xticks(range(0, 101, 20), [f"{tick}%" for tick in range(0, 101, 20)])
         ax.set_xlabel("share of body characters (%)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)

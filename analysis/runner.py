@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def _failed_cell(notebook) -> str:
 
 
 def _last_line(message: str) -> str:
+    message = re.sub(r"\x1b\[[0-9;]*m", "", message)  # the kernel colours its tracebacks
     lines = [line for line in message.strip().splitlines() if line.strip()]
     return lines[-1] if lines else message
 

@@ -19,14 +19,9 @@ from functools import lru_cache
 import pandas as pd
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from analysis.corpus import require_columns, require_unique_ids
+from analysis.corpus import group_columns, require_columns, require_unique_ids
 from analysis.paths import data_file
 from analysis.quotes import quote_spans, quoted_length
-
-#: Columns of the article table that are never copied onto paragraph and sentence rows.
-TEXT_COLUMNS = ("raw", "text", "title", "standfirst", "dateline")
-#: Other string columns averaging more characters than this are full texts, not groups.
-MAX_GROUP_VALUE_CHARS = 300
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _ONLY_DOTS = re.compile(r"[.…\s\"'”’)\]]+")
@@ -108,19 +103,6 @@ def split_text(text: str) -> list[str]:
         for paragraph in _PARAGRAPH.finditer(text)
         for start, end in sentence_spans(paragraph.group())
     ]
-
-
-def group_columns(articles: pd.DataFrame) -> list[str]:
-    """The article columns copied onto every paragraph and sentence row: metadata, not texts."""
-    columns = []
-    for column in articles.columns:
-        if column == "doc_id" or column in TEXT_COLUMNS:
-            continue
-        values = articles[column]
-        if pd.api.types.is_string_dtype(values) and values.str.len().mean() > MAX_GROUP_VALUE_CHARS:
-            continue
-        columns.append(column)
-    return columns
 
 
 def _paragraphs(text: str):

@@ -142,7 +142,7 @@ def test_removed_lines_lists_every_dropped_line_with_its_rule(tmp_path):
         "file,outlet,title\na.txt,X,Iran vows revenge\n",
     )
     removed = an.removed_lines(an.load_articles(folder))
-    assert removed.to_dict("records") == [
-        {"doc_id": "a", "outlet": "X", "line": 1, "text": "Iran vows revenge", "rule": "title"},
-        {"doc_id": "a", "outlet": "X", "line": 3, "text": "Advertisement", "rule": "advertisement"},
+    assert removed[["doc_id", "outlet", "file", "line", "text", "rule"]].to_dict("records") == [
+        {"doc_id": "a", "outlet": "X", "file": "a.txt", "line": 1, "text": "Iran vows revenge", "rule": "title"},
+        {"doc_id": "a", "outlet": "X", "file": "a.txt", "line": 3, "text": "Advertisement", "rule": "advertisement"},
     ]
