@@ -23,6 +23,7 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/segmentation.py
+	$(BIN)/python benchmarks/matching.py
 
 clean-venv:
 	rm -rf $(VENV)

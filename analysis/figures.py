@@ -41,8 +41,7 @@ def save_figure(fig, name: str, *, data: pd.DataFrame | None = None, caption: st
 
     Returns the paths written (PNG, SVG, then CSV if `data` was given).
     """
-    if not name or not all(c.isalnum() or c in "-_" for c in name):
-        raise ValueError(f"figure name {name!r}: use letters, digits, '-' and '_' only")
+    _check_name(name)
     settings = current_settings()
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -55,6 +54,23 @@ def save_figure(fig, name: str, *, data: pd.DataFrame | None = None, caption: st
         data.to_csv(paths[2], index=False, lineterminator="\n")
     _record(out, name, paths, caption, settings)
     return paths
+
+
+def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None) -> Path:
+    """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv` and record it in the manifest."""
+    _check_name(name)
+    settings = current_settings()
+    out = Path(settings.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.csv"
+    table.to_csv(path, index=False, lineterminator="\n")
+    _record(out, name, [path], caption, settings)
+    return path
+
+
+def _check_name(name: str) -> None:
+    if not name or not all(c.isalnum() or c in "-_" for c in name):
+        raise ValueError(f"figure name {name!r}: use letters, digits, '-' and '_' only")
 
 
 def _record(out: Path, name: str, paths: list[Path], caption: str | None, settings) -> None:

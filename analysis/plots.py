@@ -13,11 +13,31 @@ import pandas as pd
 from analysis.style import OWN_VOICE, QUOTED, RC, SEQUENTIAL
 
 LABEL_WIDTH = 28  # characters per line of a wrapped group label
+#: Figure titles for the shipped lexicon's concepts; other concepts are titled by name.
+CONCEPT_TITLES = {
+    "event": "Terms for the event",
+    "label": "Labels for Soleimani",
+    "legality": "Legality vocabulary",
+    "escalation": "Escalation vocabulary",
+}
 
 
 def wrap(label, width: int = LABEL_WIDTH) -> str:
-    """Wrap a long label onto several lines."""
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+    """Wrap a long label onto several lines, between words or after a slash, never inside a word."""
+    lines = textwrap.wrap(str(label).replace("/", "/ "), width, break_long_words=False)
+    return "\n".join(line.replace("/ ", "/") for line in lines) or str(label)
+
+
+def largest_groups(sizes: pd.Series, limit: int | None) -> list:
+    """The `limit` groups with the largest sizes (ties by name), in name order: keeps many-outlet figures legible."""
+    if limit is None or len(sizes) <= limit:
+        return sorted(sizes.index)
+    ranked = sizes.sort_index().sort_values(ascending=False, kind="stable")
+    return sorted(ranked.index[:limit])
+
+
+def _subset_note(shown: int, total: int) -> str:
+    return "" if shown >= total else f" ({shown} of {total} groups with the most words)"
 
 
 def _new_axes(width: float, height: float):
@@ -93,3 +113,159 @@ def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)
         ax.set_title("Own voice vs quotation in the article bodies", loc="left", pad=28)
     return ax
+
+
+def _facet_grid(panels: int, columns: int, panel_width: float, panel_height: float, *, sharey: bool = True):
+    columns = max(1, min(columns, panels))
+    rows = int(np.ceil(panels / columns))
+    with plt.rc_context(RC):
+        fig, axes = plt.subplots(rows, columns, figsize=(panel_width * columns + 2.2, panel_height * rows + 1.0),
+                                 squeeze=False, sharey=sharey, layout="constrained")
+    for ax in axes.flat[panels:]:
+        ax.set_visible(False)
+    return fig, axes.flat[:panels]
+
+
+def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", concept: str = "event", columns: int = 4,
+                    max_groups: int | None = 20):
+    """One panel per term family of `concept`: each group's rate per 1,000 words with its 95% interval,
+    own voice and quoted side by side. Families no group uses are left out; with
+    more than `max_groups` groups, the ones with the most words are shown.
+
+    `rates` is a table from term_rates. Returns the Figure (one Axes per family).
+    """
+    table = rates[rates["concept"] == concept]
+    sizes = table.drop_duplicates([by, "voice"]).groupby(by)["words"].sum()
+    shown = largest_groups(sizes, max_groups)
+    note = _subset_note(len(shown), len(sizes))
+    table = table[table[by].isin(shown)]
+    used = table.groupby("family", sort=False)["n"].sum()
+    families = [family for family in dict.fromkeys(table["family"]) if used.get(family, 0) > 0]
+    groups = sorted(table[by].unique(), reverse=True)
+    words = table.drop_duplicates([by, "voice"]).pivot(index=by, columns="voice", values="words")
+    width = 24 if len(groups) <= 10 else 44  # many rows: one line for the name, one for the words
+    labels = [f"{wrap(group, width)}\n({words.at[group, 'own']} + {words.at[group, 'quoted']} q. words)" for group in groups]
+    fig, axes = _facet_grid(max(len(families), 1), columns, 2.9, (0.42 if len(groups) <= 10 else 0.36) * len(groups) + 0.9)
+    positions = {group: i for i, group in enumerate(groups)}
+    with plt.rc_context(RC):
+        for ax, family in zip(axes, families):
+            rows = table[table["family"] == family]
+            for voice, color, marker, shift in (("own", OWN_VOICE, "o", 0.15), ("quoted", QUOTED, "D", -0.15)):
+                part = rows[rows["voice"] == voice]
+                y = part[by].map(positions) + shift
+                ax.hlines(y, part["low"], part["high"], color=color, linewidth=1.6)
+                ax.plot(part["per_1k"], y, marker, color=color, markersize=5.5, linestyle="none",
+                        label="own voice" if voice == "own" else "inside quotation marks")
+            own_n = int(rows.loc[rows["voice"] == "own", "n"].sum())
+            quoted_n = int(rows.loc[rows["voice"] == "quoted", "n"].sum())
+            ax.set_title(f"{family}\n(n = {own_n} own, {quoted_n} quoted)", fontsize=11)
+            ax.set_yticks(range(len(groups)), labels)
+            ax.set_xlim(left=0)
+            ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+            ax.set_xlabel("per 1,000 words")
+        if families:
+            handles, legend_labels = axes[0].get_legend_handles_labels()
+            fig.legend(handles, legend_labels, loc="outside lower center", ncols=2, frameon=False)
+        title = CONCEPT_TITLES.get(concept, concept)
+        fig.suptitle(f"{title}: matches per 1,000 words of own voice and of quotation{note}\n"
+                     "(95% bootstrap interval; words behind each rate on the left)", x=0.01, ha="left")
+    return fig
+
+
+def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str = "label", max_groups: int | None = 30, ax=None):
+    """Heatmap of one concept's families per group: colour = matches per 1,000 words,
+    cell text = number of matches (own voice + quoted). With more than
+    `max_groups` groups, the ones with the most words are shown.
+
+    `totals` is a table from family_totals.
+    """
+    table = totals[totals["concept"] == concept]
+    sizes = table.drop_duplicates(by).set_index(by)["words"]
+    shown = largest_groups(sizes, max_groups)
+    note = _subset_note(len(shown), len(sizes))
+    table = table[table[by].isin(shown)]
+    counts = table.pivot(index=by, columns="family", values="n")
+    rates = table.pivot(index=by, columns="family", values="per_1k")
+    quoted = table.pivot(index=by, columns="family", values="n_quoted")
+    order = list(dict.fromkeys(table["family"]))
+    counts, rates, quoted = (frame.reindex(columns=order) for frame in (counts, rates, quoted))
+    if ax is None:
+        ax = _new_axes(max(6.0, 1.25 * len(order) + 3.2), max(2.6, 0.45 * len(counts) + 1.8))
+    with plt.rc_context(RC):
+        values = rates.to_numpy(dtype=float)
+        ax.imshow(np.nan_to_num(values), cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=max(np.nanmax(values), 1e-9) * 1.3)
+        for (row, column), n in np.ndenumerate(counts.to_numpy()):
+            if n:
+                q = int(quoted.iat[row, column])
+                ax.text(column, row, f"{int(n)}" + (f"\n({q} quoted)" if q else ""), ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(len(order)), [wrap(family, 14) for family in order])
+        ax.xaxis.tick_top()
+        words = table.drop_duplicates(by).set_index(by)["words"]
+        ax.set_yticks(range(len(counts)), [f"{wrap(group)}\n({words[group]} words)" for group in counts.index])
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        title = CONCEPT_TITLES.get(concept, concept)
+        ax.set_title(f"{title}: number of matches (colour: per 1,000 words){note}", loc="left", pad=34)
+    return ax
+
+
+def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=None, min_variants: int = 2, ax=None):
+    """The spelling fingerprint: how often each group uses each spelling of an entity
+    (cell text = mentions, colour = share of that entity's mentions in the group).
+
+    `variants` is a table from name_variants; `entities` chooses the entities
+    (default: every entity written in at least `min_variants` ways).
+    """
+    if entities is None:
+        spread = variants.groupby("entity")["variant"].nunique()
+        entities = spread[spread >= min_variants].index
+    keep = variants[variants["entity"].isin(list(entities))]
+    keep = keep.assign(column=keep["entity"] + ": " + keep["variant"])
+    columns = sorted(keep["column"].unique())
+    counts = keep.pivot(index=by, columns="column", values="n").reindex(columns=columns).fillna(0)
+    shares = keep.pivot(index=by, columns="column", values="share").reindex(columns=columns).fillna(0)
+    if ax is None:
+        ax = _new_axes(max(7.0, 0.42 * len(columns) + 3.5), max(2.8, 0.45 * len(counts) + 3.2))
+    with plt.rc_context(RC):
+        ax.imshow(shares.to_numpy(), cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=1.25)
+        for (row, column), n in np.ndenumerate(counts.to_numpy()):
+            if n:
+                ax.text(column, row, str(int(n)), ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right")
+        entity_of = [column.split(": ")[0] for column in columns]
+        for x, (left, right) in enumerate(zip(entity_of, entity_of[1:])):
+            if left != right:
+                ax.axvline(x + 0.5, color="#555555", linewidth=1.0)
+        ax.set_yticks(range(len(counts)), [wrap(group) for group in counts.index])
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title("Which spelling each outlet uses (mentions; colour: share of the entity's mentions)", loc="left")
+    return ax
+
+
+def plot_keyness(scores: pd.DataFrame, *, top: int = 8, groups: list | None = None, max_groups: int | None = 12,
+                 columns: int = 3):
+    """One panel per group: its `top` most distinctive words by z-score (Monroe et al. 2008), with their counts.
+
+    `scores` is a table from keyness. `groups` chooses the panels (default: the
+    `max_groups` groups with the most words). Returns the Figure.
+    """
+    sizes = scores.groupby("group")["n"].sum()
+    groups = list(groups) if groups is not None else largest_groups(sizes, max_groups)
+    note = _subset_note(len(groups), len(sizes))
+    fig, axes = _facet_grid(len(groups), columns, 3.6, 0.3 * top + 0.9, sharey=False)
+    with plt.rc_context(RC):
+        for ax, group in zip(axes, groups):
+            best = scores[scores["group"] == group].nlargest(top, "z", keep="first").iloc[::-1]
+            rows = np.arange(len(best))
+            ax.barh(rows, best["z"], color=OWN_VOICE)
+            ax.set_yticks(rows, [f"{term} ({n})" for term, n in zip(best["term"], best["n"])])
+            ax.tick_params(axis="y", labelleft=True)
+            ax.set_title(wrap(group, 30), fontsize=11)
+            ax.set_xlabel("z (weighted log-odds)")
+            ax.axvline(1.96, color="#999999", linewidth=0.8, linestyle="--")
+        fig.suptitle(f"Most distinctive words of each group vs all others{note}\n(count in brackets; dashed line: z = 1.96)",
+                     x=0.01, ha="left")
+    return fig

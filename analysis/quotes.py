@@ -15,10 +15,14 @@ _DOUBLE = re.compile(r"[“”\"]")
 _SINGLE = re.compile(r"(?<![\w’'‘])['‘](?=[^\W\d_])[^\n]{0,300}?(?<=[\w.,!?;:])['’](?![\w’'])")
 
 
-def quote_spans(paragraph: str) -> list[tuple[int, int]]:
-    """Return sorted, non-overlapping (start, end) spans of quoted text, quotation marks included."""
+def quote_spans(paragraph: str, *, starts_open: bool = False) -> list[tuple[int, int]]:
+    """Return sorted, non-overlapping (start, end) spans of quoted text, quotation marks included.
+
+    `starts_open` says the text begins inside a quotation opened earlier (a
+    sentence in the middle of a quoted passage): the first closing mark ends it.
+    """
     spans = []
-    opened = None
+    opened = 0 if starts_open else None
     for mark in _DOUBLE.finditer(paragraph):
         char, at = mark.group(), mark.start()
         if opened is None:
@@ -33,6 +37,12 @@ def quote_spans(paragraph: str) -> list[tuple[int, int]]:
         if not any(start <= single.start() < end for start, end in spans):
             spans.append(single.span())
     return sorted(spans)
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the spans (by its midpoint)."""
+    middle = (start + end) / 2
+    return any(span_start <= middle < span_end for span_start, span_end in spans)
 
 
 def quoted_length(spans: list[tuple[int, int]], start: int, end: int) -> int:

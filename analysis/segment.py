@@ -134,7 +134,7 @@ def _title_rows(articles: pd.DataFrame):
         if isinstance(title, str) and title.strip():
             title = title.strip()
             share = quoted_length(quote_spans(title), 0, len(title)) / len(title)
-            yield doc_id, "title", 0, 0, title, 0, len(title), share
+            yield doc_id, "title", 0, 0, title, 0, len(title), share, False
 
 
 def split_paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
@@ -152,7 +152,7 @@ def split_paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(articles, ("doc_id", "text"), "split_paragraphs")
     require_unique_ids(articles, "split_paragraphs")
-    rows = [(doc_id, section, para_id, text, start, end) for doc_id, section, para_id, _, text, start, end, _ in _title_rows(articles)]
+    rows = [(doc_id, section, para_id, text, start, end) for doc_id, section, para_id, _, text, start, end, *_ in _title_rows(articles)]
     for doc_id, text in zip(articles["doc_id"], articles["text"]):
         text = text if isinstance(text, str) else ""
         rows.extend((doc_id, "body", para_id, text[start:end], start, end) for para_id, start, end in _paragraphs(text))
@@ -177,7 +177,9 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
     through the body), `text`, `start`, `end` (so that
     `article.text[start:end] == sentence.text` for body rows; offsets into the
     title for the title row) and `quote_share` (share of the sentence's
-    characters inside quotation marks, 0 to 1).
+    characters inside quotation marks, 0 to 1) and `starts_in_quote` (the
+    sentence begins inside a quotation opened by an earlier sentence, so that
+    `quote_spans(text, starts_open=True)` gives its quoted parts).
     """
     require_columns(articles, ("doc_id", "text"), "split_sentences")
     require_unique_ids(articles, "split_sentences")
@@ -191,11 +193,13 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
             for start, end in sentence_spans(paragraph):
                 sent_id += 1
                 share = quoted_length(quotes, start, end) / (end - start)
-                rows.append((doc_id, "body", para_id, sent_id, paragraph[start:end], para_start + start, para_start + end, share))
-    columns = ["doc_id", "section", "para_id", "sent_id", "text", "start", "end", "quote_share"]
+                opened = any(q_start < start < q_end for q_start, q_end in quotes)
+                rows.append((doc_id, "body", para_id, sent_id, paragraph[start:end],
+                             para_start + start, para_start + end, share, opened))
+    columns = ["doc_id", "section", "para_id", "sent_id", "text", "start", "end", "quote_share", "starts_in_quote"]
     table = pd.DataFrame(rows, columns=columns).astype(
         {"doc_id": "str", "section": "str", "para_id": "int64", "sent_id": "int64",
-         "text": "str", "start": "int64", "end": "int64", "quote_share": "float64"}
+         "text": "str", "start": "int64", "end": "int64", "quote_share": "float64", "starts_in_quote": "bool"}
     )
     return _with_groups(_in_article_order(table, articles, "sent_id"), articles)
 

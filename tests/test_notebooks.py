@@ -86,3 +86,20 @@ def test_the_command_exits_non_zero_naming_the_notebook_for_a_bad_corpus(tmp_pat
     )
     assert result.returncode == 1
     assert "01-corpus.ipynb, cell" in result.stderr and "corpus not found" in result.stderr
+
+
+@pytest.mark.needs_shared
+def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
+    corpus = PROJECT.parent / "shared" / "data" / "allsides_soleimani" / "jsons"
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--group", "source", "--out", str(tmp_path),
+         "--columns", "text=content_original,outlet=source,title=title,date=date"],
+        cwd=PROJECT, capture_output=True, text=True, timeout=1800,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert {"01-corpus-removed-lines", "02-terminology-event", "02-terminology-spelling"} <= set(manifest)
+    assert all(entry["corpus"]["group"] == "source" for entry in manifest.values())
+    rates = __import__("pandas").read_csv(tmp_path / "02-terminology-event.csv")
+    assert rates["source"].nunique() == 47
+    assert set(rates["resampled"]) == {"articles", "sentences"}  # outlets with one article and with several
