@@ -10,44 +10,16 @@ same joined text (the least any pattern matcher must do). Target: at least
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
-import warnings
-from pathlib import Path
-
-import pandas as pd
 
 import analysis as an
-from analysis.decode import decode_bytes
 from analysis.lexicon import join_texts, load_lexicon
-
-BBC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "bbc_news" / "bbc"
-
-
-def best_of(repeats: int, job):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = job()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+from common import bbc_articles, best_of, parse_arguments
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    if not BBC.is_dir():
-        print(f"needs {BBC}", file=sys.stderr)
-        return 2
-    files = sorted(BBC.glob("*/*.txt"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        texts = [decode_bytes(path.read_bytes(), path.name) for path in files]
-    articles = pd.DataFrame({"doc_id": [f"{p.parent.name}/{p.stem}" for p in files],
-                             "outlet": [p.parent.name for p in files], "text": texts})
-    sentences = an.split_sentences(articles)
+    args = parse_arguments(__doc__)
+    sentences = an.split_sentences(bbc_articles())
     megabytes = sentences["text"].str.len().sum() / 1e6
     lexicon = load_lexicon()
     joined, _ = join_texts(sentences["text"])

@@ -11,48 +11,20 @@ shares, group columns) and (d) boilerplate cleaning. Target: (c) at least
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
-from pathlib import Path
-
-import pandas as pd
 
 import analysis as an
 from analysis.clean import clean_article
-from analysis.decode import decode_bytes
 from analysis.segment import sentence_tokenizer
-
-BBC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "bbc_news" / "bbc"
-
-
-def best_of(repeats: int, job) -> tuple[float, object]:
-    """Fastest wall time of `repeats` runs (the least disturbed by other load), and the result."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = job()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+from common import bbc_articles, best_of, parse_arguments
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    if not BBC.is_dir():
-        print(f"needs {BBC}", file=sys.stderr)
-        return 2
-    import warnings
-
-    files = sorted(BBC.glob("*/*.txt"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # one file is Latin-1; decode_bytes warns about it
-        texts = [decode_bytes(path.read_bytes(), path.name) for path in files]
+    args = parse_arguments(__doc__)
+    articles = bbc_articles()
+    texts = list(articles["text"])
     megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
-    articles = pd.DataFrame({"doc_id": [f"{p.parent.name}/{p.stem}" for p in files], "outlet": [p.parent.name for p in files], "text": texts})
     tokenizer = sentence_tokenizer()
-
     rows = []
     for label, job in [
         ("punkt alone (baseline)", lambda: sum(len(tokenizer.tokenize(t)) for t in texts)),
