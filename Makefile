@@ -24,6 +24,7 @@ test: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/segmentation.py
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/sentiment.py
 
 clean-venv:
 	rm -rf $(VENV)

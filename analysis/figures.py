@@ -23,6 +23,7 @@ from analysis.paths import DATA_DIR, PROJECT_DIR
 from analysis.settings import current_settings
 
 PNG_DPI = 150
+FLOAT_FORMAT = "%.6g"  # six significant digits: enough for any figure, stable across platforms
 SVG_HASHSALT = "soleimani-framing"
 MANIFEST = "manifest.json"
 LIBRARIES = ("pandas", "numpy", "matplotlib", "nltk", "vaderSentiment")
@@ -51,7 +52,7 @@ def save_figure(fig, name: str, *, data: pd.DataFrame | None = None, caption: st
         fig.savefig(paths[1], metadata={"Date": None})
     if data is not None:
         paths.append(out / f"{name}.csv")
-        data.to_csv(paths[2], index=False, lineterminator="\n")
+        data.to_csv(paths[2], index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
     _record(out, name, paths, caption, settings)
     return paths
 
@@ -63,7 +64,7 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None) ->
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.csv"
-    table.to_csv(path, index=False, lineterminator="\n")
+    table.to_csv(path, index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
     _record(out, name, [path], caption, settings)
     return path
 

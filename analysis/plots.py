@@ -269,3 +269,195 @@ def plot_keyness(scores: pd.DataFrame, *, top: int = 8, groups: list | None = No
         fig.suptitle(f"Most distinctive words of each group vs all others{note}\n(count in brackets; dashed line: z = 1.96)",
                      x=0.01, ha="left")
     return fig
+
+
+# -- sentiment -----------------------------------------------------------------------------
+
+DIVERGING = "PuOr"  # colour-blind-safe diverging map: orange negative, purple positive
+QUOTED_NEGATIVE = "#D55E00"  # vermillion (Okabe-Ito) for negative contributions
+POSITIVE_COLOUR = OWN_VOICE
+
+
+def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: str = "outlet",
+                            quoted_share: float = 0.5, max_groups: int | None = 25, ax=None):
+    """Every sentence's compound score as a point, own voice and quoted apart, with each mean and its 95% interval.
+
+    `scored` is from score_sentences, `summary` from summarize_sentiment.
+    """
+    table = summary[summary["voice"].isin(["own", "quoted"])]
+    sizes = table.groupby(by)["sentences"].sum()
+    groups = sorted(largest_groups(sizes, max_groups), reverse=True)
+    note = _subset_note(len(groups), len(sizes))
+    if ax is None:
+        ax = _new_axes(9.5, 0.9 * len(groups) + 1.6)
+    rng = np.random.default_rng(0)  # jitter only: fixed so the figure is byte-identical on re-runs
+    with plt.rc_context(RC):
+        for row, group in enumerate(groups):
+            for voice, color, shift in (("own", OWN_VOICE, 0.18), ("quoted", QUOTED, -0.18)):
+                in_voice = scored[(scored[by] == group) & ((scored["quote_share"] >= quoted_share) == (voice == "quoted"))]
+                jitter = rng.uniform(-0.08, 0.08, len(in_voice))
+                ax.scatter(in_voice["compound"], row + shift + jitter, s=14, color=color, alpha=0.55, linewidths=0,
+                           label=("own voice" if voice == "own" else "quoted (≥ half the sentence)") if row == 0 else None)
+                stats = table[(table[by] == group) & (table["voice"] == voice)]
+                if len(stats) and stats["sentences"].iloc[0] > 0:
+                    record = stats.iloc[0]
+                    ax.hlines(row + shift, record["low"], record["high"], color="black", linewidth=1.6)
+                    ax.plot(record["mean_compound"], row + shift, "D", color="black", markersize=5)
+        counts = table.pivot(index=by, columns="voice", values="sentences")
+        ax.set_yticks(range(len(groups)), [
+            f"{wrap(group)}\n(n = {counts.at[group, 'own']} own, {counts.at[group, 'quoted']} quoted)" for group in groups])
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        for threshold in (-0.05, 0.05):
+            ax.axvline(threshold, color="#cccccc", linewidth=0.6, linestyle=":")
+        ax.set_xlim(-1.02, 1.02)
+        ax.set_xlabel("VADER compound score per sentence (−1 negative … +1 positive)")
+        ax.plot([], [], "D", color="black", label="mean with 95% interval")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False)
+        ax.set_title(f"Sentence sentiment by outlet{note}", loc="left", pad=30)
+    return ax
+
+
+def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 30, ax=None):
+    """Heatmap: mean compound of the sentences that mention each target, per group; n in every cell.
+
+    `targets` is from target_sentiment.
+    """
+    sizes = targets.groupby(by)["sentences"].sum()
+    shown = largest_groups(sizes, max_groups)
+    note = _subset_note(len(shown), len(sizes))
+    table = targets[targets[by].isin(shown)]
+    order = list(dict.fromkeys(table["target"]))
+    means = table.pivot(index=by, columns="target", values="mean_compound").reindex(columns=order)
+    counts = table.pivot(index=by, columns="target", values="sentences").reindex(columns=order)
+    if ax is None:
+        ax = _new_axes(max(6.5, 1.15 * len(order) + 3.2), max(2.8, 0.5 * len(means) + 1.9))
+    with plt.rc_context(RC):
+        image = ax.imshow(means.to_numpy(dtype=float), cmap=DIVERGING, vmin=-1, vmax=1, aspect="auto")
+        for (row, column), n in np.ndenumerate(counts.to_numpy()):
+            mean = means.iat[row, column]
+            text = f"{mean:+.2f}\n(n = {int(n)})" if n else "–"
+            ax.text(column, row, text, ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(len(order)), [wrap(target, 12) for target in order])
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(means)), [wrap(group) for group in means.index])
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
+        colorbar.set_label("mean compound of sentences naming the target")
+        ax.set_title(f"Sentiment of sentences that name each actor (n = sentences){note}", loc="left", pad=34)
+    return ax
+
+
+def plot_drivers(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6, max_groups: int | None = 12, columns: int = 3):
+    """One panel per group: the words that add most to its negative and to its positive scores.
+
+    `drivers` is from sentiment_drivers. Returns the Figure.
+    """
+    sizes = drivers.groupby(by)["n"].sum()
+    groups = largest_groups(sizes, max_groups)
+    note = _subset_note(len(groups), len(sizes))
+    fig, axes = _facet_grid(len(groups), columns, 3.7, 0.28 * 2 * top + 1.0, sharey=False)
+    with plt.rc_context(RC):
+        for ax, group in zip(axes, groups):
+            rows = drivers[drivers[by] == group]
+            negative = rows[rows["contribution"] < 0].nsmallest(top, "contribution", keep="first")
+            positive = rows[rows["contribution"] > 0].nlargest(top, "contribution", keep="first")
+            both = pd.concat([positive.iloc[::-1], negative.iloc[::-1]])
+            colours = [QUOTED_NEGATIVE if value < 0 else POSITIVE_COLOUR for value in both["contribution"]]
+            ax.barh(range(len(both)), both["contribution"], color=colours)
+            ax.set_yticks(range(len(both)), [f"{word} ({n}×)" for word, n in zip(both["word"], both["n"])])
+            ax.axvline(0, color="#666666", linewidth=0.8)
+            ax.set_title(wrap(group, 30), fontsize=11)
+            ax.set_xlabel("summed VADER valence")
+        fig.suptitle(f"Words that drive each outlet's sentiment{note}\n(negative in vermillion, positive in blue; "
+                     "occurrences in brackets)", x=0.01, ha="left")
+    return fig
+
+
+def plot_lexicon_audit(audit: pd.DataFrame, *, ax=None):
+    """How VADER scores the study's key terms: one bar per term (its VADER valence);
+    terms VADER does not know are marked at 0 with "not in VADER".
+
+    `audit` is from lexicon_audit; pass the rows to show (e.g. the terms found in the corpus and the blind spots).
+    """
+    table = audit.assign(label=audit["pattern"] + "  [" + audit["family"] + "]")
+    table = table.sort_values(["valence", "label"], kind="stable").reset_index(drop=True)
+    if ax is None:
+        ax = _new_axes(9.0, 0.3 * len(table) + 1.6)
+    with plt.rc_context(RC):
+        colours = [QUOTED_NEGATIVE if v < 0 else POSITIVE_COLOUR for v in table["valence"]]
+        ax.barh(range(len(table)), table["valence"], color=colours)
+        for row, record in table.iterrows():
+            if not record["in_vader"]:
+                ax.text(0.1, row, "not in VADER (scores 0)", va="center", fontsize=9, color="#444444")
+            elif record.get("missing") and " " not in record["pattern"]:  # an unscored form of a scored word
+                side = 0.1 if record["valence"] < 0 else -0.1
+                ax.text(side, row, f"but {record['missing']} = 0", va="center", fontsize=9, color="#444444",
+                        ha="left" if side > 0 else "right")
+        ax.set_yticks(range(len(table)), table["label"])
+        ax.set_ylim(-0.7, len(table) - 0.3)
+        ax.axvline(0, color="#666666", linewidth=0.8)
+        ax.set_xlim(-4, 4)
+        ax.set_xlabel("VADER lexicon valence (−4 … +4)")
+        ax.set_title("How VADER scores the study's key terms", loc="left")
+    return ax
+
+
+def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", ax=None):
+    """Each group's mean compound with its framing terms (left) and with them masked (right), with 95% intervals;
+    the labels give each group's rank before and after (#1 = most negative).
+
+    `comparison` is from compare_masked.
+    """
+    table = comparison.sort_values("mean_masked", kind="stable").reset_index(drop=True)
+    if ax is None:
+        ax = _new_axes(9.0, max(3.8, 0.45 * len(table) + 2.2))
+    with plt.rc_context(RC):
+        for x, column, low, high, colour in ((0, "mean_compound", "low", "high", OWN_VOICE),
+                                             (1, "mean_masked", "low_masked", "high_masked", QUOTED)):
+            ax.errorbar(np.full(len(table), x), table[column],
+                        yerr=[table[column] - table[low], table[high] - table[column]],
+                        fmt="o", color=colour, capsize=3, linewidth=1)
+        for _, record in table.iterrows():
+            ax.plot([0, 1], [record["mean_compound"], record["mean_masked"]], color="#888888", linewidth=1)
+        values = np.concatenate([table[c].to_numpy(dtype=float) for c in ("low", "high", "low_masked", "high_masked")])
+        bottom, top = np.nanmin(values) - 0.05, np.nanmax(values) + 0.05
+        ax.set_ylim(bottom, top)
+        gap = 0.06 * (top - bottom)
+        label_y = -np.inf
+        for _, record in table.iterrows():  # labels in the order of the masked means, pushed apart
+            label_y = max(record["mean_masked"], label_y + gap)
+            ax.annotate(f"{record[by]}: #{record['rank']} → #{record['rank_masked']} (n = {record['sentences']})",
+                        xy=(1, record["mean_masked"]), xytext=(1.12, label_y), va="center", fontsize=9,
+                        arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "linewidth": 0.6})
+        ax.axhline(0, color="#cccccc", linewidth=0.8)
+        ax.set_xticks([0, 1], ["as written", "framing terms masked"])
+        ax.set_xlim(-0.3, 2.6)
+        ax.set_ylabel("mean compound per sentence (95% interval)")
+        ax.set_title("Does the ranking survive without the framing words? (rank #1 = most negative)", loc="left")
+    return ax
+
+
+def plot_sentiment_position(positions: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 12, columns: int = 4):
+    """Mean compound along the article, one panel per group; point size = sentences in the bin.
+
+    `positions` is from sentiment_by_position. Returns the Figure.
+    """
+    sizes = positions.groupby(by)["sentences"].sum()
+    groups = largest_groups(sizes, max_groups)
+    note = _subset_note(len(groups), len(sizes))
+    fig, axes = _facet_grid(len(groups), columns, 3.0, 2.4)
+    with plt.rc_context(RC):
+        for ax, group in zip(axes, groups):
+            rows = positions[positions[by] == group]
+            ax.plot(rows["position"], rows["mean_compound"], color=OWN_VOICE, linewidth=1.2)
+            ax.scatter(rows["position"], rows["mean_compound"], s=12 * rows["sentences"], color=OWN_VOICE, zorder=3)
+            ax.axhline(0, color="#cccccc", linewidth=0.8)
+            ax.set_ylim(-1, 1)
+            ax.set_xlim(0, 1)
+            ax.set_title(f"{wrap(group, 26)} (n = {int(rows['sentences'].sum())})", fontsize=10)
+            ax.set_xlabel("position in the body")
+        axes[0].set_ylabel("mean compound")
+        fig.suptitle(f"Sentiment along the article: start (0) to end (1){note}; point size = sentences", x=0.01, ha="left")
+    return fig

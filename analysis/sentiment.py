@@ -1,0 +1,379 @@
+"""Sentence-level sentiment with VADER, and the means to see what VADER can and cannot see.
+
+VADER (Hutto & Gilbert 2014) was built for social media. Its lexicon
+misjudges this event's words ("assassination" -2.9 is milder than "killing"
+-3.4; "assassinated", "martyr", "condolences" score 0; "adventurism" is +1.5),
+and its compound score saturates on long texts, so sentences are scored one by
+one, exactly as written, and every summary can be traced to the words that
+drive it (`sentiment_drivers`) and re-run with the framing words masked
+(`mask_terms`).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, SentimentIntensityAnalyzer
+
+from analysis.corpus import require_columns
+from analysis.lexicon import IGNORE, load_lexicon
+from analysis.stats import REPLICATES, SEED, bootstrap_mean, group_rng
+from analysis.terms import find_terms
+
+#: VADER's thresholds for a positive / negative compound score.
+POSITIVE, NEGATIVE = 0.05, -0.05
+#: Below this many sentences one process is faster than starting workers.
+PARALLEL_MIN_SENTENCES = 20_000
+#: A sentence with at least this share of its characters quoted counts as quoted speech.
+QUOTED_SHARE = 0.5
+#: The default target entities of target_sentiment (entities of aliases.csv).
+TARGETS = ("United States", "Iran", "Soleimani", "Russia", "China", "Iraq", "UN")
+#: What replaces a masked framing term: a token VADER does not know and that modifies nothing.
+MASK = "xxxx"
+SCORE_COLUMNS = ("neg", "neu", "pos", "compound")
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> SentimentIntensityAnalyzer:
+    """The shared VADER analyzer (its lexicon ships in the vaderSentiment wheel), built once per process."""
+    return SentimentIntensityAnalyzer()
+
+
+def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
+    vader = analyzer()
+    scores = []
+    for text in texts:
+        result = vader.polarity_scores(text)
+        scores.append((result["neg"], result["neu"], result["pos"], result["compound"]))
+    return scores
+
+
+def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None) -> pd.DataFrame:
+    """VADER scores for each sentence, on its text exactly as written (capitals and punctuation count).
+
+    Parameters
+    ----------
+    sentences : any table with a `text` column (one sentence per row; never score whole articles).
+    workers : processes to use; default both cores when there are at least
+        PARALLEL_MIN_SENTENCES sentences, else one. Results are identical either way.
+
+    Returns
+    -------
+    The input table plus `neg`, `neu`, `pos` and `compound` (vaderSentiment's polarity_scores).
+    """
+    require_columns(sentences, ("text",), "score_sentences")
+    texts = ["" if not isinstance(text, str) else text for text in sentences["text"]]
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(texts) >= PARALLEL_MIN_SENTENCES else 1
+    if workers > 1 and len(texts) > 1:
+        chunks = np.array_split(np.arange(len(texts)), workers * 4)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            parts = pool.map(_score_texts, [[texts[i] for i in chunk] for chunk in chunks])
+            scores = [score for part in parts for score in part]
+    else:
+        scores = _score_texts(texts)
+    table = pd.DataFrame(scores, columns=list(SCORE_COLUMNS), index=sentences.index, dtype="float64")
+    return sentences.drop(columns=[c for c in SCORE_COLUMNS if c in sentences.columns]).join(table)
+
+
+def _voice(scored: pd.DataFrame) -> pd.Series:
+    if "quote_share" not in scored.columns:
+        return pd.Series("own", index=scored.index)
+    return pd.Series(np.where(scored["quote_share"] >= QUOTED_SHARE, "quoted", "own"), index=scored.index)
+
+
+def _mean_with_interval(group, rows: pd.DataFrame, seed: int, replicates: int) -> dict:
+    several = rows["doc_id"].nunique() >= 2 if "doc_id" in rows.columns else False
+    units = rows["doc_id"].to_numpy() if several else np.arange(len(rows))
+    low, high = bootstrap_mean(rows["compound"].to_numpy(), units, rng=group_rng(group, seed), replicates=replicates)
+    return {
+        "sentences": len(rows),
+        "articles": rows["doc_id"].nunique() if "doc_id" in rows.columns else np.nan,
+        "mean_compound": rows["compound"].mean() if len(rows) else np.nan,
+        "low": low[0], "high": high[0],
+        "resampled": "articles" if several else "sentences",
+    }
+
+
+def summarize_sentiment(
+    scored: pd.DataFrame, *, by: str = "outlet", seed: int = SEED, replicates: int = REPLICATES
+) -> pd.DataFrame:
+    """Mean compound per group with a 95% bootstrap interval, and shares of negative, neutral and positive sentences.
+
+    A sentence is "quoted" when at least half its characters stand inside
+    quotation marks (`quote_share` >= 0.5), else "own" voice.
+
+    Returns
+    -------
+    DataFrame, one row per group x voice ("all", "own", "quoted"): `<by>`,
+    `voice`, `sentences`, `articles`, `mean_compound`, `low`, `high`,
+    `resampled` ("articles" where the group has two or more in that voice, else
+    "sentences"), `share_negative`, `share_neutral`, `share_positive` (VADER's
+    +/-0.05 thresholds).
+    """
+    require_columns(scored, (by, "compound"), "summarize_sentiment")
+    scored = scored.assign(_voice=_voice(scored))
+    rows = []
+    for group, group_rows in scored.groupby(by, sort=True):
+        for voice in ("all", "own", "quoted"):
+            part = group_rows if voice == "all" else group_rows[group_rows["_voice"] == voice]
+            summary = _mean_with_interval((group, voice), part, seed, replicates) if len(part) else {
+                "sentences": 0, "articles": 0, "mean_compound": np.nan, "low": np.nan, "high": np.nan, "resampled": ""}
+            compound = part["compound"]
+            rows.append({
+                by: group, "voice": voice, **summary,
+                "share_negative": (compound <= NEGATIVE).mean() if len(part) else np.nan,
+                "share_neutral": ((compound > NEGATIVE) & (compound < POSITIVE)).mean() if len(part) else np.nan,
+                "share_positive": (compound >= POSITIVE).mean() if len(part) else np.nan,
+            })
+    return pd.DataFrame(rows)
+
+
+def target_sentiment(
+    scored: pd.DataFrame,
+    *,
+    targets: tuple[str, ...] | list[str] | None = None,
+    by: str = "outlet",
+    aliases: pd.DataFrame | str | Path | None = None,
+    seed: int = SEED,
+    replicates: int = REPLICATES,
+) -> pd.DataFrame:
+    """Sentiment of the sentences that mention each target entity, per group.
+
+    A sentence counts once for an entity however often it names it; a sentence
+    naming two entities counts for both (VADER scores the sentence, not the target).
+
+    Returns
+    -------
+    DataFrame, one row per group x target: `<by>`, `target`, `sentences`,
+    `articles`, `mean_compound`, `low`, `high`, `resampled`.
+    """
+    require_columns(scored, (by, "doc_id", "text", "compound"), "target_sentiment")
+    targets = list(targets or TARGETS)
+    lexicon = load_lexicon(aliases, default="aliases.csv") if aliases is None else None
+    table = lexicon.table if lexicon is not None else _aliases_table(aliases)
+    table = table[table["concept"].isin(targets)]
+    keyed = scored.reset_index(drop=True).assign(_row=lambda t: np.arange(len(t)))
+    hits = find_terms(keyed[["doc_id", "_row", "text"]].rename(columns={"_row": "sent_id"}), table)
+    mentions = hits[["sent_id", "concept"]].drop_duplicates()
+    rows = []
+    for target in targets:
+        mentioned = keyed.loc[mentions.loc[mentions["concept"] == target, "sent_id"].unique()]
+        for group in sorted(scored[by].unique()):
+            part = mentioned[mentioned[by] == group]
+            if len(part):
+                summary = _mean_with_interval((group, target), part, seed, replicates)
+            else:
+                summary = {"sentences": 0, "articles": 0, "mean_compound": np.nan, "low": np.nan, "high": np.nan, "resampled": ""}
+            rows.append({by: group, "target": target, **summary})
+    return pd.DataFrame(rows)
+
+
+def _aliases_table(aliases) -> pd.DataFrame:
+    table = aliases if isinstance(aliases, pd.DataFrame) else pd.read_csv(aliases, dtype=str, keep_default_na=False)
+    return table.assign(concept=table["entity"], family=table["variant"])
+
+
+def token_valences(text: str) -> list[tuple[str, float]]:
+    """Each token of `text` with the valence VADER adds to its sum for it, after its rules
+    (negation, boosters, capitals, "but"), as in vaderSentiment's polarity_scores.
+
+    Summing these and applying VADER's punctuation emphasis and normalisation
+    gives exactly its compound score (checked in the tests).
+    """
+    vader = analyzer()
+    text = _without_emoji(text)
+    sentitext = SentiText(text)
+    words = sentitext.words_and_emoticons
+    sentiments: list[float] = []
+    for i, item in enumerate(words):
+        if item.lower() in BOOSTER_DICT or (
+            i < len(words) - 1 and item.lower() == "kind" and words[i + 1].lower() == "of"
+        ):
+            sentiments.append(0)
+            continue
+        sentiments = vader.sentiment_valence(0, sentitext, item, i, sentiments)
+    sentiments = vader._but_check(words, sentiments)
+    return list(zip(words, sentiments))
+
+
+def _without_emoji(text: str) -> str:
+    # The same emoji substitution as vaderSentiment's polarity_scores.
+    emojis = analyzer().emojis
+    out, previous_space = [], True
+    for char in text:
+        if char in emojis:
+            if not previous_space:
+                out.append(" ")
+            out.append(emojis[char])
+            previous_space = False
+        else:
+            out.append(char)
+            previous_space = char == " "
+    return "".join(out).strip()
+
+
+def sentiment_drivers(scored: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Which lexicon words contribute most to each group's positive and negative scores.
+
+    Returns
+    -------
+    DataFrame, one row per group x word with a non-zero contribution: `<by>`,
+    `word` (lower case), `valence` (its VADER lexicon valence), `n`
+    (occurrences that contributed), `contribution` (the sum of what VADER
+    added for them after its rules), `direction` ("negative" or "positive"),
+    sorted by group and by the size of the contribution.
+    """
+    require_columns(scored, (by, "text"), "sentiment_drivers")
+    lexicon = analyzer().lexicon
+    rows = []
+    for group, text in zip(scored[by], scored["text"]):
+        for word, value in token_valences(text if isinstance(text, str) else ""):
+            if value:
+                rows.append((group, word.lower(), value))
+    tokens = pd.DataFrame(rows, columns=[by, "word", "value"])
+    drivers = tokens.groupby([by, "word"], as_index=False).agg(n=("value", "size"), contribution=("value", "sum"))
+    drivers = drivers.assign(
+        valence=drivers["word"].map(lexicon).astype(float),
+        direction=np.where(drivers["contribution"] < 0, "negative", "positive"),
+        contribution=drivers["contribution"].round(4),
+    )
+    drivers = drivers.assign(_size=drivers["contribution"].abs())
+    drivers = drivers.sort_values([by, "_size", "word"], ascending=[True, False, True], kind="stable")
+    return drivers[[by, "word", "valence", "n", "contribution", "direction"]].reset_index(drop=True)
+
+
+#: Word endings tried for a `*` pattern when auditing it against VADER's lexicon.
+INFLECTIONS = ("", "e", "s", "es", "ed", "d", "ing", "ings", "ion", "ions", "er", "ers")
+#: Words the references single out as VADER blind spots for this event (REFERENCES.md).
+BLIND_SPOTS = ("assassinated", "assassinate", "martyr", "condolences", "retaliation", "escalation", "adventurism", "justice")
+
+
+def lexicon_audit(
+    lexicon: pd.DataFrame | str | Path | None = None,
+    *,
+    hits: pd.DataFrame | None = None,
+    extra: tuple[str, ...] = BLIND_SPOTS,
+) -> pd.DataFrame:
+    """How VADER scores the study's own terms: one row per pattern of the terms lexicon.
+
+    Parameters
+    ----------
+    lexicon : the terms lexicon (default the shipped terms.csv).
+    hits : optional find_terms output, so that the word forms the corpus
+        actually uses are audited (a `*` pattern otherwise stands for its stem
+        with common endings).
+    extra : single words to audit as well (default: the blind spots the
+        references name), reported under concept "blind spot".
+
+    Returns
+    -------
+    DataFrame with `concept`, `family`, `pattern`, `forms` (each audited word
+    form as "word=valence", or "word=missing"), `valence` (VADER's valence for
+    the pattern: a word's value, the sum over a phrase's words, the mean over a
+    `*` pattern's scored forms; 0 if none), `in_vader` (VADER scores at least
+    one of its words), `missing` (audited forms VADER does not score) and
+    `found` (matches in the corpus; NA without hits and for the extra words).
+    """
+    table = load_lexicon(lexicon).table
+    table = table[table["concept"] != IGNORE]
+    vader = analyzer().lexicon
+    rows = []
+    entries = list(zip(table["concept"], table["family"], table["pattern"]))
+    entries += [("blind spot", "named in the references", word) for word in extra]
+    for concept, family, pattern in entries:
+        matched = (hits.loc[hits["pattern"] == pattern, "match"] if hits is not None and concept != "blind spot"
+                   else pd.Series(dtype="str"))
+        words = str(pattern).lower().replace("’", "'").replace("-", " ").split()
+        if len(words) == 1 and words[0].endswith("*"):
+            stem = words[0][:-1]
+            forms = [stem + ending for ending in INFLECTIONS if stem + ending in vader]
+            forms += sorted(set(matched.str.lower().str.replace("’", "'")) - set(forms))
+            scored = [vader[form] for form in forms if form in vader]
+            valence = float(np.mean(scored)) if scored else 0.0
+        else:
+            forms = [word.rstrip("*") for word in words]
+            valence = float(sum(vader.get(word, 0.0) for word in forms))
+        rows.append({
+            "concept": concept, "family": family, "pattern": pattern,
+            "forms": " ".join(f"{form}={vader[form]:g}" if form in vader else f"{form}=missing" for form in forms),
+            "valence": round(valence, 3),
+            "in_vader": any(form in vader for form in forms),
+            "missing": " ".join(form for form in forms if form not in vader),
+            "found": int(len(matched)) if hits is not None and concept != "blind spot" else pd.NA,
+        })
+    return pd.DataFrame(rows).astype({"found": "Int64"})
+
+
+def mask_terms(sentences: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Replace every framing term (the terms lexicon's matches) with a neutral token, to re-score tone without word choice.
+
+    Returns
+    -------
+    The input table with `text` masked (each match replaced by "xxxx", which
+    VADER neither scores nor treats as a modifier), the original text in
+    `text_original`, and `n_masked` (matches replaced in the sentence). Score
+    columns of a scored input are dropped: score the masked table again.
+    """
+    require_columns(sentences, ("text",), "mask_terms")
+    keyed = sentences.reset_index(drop=True)
+    search = keyed[["text"]].assign(doc_id=np.arange(len(keyed)).astype(str), sent_id=np.arange(len(keyed)))
+    hits = find_terms(search, lexicon)
+    masked = list(keyed["text"])
+    counts = np.zeros(len(keyed), dtype="int64")
+    for row, start, end in sorted(zip(hits["sent_id"], hits["start"], hits["end"]), key=lambda h: (h[0], -h[1])):
+        text = masked[row]
+        masked[row] = text[:start] + MASK + text[end:]
+        counts[row] += 1
+    result = keyed.drop(columns=[c for c in SCORE_COLUMNS if c in keyed.columns])
+    return result.assign(text_original=keyed["text"], text=pd.Series(masked, dtype="str"), n_masked=counts)
+
+
+def sentiment_by_position(scored: pd.DataFrame, *, by: str = "outlet", bins: int = 5) -> pd.DataFrame:
+    """Mean compound along the article: body sentences binned by relative position (0 = start, 1 = end).
+
+    Returns
+    -------
+    DataFrame, one row per group x bin: `<by>`, `bin` (1..bins), `position`
+    (the bin's centre), `sentences`, `mean_compound`.
+    """
+    require_columns(scored, (by, "doc_id", "section", "start", "compound"), "sentiment_by_position")
+    body = scored[scored["section"] == "body"]
+    length = body.groupby("doc_id")["end"].transform("max")
+    position = body["start"] / length
+    bin_index = np.minimum((position * bins).astype(int), bins - 1) + 1
+    table = body.assign(bin=bin_index).groupby([by, "bin"], as_index=False).agg(
+        sentences=("compound", "size"), mean_compound=("compound", "mean"))
+    return table.assign(position=(table["bin"] - 0.5) / bins)[[by, "bin", "position", "sentences", "mean_compound"]]
+
+
+def compare_masked(summary: pd.DataFrame, masked: pd.DataFrame, *, by: str = "outlet", voice: str = "all") -> pd.DataFrame:
+    """Mean compound per group with and without the framing terms, and how the ranking changes.
+
+    Parameters
+    ----------
+    summary, masked : summarize_sentiment of the scored sentences and of the
+        same sentences after mask_terms.
+
+    Returns
+    -------
+    DataFrame, one row per group: `<by>`, `sentences`, `mean_compound`,
+    `low`, `high`, `mean_masked`, `low_masked`, `high_masked`, `change`,
+    `rank` and `rank_masked` (1 = most negative).
+    """
+    keep = [by, "sentences", "mean_compound", "low", "high"]
+    left = summary.loc[summary["voice"] == voice, keep]
+    right = masked.loc[masked["voice"] == voice, [by, "mean_compound", "low", "high"]].rename(
+        columns={"mean_compound": "mean_masked", "low": "low_masked", "high": "high_masked"})
+    table = left.merge(right, on=by, how="inner")
+    return table.assign(
+        change=table["mean_masked"] - table["mean_compound"],
+        rank=table["mean_compound"].rank(method="min").astype("int64"),
+        rank_masked=table["mean_masked"].rank(method="min").astype("int64"),
+    ).reset_index(drop=True)

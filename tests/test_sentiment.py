@@ -1,0 +1,176 @@
+"""Sentiment: VADER scores as vaderSentiment gives them, honest intervals, drivers, the lexicon audit and masking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+import analysis as an
+from analysis.sentiment import analyzer, token_valences
+from conftest import SHARED
+
+VADER = SentimentIntensityAnalyzer()
+
+
+def _table(texts, outlet="X", doc_id="d1", quote_share=0.0):
+    return pd.DataFrame({"doc_id": doc_id, "outlet": outlet, "text": texts, "quote_share": quote_share})
+
+
+def test_scores_are_vaders_own_on_the_text_as_written():
+    texts = ["The strike was GOOD!!!", "the strike was good", "Not bad at all.", "He was killed."]
+    scored = an.score_sentences(pd.DataFrame({"text": texts}))
+    for text, (neg, neu, pos, compound) in zip(texts, scored[["neg", "neu", "pos", "compound"]].itertuples(index=False)):
+        assert (neg, neu, pos, compound) == tuple(VADER.polarity_scores(text)[k] for k in ("neg", "neu", "pos", "compound"))
+    assert scored.loc[0, "compound"] > scored.loc[1, "compound"]  # capitals and "!!!" count
+
+
+def test_score_sentences_keeps_the_input_columns_and_index():
+    sentences = pd.DataFrame({"text": ["Good.", "Bad."], "outlet": ["A", "B"]}, index=[7, 9])
+    scored = an.score_sentences(sentences)
+    assert list(scored.index) == [7, 9] and list(scored.columns) == ["text", "outlet", "neg", "neu", "pos", "compound"]
+    assert "compound" not in sentences.columns
+
+
+def test_two_processes_give_identical_numbers(sentences):
+    many = pd.concat([sentences] * 6, ignore_index=True)
+    pd.testing.assert_frame_equal(an.score_sentences(many, workers=1), an.score_sentences(many, workers=2))
+
+
+@pytest.mark.needs_shared
+def test_vader_on_the_nyt_ground_truth_matches_vadersentiment_and_the_paper():
+    path = SHARED / "data" / "vader_groundtruth" / "nytEditorialSnippets_GroundTruth.txt"
+    rows = [line.split("\t", 2) for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    truth = pd.DataFrame(rows, columns=["id", "rating", "text"]).astype({"rating": float})
+    assert len(truth) == 5190
+    scored = an.score_sentences(truth)
+    assert scored["compound"].tolist() == [VADER.polarity_scores(text)["compound"] for text in truth["text"]]
+    r = np.corrcoef(scored["compound"], scored["rating"])[0, 1]
+    assert r >= 0.49, r  # Hutto & Gilbert (2014) report 0.492; vaderSentiment 3.3.2 gives 0.503
+
+
+def test_summary_interval_on_a_literal_example():
+    scored = _table(["a", "b"]).assign(compound=[0.0, 1.0])
+    summary = an.summarize_sentiment(scored, replicates=4000).set_index("voice")
+    record = summary.loc["all"]
+    # Resampling two sentences gives means 0, 0.5 or 1 (probabilities 1/4, 1/2, 1/4): the 95% interval is [0, 1].
+    assert (record["mean_compound"], record["low"], record["high"]) == (0.5, 0.0, 1.0)
+    assert record["resampled"] == "sentences" and record["sentences"] == 2
+
+
+def test_the_bootstrap_resamples_articles_when_a_group_has_several():
+    scored = pd.concat([
+        _table(["x", "y"], doc_id="a").assign(compound=[-0.5, 0.1]),
+        _table(["z"], doc_id="b").assign(compound=[0.7]),
+    ], ignore_index=True)
+    record = an.summarize_sentiment(scored, replicates=4000).set_index("voice").loc["all"]
+    # Articles a (sum -0.4 over 2 sentences) and b (0.7 over 1) resampled: means -0.2, 0.1 or 0.7.
+    assert record["resampled"] == "articles"
+    assert (record["low"], record["high"]) == pytest.approx((-0.2, 0.7))
+
+
+def test_the_bootstrap_is_seeded():
+    scored = _table([str(i) for i in range(30)]).assign(compound=np.linspace(-1, 1, 30) ** 3)
+    first = an.summarize_sentiment(scored)
+    assert first.equals(an.summarize_sentiment(scored))
+    assert not first.equals(an.summarize_sentiment(scored, seed=1))
+
+
+def test_shares_use_vaders_thresholds_and_voices_split_on_quote_share():
+    scored = pd.DataFrame({
+        "doc_id": "d", "outlet": "X", "text": list("abcd"),
+        "compound": [-0.05, 0.0, 0.05, 0.6], "quote_share": [0.0, 0.0, 0.0, 0.8],
+    })
+    summary = an.summarize_sentiment(scored).set_index("voice")
+    assert summary.loc["all", ["share_negative", "share_neutral", "share_positive"]].tolist() == [0.25, 0.25, 0.5]
+    assert summary.loc["own", "sentences"] == 3 and summary.loc["quoted", "sentences"] == 1
+    assert summary.loc["quoted", "mean_compound"] == 0.6
+
+
+def test_target_sentiment_averages_the_sentences_that_name_each_target():
+    scored = an.score_sentences(_table(["The US killed him.", "Washington was praised.", "Iran is calm.", "Rain fell."]))
+    targets = an.target_sentiment(scored, targets=["United States", "Iran"]).set_index("target")
+    expected = np.mean([VADER.polarity_scores(t)["compound"] for t in ["The US killed him.", "Washington was praised."]])
+    assert targets.loc["United States", "sentences"] == 2
+    assert targets.loc["United States", "mean_compound"] == pytest.approx(expected)
+    assert targets.loc["Iran", "sentences"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    "The killing was horrible, but the response was not bad at all!!",
+    "It was kind of GREAT and very good :)",
+    "No one was happy. Never again?",
+    "Iran’s “martyr” was assassinated by the U.S. drone strike.",
+])
+def test_token_valences_add_up_to_vaders_compound(text):
+    sentiments = [value for _, value in token_valences(text)]
+    assert analyzer().score_valence(sentiments, text) == VADER.polarity_scores(text)
+
+
+def test_token_valences_reproduce_every_seed_sentence(sentences):
+    for text in sentences["text"]:
+        sentiments = [value for _, value in token_valences(text)]
+        assert analyzer().score_valence(sentiments, text)["compound"] == VADER.polarity_scores(text)["compound"]
+
+
+def test_drivers_show_which_words_move_each_score():
+    scored = an.score_sentences(_table(["The killing was horrible.", "Peace is good."]))
+    drivers = an.sentiment_drivers(scored).set_index("word")
+    assert drivers.loc["killing", ["valence", "n", "contribution", "direction"]].tolist() == [-3.4, 1, -3.4, "negative"]
+    assert drivers.loc["horrible", "valence"] == -2.5
+    assert drivers.loc["peace", "direction"] == "positive"
+    assert "the" not in drivers.index
+
+
+def test_the_lexicon_audit_flags_terms_vader_does_not_know():
+    audit = an.lexicon_audit().set_index("pattern")
+    assert audit.loc["assassinat*", "forms"].startswith("assassination=-2.9")
+    assert audit.loc["kill*", "in_vader"]
+    assert not audit.loc["sovereign*", "in_vader"]
+    assert audit.loc["assassinated", "concept"] == "blind spot" and not audit.loc["assassinated", "in_vader"]
+    assert audit.loc["adventurism", "valence"] == 1.5
+
+
+def test_the_lexicon_audit_lists_the_forms_a_corpus_uses():
+    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a"], "text": ["They assassinated him."]}))
+    audit = an.lexicon_audit(hits=an.find_terms(sentences)).set_index("pattern")
+    assert "assassinated=missing" in audit.loc["assassinat*", "forms"]
+    assert audit.loc["assassinat*", "found"] == 1
+
+
+def test_masking_replaces_framing_terms_and_rescoring_removes_their_weight():
+    sentences = _table(["The US killed the general in an illegal strike.", "Nothing here."])
+    masked = an.mask_terms(sentences)
+    assert masked["text"].tolist() == ["The US xxxx the xxxx in an xxxx xxxx.", "Nothing here."]
+    assert masked["n_masked"].tolist() == [4, 0]
+    assert masked["text_original"].tolist() == sentences["text"].tolist()
+    assert an.score_sentences(masked)["compound"].tolist() == [0.0, 0.0]
+
+
+def test_compare_masked_ranks_groups_before_and_after():
+    summary = pd.DataFrame({"outlet": ["A", "B"], "voice": "all", "sentences": [3, 4],
+                            "mean_compound": [-0.5, -0.2], "low": [-0.6, -0.3], "high": [-0.4, -0.1]})
+    masked = summary.assign(mean_compound=[0.1, -0.1])
+    comparison = an.compare_masked(summary, masked).set_index("outlet")
+    assert comparison.loc["A", ["rank", "rank_masked"]].tolist() == [1, 2]
+    assert comparison.loc["B", "change"] == pytest.approx(0.1)
+
+
+def test_sentiment_by_position_bins_body_sentences():
+    scored = pd.DataFrame({"doc_id": "d", "outlet": "X", "section": ["title", "body", "body"],
+                           "start": [0, 0, 50], "end": [10, 50, 100], "compound": [0.9, -0.5, 0.5]})
+    positions = an.sentiment_by_position(scored, bins=2)
+    assert positions[["bin", "position", "sentences", "mean_compound"]].values.tolist() == [[1, 0.25, 1, -0.5], [2, 0.75, 1, 0.5]]
+
+
+def test_plot_sentence_sentiment_draws_a_point_per_sentence(sentences):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    scored = an.score_sentences(sentences)
+    ax = an.plot_sentence_sentiment(scored, an.summarize_sentiment(scored))
+    from matplotlib.collections import PathCollection
+
+    points = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    assert points == len(scored)
