@@ -5,14 +5,22 @@
     sentences = an.split_sentences(articles)
 """
 
+from analysis.agency import agency_shares, agent_categories, agents_named, classify_agency
+from analysis.attribution import find_attributions, quoted_words_by_speaker
 from analysis.clean import load_rules
 from analysis.corpus import load_articles, removed_lines
 from analysis.describe import count_removals, describe_articles, voice_shares
 from analysis.errors import CorpusError, CorpusWarning
 from analysis.figures import save_figure, save_table
+from analysis.frames import code_frames, frame_shares
 from analysis.lexicon import compile_pattern, load_lexicon
 from analysis.plots import (
+    plot_agency_forms,
+    plot_agents,
     plot_drivers,
+    plot_frame_shares,
+    plot_similarity,
+    plot_speakers,
     plot_family_counts,
     plot_keyness,
     plot_lexicon_audit,
@@ -25,6 +33,7 @@ from analysis.plots import (
     plot_term_rates,
     plot_voice,
 )
+from analysis.reuse import group_similarity, shared_passages, similarity
 from analysis.segment import sentence_spans, split_paragraphs, split_sentences, split_text
 from analysis.sentiment import (
     compare_masked,
@@ -55,6 +64,11 @@ from analysis.tokens import count_words
 __version__ = "0.1.0"
 
 __all__ = [
+    "agency_shares",
+    "agent_categories",
+    "agents_named",
+    "classify_agency",
+    "code_frames",
     "compare_masked",
     "compile_pattern",
     "configure",
@@ -65,9 +79,12 @@ __all__ = [
     "current_settings",
     "describe_articles",
     "family_totals",
+    "find_attributions",
     "find_terms",
     "FINGERPRINT_ENTITIES",
     "first_mention",
+    "frame_shares",
+    "group_similarity",
     "keyness",
     "kwic",
     "kwic_side_by_side",
@@ -77,8 +94,11 @@ __all__ = [
     "load_rules",
     "mask_terms",
     "name_variants",
+    "plot_agency_forms",
+    "plot_agents",
     "plot_drivers",
     "plot_family_counts",
+    "plot_frame_shares",
     "plot_keyness",
     "plot_lexicon_audit",
     "plot_masking",
@@ -86,9 +106,12 @@ __all__ = [
     "plot_removals",
     "plot_sentence_sentiment",
     "plot_sentiment_position",
+    "plot_similarity",
+    "plot_speakers",
     "plot_target_sentiment",
     "plot_term_rates",
     "plot_voice",
+    "quoted_words_by_speaker",
     "removed_lines",
     "save_figure",
     "save_table",
@@ -97,6 +120,8 @@ __all__ = [
     "sentiment_by_position",
     "sentiment_drivers",
     "Settings",
+    "shared_passages",
+    "similarity",
     "split_paragraphs",
     "split_sentences",
     "split_text",

@@ -404,7 +404,7 @@ def plot_lexicon_audit(audit: pd.DataFrame, *, ax=None):
     return ax
 
 
-def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", ax=None):
+def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_labels: int = 12, ax=None):
     """Each group's mean compound with its framing terms (left) and with them masked (right), with 95% intervals;
     the labels give each group's rank before and after (#1 = most negative).
 
@@ -412,7 +412,7 @@ def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", ax=None):
     """
     table = comparison.sort_values("mean_masked", kind="stable").reset_index(drop=True)
     if ax is None:
-        ax = _new_axes(9.0, max(3.8, 0.45 * len(table) + 2.2))
+        ax = _new_axes(9.0, min(10.0, max(3.8, 0.45 * len(table) + 2.2)))
     with plt.rc_context(RC):
         for x, column, low, high, colour in ((0, "mean_compound", "low", "high", OWN_VOICE),
                                              (1, "mean_masked", "low_masked", "high_masked", QUOTED)):
@@ -424,13 +424,20 @@ def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", ax=None):
         values = np.concatenate([table[c].to_numpy(dtype=float) for c in ("low", "high", "low_masked", "high_masked")])
         bottom, top = np.nanmin(values) - 0.05, np.nanmax(values) + 0.05
         ax.set_ylim(bottom, top)
-        gap = 0.06 * (top - bottom)
+        # Label every group when few; with many, the `max_labels` with the most sentences.
+        labelled = table if len(table) <= max_labels else table.nlargest(max_labels, "sentences", keep="first")
+        labelled = labelled.sort_values("mean_masked", kind="stable")
+        gap = (top - bottom) / max(len(labelled) + 1, 16)
         label_y = -np.inf
-        for _, record in table.iterrows():  # labels in the order of the masked means, pushed apart
+        for _, record in labelled.iterrows():  # labels in the order of the masked means, pushed apart
             label_y = max(record["mean_masked"], label_y + gap)
             ax.annotate(f"{record[by]}: #{record['rank']} → #{record['rank_masked']} (n = {record['sentences']})",
                         xy=(1, record["mean_masked"]), xytext=(1.12, label_y), va="center", fontsize=9,
                         arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "linewidth": 0.6})
+        ax.set_ylim(bottom, max(top, label_y + gap))
+        if len(labelled) < len(table):
+            ax.text(1.12, bottom, f"labels: the {len(labelled)} of {len(table)} groups with most sentences",
+                    fontsize=8, color="#555555", va="bottom")
         ax.axhline(0, color="#cccccc", linewidth=0.8)
         ax.set_xticks([0, 1], ["as written", "framing terms masked"])
         ax.set_xlim(-0.3, 2.6)
@@ -461,3 +468,154 @@ def plot_sentiment_position(positions: pd.DataFrame, *, by: str = "outlet", max_
         axes[0].set_ylabel("mean compound")
         fig.suptitle(f"Sentiment along the article: start (0) to end (1){note}; point size = sentences", x=0.01, ha="left")
     return fig
+
+
+# -- framing -------------------------------------------------------------------------------
+
+FORM_COLOURS = {"active": "#0072B2", "passive_agent": "#56B4E9", "passive_agentless": "#E69F00", "nominal": "#D55E00"}
+SPEAKER_COLOURS = {
+    "Russian officials": "#D55E00", "Chinese officials": "#CC79A7", "US officials": "#0072B2",
+    "Iranian officials": "#009E73", "Iraqi officials": "#F0E442", "UN": "#56B4E9", "media": "#999999",
+    "other": "#DDDDDD", "unresolved": "#BBBBBB", "unattributed": "#FFFFFF",
+}
+
+
+def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 30, ax=None):
+    """Heatmap: share of each group's sentences invoking each frame (colour), with the count in each cell.
+
+    `shares` is from frame_shares.
+    """
+    sizes = shares.drop_duplicates(by).set_index(by)["sentences"]
+    shown = largest_groups(sizes, max_groups)
+    note = _subset_note(len(shown), len(sizes))
+    table = shares[shares[by].isin(shown)]
+    order = list(dict.fromkeys(table["frame"]))
+    share = table.pivot(index=by, columns="frame", values="share").reindex(columns=order)
+    counts = table.pivot(index=by, columns="frame", values="n").reindex(columns=order)
+    if ax is None:
+        ax = _new_axes(max(8.0, 0.95 * len(order) + 3.5), max(2.8, 0.5 * len(share) + 2.6))
+    with plt.rc_context(RC):
+        ax.imshow(share.to_numpy(dtype=float), cmap=SEQUENTIAL, aspect="auto", vmin=0,
+                  vmax=max(float(np.nanmax(share.to_numpy(dtype=float))), 0.01) * 1.25)
+        for (row, column), n in np.ndenumerate(counts.to_numpy()):
+            if n:
+                ax.text(column, row, f"{int(n)}\n{share.iat[row, column]:.0%}", ha="center", va="center", fontsize=8.5)
+        ax.set_xticks(range(len(order)), [wrap(frame, 13) for frame in order])
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(share)), [f"{wrap(group)}\n({sizes[group]} sentences)" for group in share.index])
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title(f"Frames invoked: sentences with at least one cue (count and share){note}", loc="left", pad=44)
+    return ax
+
+
+def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
+    """Stacked bars: how each group's mentions of the killing split into active, passive with and
+    without agent, and nominal forms; n mentions on each bar.
+
+    `shares` is from agency_shares.
+    """
+    table = shares.pivot(index=by, columns="form", values="share").fillna(0)
+    mentions = shares.drop_duplicates(by).set_index(by)["mentions"]
+    table = table.reindex(columns=[f for f in FORM_COLOURS if f in table.columns])
+    table = table.loc[sorted(table.index, reverse=True)]
+    if ax is None:
+        ax = _new_axes(9.0, max(2.8, 0.5 * len(table) + 1.8))
+    with plt.rc_context(RC):
+        left = np.zeros(len(table))
+        for form in table.columns:
+            values = table[form].to_numpy() * 100
+            ax.barh(range(len(table)), values, left=left, color=FORM_COLOURS[form], label=form.replace("_", " "))
+            for row, (value, start) in enumerate(zip(values, left)):
+                if value >= 8:
+                    ax.text(start + value / 2, row, f"{value:.0f}%", ha="center", va="center", fontsize=9,
+                            color="white" if form in ("active", "nominal") else "black")
+            left += values
+        ax.set_yticks(range(len(table)), [f"{wrap(group)} (n = {mentions[group]})" for group in table.index])
+        ax.set_ylim(-0.6, len(table) - 0.4)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("share of mentions of the killing (%)")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False)
+        ax.set_title("Who killed whom? Grammatical form of each mention of the killing", loc="left", pad=28)
+    return ax
+
+
+def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", ax=None):
+    """Heatmap: how often each group names each kind of agent of the killing (counts; 'none' = no agent named).
+
+    `agents` is from agents_named.
+    """
+    counts = agents.pivot(index=by, columns="agent_category", values="n").fillna(0).astype(int)
+    order = [c for c in ("the US", "Trump", "the Pentagon", "a drone", "a strike", "Iran", "other", "none") if c in counts.columns]
+    counts = counts.reindex(columns=order + [c for c in counts.columns if c not in order])
+    if ax is None:
+        ax = _new_axes(max(7.5, 1.1 * counts.shape[1] + 3.2), max(2.6, 0.45 * len(counts) + 1.8))
+    with plt.rc_context(RC):
+        ax.imshow(counts.to_numpy(), cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=max(int(counts.to_numpy().max()), 1) * 1.3)
+        for (row, column), n in np.ndenumerate(counts.to_numpy()):
+            if n:
+                ax.text(column, row, str(n), ha="center", va="center", fontsize=10)
+        ax.set_xticks(range(counts.shape[1]), counts.columns)
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(counts)), [wrap(group) for group in counts.index])
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title("Agents named for the killing\n(mentions; 'none' = agent hidden)", loc="left", pad=30)
+    return ax
+
+
+def plot_speakers(voices: pd.DataFrame, *, by: str = "outlet", ax=None):
+    """Stacked bars: whose words make up each group's quotations (share of quoted words by speaker group).
+
+    `voices` is from quoted_words_by_speaker.
+    """
+    table = voices.pivot(index=by, columns="speaker_group", values="quoted_word_share").fillna(0)
+    totals = voices.groupby(by)["quoted_words"].sum()
+    order = [g for g in SPEAKER_COLOURS if g in table.columns] + [g for g in table.columns if g not in SPEAKER_COLOURS]
+    table = table.reindex(columns=order).loc[sorted(table.index, reverse=True)]
+    if ax is None:
+        ax = _new_axes(9.5, max(3.0, 0.5 * len(table) + 2.0))
+    with plt.rc_context(RC):
+        left = np.zeros(len(table))
+        for group in table.columns:
+            values = table[group].to_numpy() * 100
+            ax.barh(range(len(table)), values, left=left, color=SPEAKER_COLOURS.get(group, "#777777"),
+                    edgecolor="#666666", linewidth=0.4, label=group)
+            for row, (value, start) in enumerate(zip(values, left)):
+                if value >= 9:
+                    ax.text(start + value / 2, row, f"{value:.0f}%", ha="center", va="center", fontsize=9)
+            left += values
+        ax.set_yticks(range(len(table)), [f"{wrap(group)}\n({totals[group]} quoted words)" for group in table.index])
+        ax.set_ylim(-0.6, len(table) - 0.4)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("share of quoted words (%)")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False, fontsize=9)
+        ax.set_title("Whose words are quoted", loc="left", pad=48)
+    return ax
+
+
+def plot_similarity(groups: pd.DataFrame, *, by: str = "outlet", ax=None):
+    """Heatmap of mean TF-IDF cosine similarity between groups' articles (numbers shown up to 15 groups).
+
+    `groups` is from group_similarity.
+    """
+    names = sorted(set(groups[f"{by}_a"]) | set(groups[f"{by}_b"]))
+    matrix = groups.pivot(index=f"{by}_a", columns=f"{by}_b", values="similarity").reindex(index=names, columns=names)
+    if ax is None:
+        side = max(5.5, 0.55 * len(names) + 3.0)
+        ax = _new_axes(side + 1.2, side)
+    with plt.rc_context(RC):
+        image = ax.imshow(matrix.to_numpy(dtype=float), cmap=SEQUENTIAL, vmin=0, vmax=1)
+        if len(names) <= 15:
+            for (row, column), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
+                if value == value:
+                    ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=9,
+                            color="white" if value > 0.6 else "black")
+        labels = [wrap(name, 16) for name in names]
+        ax.set_xticks(range(len(names)), labels, rotation=35, ha="right", rotation_mode="anchor")
+        ax.set_yticks(range(len(names)), labels)
+        ax.figure.colorbar(image, ax=ax, shrink=0.7).set_label("cosine similarity of TF-IDF vectors")
+        ax.set_title("How alike the articles are\n(mean pairwise similarity; blank = no pair)", loc="left")
+    return ax

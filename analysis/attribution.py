@@ -1,0 +1,246 @@
+"""Who speaks: attributions of speech, and whose words make up each outlet's quotations.
+
+`find_attributions` finds reporting verbs (said, told, stated, noted, added,
+stressed, called, condemned, ...) and "according to" outside quotation marks,
+takes the speaker from before the verb, or after it where the order is
+inverted ('..., said Konstantin Kosachev'), keeps pronouns as they are, and
+labels the speaker's group from `analysis/data/speakers.csv`.
+`quoted_words_by_speaker` credits each quotation, including one that runs over
+several sentences, to the speaker of the attribution that closes or opens it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus import require_columns
+from analysis.grammar import (
+    BE, HAVE, MODALS, STOP_PUNCTUATION, is_adverb, noun_phrase_left, noun_phrase_right, tokens_with_spans,
+)
+from analysis.lexicon import load_lexicon
+from analysis.quotes import inside, quote_spans
+from analysis.terms import voice_words
+
+VERBS = frozenset(
+    "said says say told tells stated states noted notes added adds stressed stresses emphasized emphasised "
+    "emphasizes emphasises called calls condemned condemns warned warns declared declares announced announces "
+    "claimed claims argued argues insisted insists explained explains wrote writes tweeted tweets vowed vows "
+    "promised promises urged urges blasted blasts accused accuses denied denies confirmed confirms informed "
+    "informs highlighted reiterated reported reports replied responded asserted cautioned acknowledged contended "
+    "contends alleged alleges suggested suggests maintained maintains asked asks predicted predicts".split()
+)
+OPENING = frozenset("“\"‘")
+CLOSING = frozenset("”\"’")
+PRONOUN_SPEAKERS = frozenset("he she they it we i you".split())
+#: How many sentences away a quotation may be from the attribution that credits it.
+QUOTE_REACH = 3
+
+
+def find_attributions(sentences: pd.DataFrame, *, speakers: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """One row per attribution of speech in the sentences.
+
+    Parameters
+    ----------
+    sentences : sentence table (needs `doc_id`, `text`; uses `sent_id`,
+        `para_id`, group columns, `quote_share`, `starts_in_quote`).
+    speakers : lexicon (`concept` = speaker group, `pattern`); default the shipped speakers.csv.
+
+    Returns
+    -------
+    DataFrame with `doc_id`, group columns, `section`, `para_id`, `sent_id`,
+    `speaker` (as written; pronouns kept), `verb`, `kind` ("direct",
+    "indirect", "according_to") and `speaker_group` (e.g. "Russian officials",
+    "media", "unresolved" for a pronoun, "other").
+    """
+    require_columns(sentences, ("doc_id", "text"), "find_attributions")
+    context = [c for c in sentences.columns if c not in ("text", "start", "end", "quote_share", "starts_in_quote")]
+    opened = sentences["starts_in_quote"] if "starts_in_quote" in sentences.columns else [False] * len(sentences)
+    rows = []
+    for values, text, starts_open in zip(sentences[context].itertuples(index=False), sentences["text"], opened):
+        text = text if isinstance(text, str) else ""
+        spans = quote_spans(text, starts_open=bool(starts_open))
+        for speaker, verb, kind in attributions_in(text, spans):
+            rows.append((*values, speaker, verb, kind))
+    table = pd.DataFrame(rows, columns=[*context, "speaker", "verb", "kind"])
+    table = table.assign(speaker_group=speaker_groups(table["speaker"], speakers=speakers))
+    return table.assign(speaker_group=_resolve_definites(table))
+
+
+def _resolve_definites(table: pd.DataFrame) -> list[str]:
+    """'the ministry', 'the spokesman': a definite speaker without a group takes the group of the
+    latest earlier speaker in the same article whose description has the same head noun."""
+    groups = list(table["speaker_group"])
+    for i, (doc_id, speaker, group) in enumerate(zip(table["doc_id"], table["speaker"], groups)):
+        words = speaker.lower().split()
+        if group != "other" or len(words) < 2 or words[0] != "the":
+            continue
+        head = words[-1]
+        for j in range(i - 1, -1, -1):
+            if table["doc_id"].iat[j] != doc_id:
+                break
+            if groups[j] not in ("other", "unresolved") and head in table["speaker"].iat[j].lower().split():
+                groups[i] = groups[j]
+                break
+    return groups
+
+
+def attributions_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str, str]]:
+    """(speaker, verb, kind) for each attribution in one sentence whose quoted parts are `spans`."""
+    tokens_spans = tokens_with_spans(text)
+    tokens = [token for token, _, _ in tokens_spans]
+    has_quote = bool(spans)
+    found = []
+    for k, (token, start, end) in enumerate(tokens_spans):
+        if inside(spans, start, end):
+            continue
+        lower = token.lower()
+        if lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower() == "to":
+            speaker = noun_phrase_right(tokens, k + 2, of_phrases=True)
+            if speaker:
+                found.append((speaker, "according to", "according_to"))
+            continue
+        if lower == "quoted":
+            speaker = _quoted_as_saying(tokens, k)
+            if speaker:
+                found.append((speaker, "quoted as saying", "direct" if has_quote else "indirect"))
+            continue
+        if lower not in VERBS or not token.islower():
+            continue
+        if lower == "saying" and k > 1 and tokens[k - 1].lower() == "as":
+            continue  # part of "quoted as saying"
+        before = k - 1
+        while before >= 0 and is_adverb(tokens[before]):
+            before -= 1
+        if before >= 0 and tokens[before].lower() in BE:
+            continue  # a passive ("was also highlighted") names no speaker
+        after_quote = k > 0 and (tokens[k - 1] in CLOSING or (tokens[k - 1] == "," and k > 1 and tokens[k - 2] in CLOSING))
+        if after_quote:
+            speaker = _speaker_before(tokens, k) or noun_phrase_right(tokens, k + 1, of_phrases=True)
+        elif k > 0 and tokens[k - 1] == ",":
+            speaker = _speaker_before_apposition(tokens, k)  # 'Kathryn Wheelbarger, the acting ..., warned'
+        else:
+            speaker = _speaker_before(tokens, k)
+        if speaker:
+            verb = f"{lower} out" if lower == "pointed" else lower
+            found.append((speaker, verb, "direct" if has_quote else "indirect"))
+    return found
+
+
+def _speaker_before(tokens: list[str], k: int) -> str:
+    j = k - 1
+    while j >= 0 and (is_adverb(tokens[j]) or tokens[j].lower() in BE | HAVE | MODALS):
+        j -= 1
+    phrase = noun_phrase_left(tokens, j + 1)
+    start = j + 1 - len(phrase.split()) if phrase else j + 1
+    # Coordinated speakers: "Turkey, Cuba and Afghanistan have condemned" (a list ends in "and")
+    if not (phrase and start >= 2 and tokens[start - 1] == "and"):
+        return phrase
+    while phrase and start >= 2 and tokens[start - 1] in (",", "and") and tokens[start - 2][:1].isupper() \
+            and tokens[start - 2] not in STOP_PUNCTUATION:
+        extra = noun_phrase_left(tokens, start - 1)
+        if not extra or not extra[:1].isupper():
+            break
+        joiner = " and " if tokens[start - 1] == "and" else ", "
+        phrase = extra + joiner + phrase
+        start -= 1 + len(extra.split())
+    return phrase
+
+
+def _speaker_before_apposition(tokens: list[str], k: int, reach: int = 20) -> str:
+    """The speaker before an apposition between commas: 'X, the head of Y, said'."""
+    for j in range(k - 2, max(-1, k - 2 - reach), -1):
+        if tokens[j] == ",":
+            return noun_phrase_left(tokens, j)
+        if tokens[j] in CLOSING or tokens[j] in OPENING or tokens[j] in (".", ";", ":"):
+            return ""
+    return ""
+
+
+def _quoted_as_saying(tokens: list[str], k: int) -> str:
+    """'RIA quoted the ministry as saying' -> 'the ministry'; 'Putin was quoted as saying' -> 'Putin'."""
+    for j in range(k + 1, min(len(tokens) - 1, k + 8)):
+        if tokens[j].lower() == "as" and tokens[j + 1].lower() == "saying":
+            between = noun_phrase_right(tokens, k + 1)
+            if between and j > k + 1:
+                return between
+            return _speaker_before(tokens, k)
+    return ""
+
+
+def speaker_groups(speakers_as_written: pd.Series, *, speakers: pd.DataFrame | str | Path | None = None) -> list[str]:
+    """The group of each speaker: the first (leftmost) speakers.csv match; "unresolved" for a pronoun, else "other"."""
+    lexicon = load_lexicon(speakers, default="speakers.csv") if speakers is not None or True else None
+    if speakers is not None and not isinstance(speakers, pd.DataFrame):
+        lexicon = load_lexicon(speakers)
+    groups = []
+    for speaker in speakers_as_written:
+        if not isinstance(speaker, str) or not speaker.strip():
+            groups.append("unresolved")
+            continue
+        if speaker.strip().lower() in PRONOUN_SPEAKERS:
+            groups.append("unresolved")
+            continue
+        matches = lexicon.match(speaker)
+        groups.append(lexicon.table.at[matches[0][2], "concept"] if matches else "other")
+    return groups
+
+
+def quoted_words_by_speaker(attributions: pd.DataFrame, sentences: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Whose voices make up each group's quotations: quoted words and attributions per speaker group.
+
+    Each sentence with quoted words is credited to a direct attribution in the
+    same sentence, else to the next one within QUOTE_REACH sentences of the
+    same article when the sentences between are quoted too (a quotation over
+    several sentences closes with its attribution), else to the previous one
+    within reach; otherwise "unattributed".
+
+    Returns
+    -------
+    DataFrame, one row per group x speaker group: `<by>`, `speaker_group`,
+    `attributions`, `quoted_words`, `attribution_share`, `quoted_word_share`.
+    """
+    require_columns(sentences, (by, "doc_id", "sent_id", "text"), "quoted_words_by_speaker")
+    require_columns(attributions, (by, "doc_id", "sent_id", "kind", "speaker_group"), "quoted_words_by_speaker")
+    words = voice_words(sentences)
+    direct = attributions[attributions["kind"] == "direct"].drop_duplicates(["doc_id", "sent_id"])
+    speaker_at = {(d, s): g for d, s, g in zip(direct["doc_id"], direct["sent_id"], direct["speaker_group"])}
+    credited = []
+    for doc_id, doc_words in words.groupby("doc_id", sort=False):
+        ids = doc_words["sent_id"].to_numpy()
+        quoted = doc_words["quoted_words"].to_numpy()
+        for position, (sent_id, n) in enumerate(zip(ids, quoted)):
+            if n:
+                credited.append((doc_id, sent_id, n, _credit(doc_id, ids, quoted, position, speaker_at)))
+    credit = pd.DataFrame(credited, columns=["doc_id", "sent_id", "quoted_words", "speaker_group"])
+    credit = credit.merge(sentences[["doc_id", "sent_id", by]], on=["doc_id", "sent_id"], how="left")
+    quoted_totals = credit.groupby([by, "speaker_group"])["quoted_words"].sum()
+    attribution_counts = attributions.groupby([by, "speaker_group"]).size()
+    table = pd.concat({"attributions": attribution_counts, "quoted_words": quoted_totals}, axis=1).fillna(0)
+    table = table.astype("int64").reset_index()
+    return table.assign(
+        attribution_share=(table["attributions"] / table.groupby(by)["attributions"].transform("sum")).round(4),
+        quoted_word_share=(table["quoted_words"] / table.groupby(by)["quoted_words"].transform("sum")).round(4),
+    )
+
+
+def _credit(doc_id, ids, quoted, position, speaker_at) -> str:
+    if (doc_id, ids[position]) in speaker_at:
+        return speaker_at[(doc_id, ids[position])]
+    for step in range(1, QUOTE_REACH + 1):  # forward: the quotation closes with its attribution
+        ahead = position + step
+        if ahead >= len(ids) or not quoted[ahead]:
+            break
+        if (doc_id, ids[ahead]) in speaker_at:
+            return speaker_at[(doc_id, ids[ahead])]
+    for step in range(1, QUOTE_REACH + 1):  # backward: 'X said: "..." "..."'
+        behind = position - step
+        if behind < 0:
+            break
+        if (doc_id, ids[behind]) in speaker_at:
+            return speaker_at[(doc_id, ids[behind])]
+        if not quoted[behind]:
+            break
+    return "unattributed"

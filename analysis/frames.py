@@ -1,0 +1,87 @@
+"""Frames: which news frames each outlet's sentences invoke, from cue words (Field et al. 2018 style).
+
+Cue lists live in `analysis/data/frames.csv` (`frame, pattern, note`): the five
+generic frames of Semetko & Valkenburg (2000) and issue frames for this event.
+A sentence invokes a frame when it holds at least `min_cues` of its cues.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus import require_columns
+from analysis.paths import data_file
+from analysis.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
+from analysis.terms import find_terms
+
+
+def load_frames(lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """The frame cue lexicon as a terms lexicon (concept = family = frame)."""
+    table = lexicon if isinstance(lexicon, pd.DataFrame) else pd.read_csv(
+        lexicon or data_file("frames.csv"), dtype=str, keep_default_na=False)
+    missing = [column for column in ("frame", "pattern") if column not in table.columns]
+    if missing:
+        raise ValueError(f"frame lexicon: missing column(s) {missing}; it needs frame, pattern")
+    return table.assign(concept=table["frame"], family=table["frame"])
+
+
+def code_frames(sentences: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """Every frame cue in the sentences.
+
+    Returns
+    -------
+    DataFrame, one row per cue match: `doc_id`, group columns, `section`,
+    `sent_id`, `frame`, `pattern`, `match`, `quoted`.
+    """
+    require_columns(sentences, ("doc_id", "text"), "code_frames")
+    hits = find_terms(sentences, load_frames(lexicon))
+    hits = hits.rename(columns={"concept": "frame"}).drop(columns=["family", "start", "end"])
+    return hits
+
+
+def frame_shares(
+    cues: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    lexicon: pd.DataFrame | str | Path | None = None,
+    min_cues: int = 1,
+    seed: int = SEED,
+    replicates: int = REPLICATES,
+) -> pd.DataFrame:
+    """Share of each group's sentences that invoke each frame, with 95% bootstrap intervals.
+
+    Returns
+    -------
+    DataFrame, one row per group x frame: `<by>`, `frame`, `n` (sentences
+    invoking it), `sentences` (all sentences of the group), `share`, `low`,
+    `high`, `resampled` ("articles" or "sentences") and `cues` (cue matches).
+    """
+    require_columns(cues, (by, "doc_id", "sent_id", "frame"), "frame_shares (cues)")
+    require_columns(sentences, (by, "doc_id", "sent_id"), "frame_shares (sentences)")
+    frames = list(dict.fromkeys(load_frames(lexicon)["frame"]))
+    per_sentence = cues.groupby(["doc_id", "sent_id", "frame"]).size().unstack("frame", fill_value=0)
+    per_sentence = per_sentence.reindex(columns=frames, fill_value=0)
+    keyed = sentences[[by, "doc_id", "sent_id"]].merge(per_sentence, left_on=["doc_id", "sent_id"],
+                                                       right_index=True, how="left").fillna({f: 0 for f in frames})
+    invokes = keyed[frames].to_numpy() >= min_cues
+    cue_counts = keyed[frames].to_numpy()
+    rows = []
+    for group, index in keyed.groupby(by, sort=True).indices.items():
+        part = keyed.iloc[index]
+        several = part["doc_id"].nunique() >= 2
+        units = part["doc_id"].to_numpy() if several else np.arange(len(part))
+        codes, inverse = np.unique(units, return_inverse=True)
+        numerators = np.zeros((len(codes), len(frames)))
+        np.add.at(numerators, inverse, invokes[index])
+        denominators = np.bincount(inverse, minlength=len(codes)).astype(float)
+        low, high = bootstrap_ratio(numerators, denominators, rng=group_rng(group, seed), replicates=replicates)
+        for j, frame in enumerate(frames):
+            n = int(invokes[index, j].sum())
+            rows.append((group, frame, n, len(part), n / len(part), low[j], high[j],
+                         "articles" if several else "sentences", int(cue_counts[index, j].sum())))
+    columns = [by, "frame", "n", "sentences", "share", "low", "high", "resampled", "cues"]
+    return pd.DataFrame(rows, columns=columns)
