@@ -40,6 +40,19 @@ def _subset_note(shown: int, total: int) -> str:
     return "" if shown >= total else f" ({shown} of {total} groups with the most words)"
 
 
+def _bare(ax) -> None:
+    """A heatmap needs neither tick marks nor a frame."""
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def _shown(table: pd.DataFrame, by: str, sizes: pd.Series, max_groups: int | None) -> tuple[pd.DataFrame, str]:
+    """The rows of the largest groups, and the note that says so when some are left out."""
+    shown = largest_groups(sizes, max_groups)
+    return table[table[by].isin(shown)], _subset_note(len(shown), len(sizes))
+
+
 def _new_axes(width: float, height: float):
     with plt.rc_context(RC):
         _, ax = plt.subplots(figsize=(width, height), layout="constrained")
@@ -135,10 +148,7 @@ def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", concept: str = "
     `rates` is a table from term_rates. Returns the Figure (one Axes per family).
     """
     table = rates[rates["concept"] == concept]
-    sizes = table.drop_duplicates([by, "voice"]).groupby(by)["words"].sum()
-    shown = largest_groups(sizes, max_groups)
-    note = _subset_note(len(shown), len(sizes))
-    table = table[table[by].isin(shown)]
+    table, note = _shown(table, by, table.drop_duplicates([by, "voice"]).groupby(by)["words"].sum(), max_groups)
     used = table.groupby("family", sort=False)["n"].sum()
     families = [family for family in dict.fromkeys(table["family"]) if used.get(family, 0) > 0]
     groups = sorted(table[by].unique(), reverse=True)
@@ -180,10 +190,7 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
     `totals` is a table from family_totals.
     """
     table = totals[totals["concept"] == concept]
-    sizes = table.drop_duplicates(by).set_index(by)["words"]
-    shown = largest_groups(sizes, max_groups)
-    note = _subset_note(len(shown), len(sizes))
-    table = table[table[by].isin(shown)]
+    table, note = _shown(table, by, table.drop_duplicates(by).set_index(by)["words"], max_groups)
     counts = table.pivot(index=by, columns="family", values="n")
     rates = table.pivot(index=by, columns="family", values="per_1k")
     quoted = table.pivot(index=by, columns="family", values="n_quoted")
@@ -202,9 +209,7 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
         ax.xaxis.tick_top()
         words = table.drop_duplicates(by).set_index(by)["words"]
         ax.set_yticks(range(len(counts)), [f"{wrap(group)}\n({words[group]} words)" for group in counts.index])
-        ax.tick_params(length=0)
-        for side in ax.spines.values():
-            side.set_visible(False)
+        _bare(ax)
         title = CONCEPT_TITLES.get(concept, concept)
         ax.set_title(f"{title}: number of matches (colour: per 1,000 words){note}", loc="left", pad=34)
     return ax
@@ -238,9 +243,7 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
             if left != right:
                 ax.axvline(x + 0.5, color="#555555", linewidth=1.0)
         ax.set_yticks(range(len(counts)), [wrap(group) for group in counts.index])
-        ax.tick_params(length=0)
-        for side in ax.spines.values():
-            side.set_visible(False)
+        _bare(ax)
         ax.set_title("Which spelling each outlet uses (mentions; colour: share of the entity's mentions)", loc="left")
     return ax
 
@@ -322,10 +325,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
 
     `targets` is from target_sentiment.
     """
-    sizes = targets.groupby(by)["sentences"].sum()
-    shown = largest_groups(sizes, max_groups)
-    note = _subset_note(len(shown), len(sizes))
-    table = targets[targets[by].isin(shown)]
+    table, note = _shown(targets, by, targets.groupby(by)["sentences"].sum(), max_groups)
     order = list(dict.fromkeys(table["target"]))
     means = table.pivot(index=by, columns="target", values="mean_compound").reindex(columns=order)
     counts = table.pivot(index=by, columns="target", values="sentences").reindex(columns=order)
@@ -340,9 +340,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
         ax.set_xticks(range(len(order)), [wrap(target, 12) for target in order])
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(means)), [wrap(group) for group in means.index])
-        ax.tick_params(length=0)
-        for side in ax.spines.values():
-            side.set_visible(False)
+        _bare(ax)
         colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
         colorbar.set_label("mean compound of sentences naming the target")
         ax.set_title(f"Sentiment of sentences that name each actor (n = sentences){note}", loc="left", pad=34)
@@ -486,9 +484,7 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", max_groups: i
     `shares` is from frame_shares.
     """
     sizes = shares.drop_duplicates(by).set_index(by)["sentences"]
-    shown = largest_groups(sizes, max_groups)
-    note = _subset_note(len(shown), len(sizes))
-    table = shares[shares[by].isin(shown)]
+    table, note = _shown(shares, by, sizes, max_groups)
     order = list(dict.fromkeys(table["frame"]))
     share = table.pivot(index=by, columns="frame", values="share").reindex(columns=order)
     counts = table.pivot(index=by, columns="frame", values="n").reindex(columns=order)
@@ -503,9 +499,7 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", max_groups: i
         ax.set_xticks(range(len(order)), [wrap(frame, 13) for frame in order])
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(share)), [f"{wrap(group)}\n({sizes[group]} sentences)" for group in share.index])
-        ax.tick_params(length=0)
-        for side in ax.spines.values():
-            side.set_visible(False)
+        _bare(ax)
         ax.set_title(f"Frames invoked: sentences with at least one cue (count and share){note}", loc="left", pad=44)
     return ax
 
@@ -559,9 +553,7 @@ def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", ax=None):
         ax.set_xticks(range(counts.shape[1]), counts.columns)
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(counts)), [wrap(group) for group in counts.index])
-        ax.tick_params(length=0)
-        for side in ax.spines.values():
-            side.set_visible(False)
+        _bare(ax)
         ax.set_title("Agents named for the killing\n(mentions; 'none' = agent hidden)", loc="left", pad=30)
     return ax
 
