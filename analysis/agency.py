@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.corpus import require_columns
 from analysis.grammar import (
-    BE, DETERMINERS, GET, HAVE, MODALS, PREPOSITIONS, PRONOUNS, RELATIVES, STOP_PUNCTUATION,
-    is_adverb, is_possessive, is_verb_like, noun_phrase_left, noun_phrase_right, tokens_with_spans,
+    BE, GET, HAVE, MODALS, PREPOSITIONS, PRONOUNS, RELATIVES, STOP_PUNCTUATION,
+    is_adverb, is_verb_like, noun_phrase_left, noun_phrase_right, tokens_with_spans,
 )
 from analysis.lexicon import load_lexicon
 from analysis.quotes import inside, quote_spans

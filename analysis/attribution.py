@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.corpus import require_columns
@@ -172,9 +171,7 @@ def _quoted_as_saying(tokens: list[str], k: int) -> str:
 
 def speaker_groups(speakers_as_written: pd.Series, *, speakers: pd.DataFrame | str | Path | None = None) -> list[str]:
     """The group of each speaker: the first (leftmost) speakers.csv match; "unresolved" for a pronoun, else "other"."""
-    lexicon = load_lexicon(speakers, default="speakers.csv") if speakers is not None or True else None
-    if speakers is not None and not isinstance(speakers, pd.DataFrame):
-        lexicon = load_lexicon(speakers)
+    lexicon = load_lexicon(speakers, default="speakers.csv")
     groups = []
     for speaker in speakers_as_written:
         if not isinstance(speaker, str) or not speaker.strip():

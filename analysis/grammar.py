@@ -9,8 +9,6 @@ cover news style, headlines and quotations.
 
 from __future__ import annotations
 
-import re
-
 from nltk.tokenize import RegexpTokenizer
 
 # Abbreviations such as "U.S." stay one token; "Iran’s" and "al-Muhandis" too.
@@ -129,10 +127,3 @@ def _noun_like(token: str, previous: str | None) -> bool:
     if token in STOP_PUNCTUATION or lower in PREPOSITIONS | CONJUNCTIONS | BE | HAVE | MODALS | PRONOUNS:
         return False
     return not is_verb_like(token, previous)
-
-
-_POSSESSIVE = re.compile(r"['’]s$|['’]$")
-
-
-def is_possessive(token: str) -> bool:
-    return bool(_POSSESSIVE.search(token))

@@ -156,8 +156,7 @@ def target_sentiment(
     """
     require_columns(scored, (by, "doc_id", "text", "compound"), "target_sentiment")
     targets = list(targets or TARGETS)
-    lexicon = load_lexicon(aliases, default="aliases.csv") if aliases is None else None
-    table = lexicon.table if lexicon is not None else _aliases_table(aliases)
+    table = load_lexicon(None, default="aliases.csv").table if aliases is None else _aliases_table(aliases)
     table = table[table["concept"].isin(targets)]
     keyed = scored.reset_index(drop=True).assign(_row=lambda t: np.arange(len(t)))
     hits = find_terms(keyed[["doc_id", "_row", "text"]].rename(columns={"_row": "sent_id"}), table)
