@@ -54,6 +54,7 @@ def shared_passages(articles: pd.DataFrame, *, min_words: int = 8) -> pd.DataFra
                 if doc_a == doc_b and abs(i - j) < min_words:
                     continue  # overlapping with itself
                 diagonals[(doc_a, doc_b, i - j)].append(i)
+    texts = dict(zip(articles["doc_id"], articles["text"]))
     rows = []
     for (doc_a, doc_b, shift), starts in diagonals.items():
         starts.sort()
@@ -66,8 +67,8 @@ def shared_passages(articles: pd.DataFrame, *, min_words: int = 8) -> pd.DataFra
             a_tokens, b_tokens = words[doc_a], words[doc_b]
             start_a, end_a = a_tokens[first][1], a_tokens[last][2]
             start_b, end_b = b_tokens[first - shift][1], b_tokens[last - shift][2]
-            text_a = articles.loc[articles["doc_id"] == doc_a, "text"].iloc[0]
-            rows.append((doc_a, start_a, end_a, doc_b, start_b, end_b, last - first + 1, text_a[start_a:end_a], doc_a == doc_b))
+            rows.append((doc_a, start_a, end_a, doc_b, start_b, end_b, last - first + 1,
+                         texts[doc_a][start_a:end_a], doc_a == doc_b))
             if i is not None:
                 run_start = previous = i
     columns = ["doc_id_a", "start_a", "end_a", "doc_id_b", "start_b", "end_b", "words", "text", "within"]

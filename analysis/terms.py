@@ -56,7 +56,7 @@ def find_terms(texts: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = 
     joined, starts = join_texts(texts["text"])
     matches = compiled.match(joined)
 
-    rows = locate_rows = [locate(starts, start) for start, _, _ in matches]
+    rows = [locate(starts, start) for start, _, _ in matches]
     table = compiled.table
     concept = table["concept"].to_numpy()
     keep = [i for i, (_, _, row) in enumerate(matches) if concept[row] != IGNORE]
@@ -72,7 +72,6 @@ def find_terms(texts: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = 
             spans_cache[line] = _quotes(texts.at[line, "text"], opened[line])
         records.append((line, table.at[row, "concept"], table.at[row, "family"], table.at[row, "pattern"],
                         joined[start:end], start - offset, end - offset, inside(spans_cache[line], start - offset, end - offset)))
-    del locate_rows
     hits = pd.DataFrame(records, columns=["_line", "concept", "family", "pattern", "match", "start", "end", "quoted"])
     hits = hits.astype({"_line": "int64", "concept": "str", "family": "str", "pattern": "str", "match": "str",
                         "start": "int64", "end": "int64", "quoted": "bool"})
@@ -176,11 +175,11 @@ def kwic(sentences: pd.DataFrame, pattern: str | list[str], *, window: int = 8) 
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     lexicon = pd.DataFrame({"concept": "kwic", "family": patterns, "pattern": patterns})
     hits = find_terms(sentences, lexicon)
-    texts = sentences.set_index(["doc_id", "sent_id"])["text"] if "sent_id" in sentences.columns else None
+    keys = ["doc_id", "sent_id"] if "sent_id" in sentences.columns else ["doc_id"]
+    texts = dict(zip(sentences[keys].itertuples(index=False, name=None), sentences["text"]))
     left, right = [], []
     for record in hits.itertuples(index=False):
-        text = texts.loc[(record.doc_id, record.sent_id)] if texts is not None else \
-            sentences.loc[sentences["doc_id"] == record.doc_id, "text"].iloc[0]
+        text = texts[tuple(getattr(record, key) for key in keys)]
         left.append(" ".join(text[:record.start].split()[-window:]) if window else "")
         right.append(" ".join(text[record.end:].split()[:window]) if window else "")
     context = [c for c in hits.columns if c not in ("concept", "family", "pattern", "match", "start", "end", "quoted")]
@@ -313,9 +312,11 @@ def first_mention(hits: pd.DataFrame, sentences: pd.DataFrame, *, lexicon=None, 
                          on=["doc_id", "sent_id"], how="left")
     articles = sentences.drop_duplicates("doc_id")
     groups = [c for c in _groups(sentences)]
+    by_article = dict(tuple(located.groupby("doc_id", sort=False)))
+    empty = located.iloc[0:0]
     rows = []
     for record in articles.itertuples(index=False):
-        doc_hits = located[located["doc_id"] == record.doc_id]
+        doc_hits = by_article.get(record.doc_id, empty)
         for family_concept, family in zip(families["concept"], families["family"]):
             found = doc_hits[doc_hits["family"] == family]
             in_title = bool((found["section"] == "title").any())
