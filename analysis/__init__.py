@@ -5,61 +5,83 @@
     sentences = an.split_sentences(articles)
 """
 
-from analysis.agency import agency_shares, agent_categories, agents_named, classify_agency
-from analysis.attribution import find_attributions, quoted_words_by_speaker
-from analysis.clean import load_rules
-from analysis.corpus import load_articles, removed_lines
-from analysis.describe import count_removals, describe_articles, voice_shares
-from analysis.errors import CorpusError, CorpusWarning
+from analysis.corpus import (
+    CorpusError,
+    CorpusWarning,
+    load_articles,
+    load_rules,
+    removed_lines,
+)
 from analysis.figures import save_figure, save_table
-from analysis.frames import code_frames, frame_shares
-from analysis.lexicon import compile_pattern, load_lexicon
+from analysis.language import (
+    compile_pattern,
+    content_words,
+    count_words,
+    load_lexicon,
+    sentence_spans,
+    split_paragraphs,
+    split_sentences,
+    split_text,
+)
+from analysis.measures import (
+    FINGERPRINT_ENTITIES,
+    agency_shares,
+    agent_categories,
+    agents_named,
+    classify_agency,
+    code_frames,
+    compare_masked,
+    count_removals,
+    describe_articles,
+    family_totals,
+    find_attributions,
+    find_terms,
+    first_mention,
+    frame_shares,
+    group_similarity,
+    keyness,
+    kwic,
+    kwic_side_by_side,
+    lexicon_audit,
+    mask_terms,
+    name_variants,
+    quoted_words_by_speaker,
+    score_sentences,
+    sentiment_by_position,
+    sentiment_drivers,
+    shared_passages,
+    similarity,
+    summarize_sentiment,
+    target_sentiment,
+    term_rates,
+    token_valences,
+    voice_shares,
+    voice_words,
+)
 from analysis.plots import (
     plot_agency_forms,
     plot_agents,
     plot_drivers,
-    plot_frame_shares,
-    plot_similarity,
-    plot_speakers,
+    plot_drivers_grid,
     plot_family_counts,
+    plot_frame_shares,
     plot_keyness,
+    plot_keyness_grid,
     plot_lexicon_audit,
     plot_masking,
     plot_name_variants,
     plot_removals,
     plot_sentence_sentiment,
     plot_sentiment_position,
+    plot_sentiment_position_grid,
+    plot_similarity,
+    plot_speakers,
     plot_target_sentiment,
     plot_term_rates,
+    plot_term_rates_grid,
     plot_voice,
 )
-from analysis.reuse import group_similarity, shared_passages, similarity
-from analysis.segment import sentence_spans, split_paragraphs, split_sentences, split_text
-from analysis.sentiment import (
-    compare_masked,
-    lexicon_audit,
-    mask_terms,
-    score_sentences,
-    sentiment_by_position,
-    sentiment_drivers,
-    summarize_sentiment,
-    target_sentiment,
-    token_valences,
-)
 from analysis.settings import Settings, configure, current_settings
-from analysis.terms import (
-    FINGERPRINT_ENTITIES,
-    family_totals,
-    find_terms,
-    first_mention,
-    keyness,
-    kwic,
-    kwic_side_by_side,
-    name_variants,
-    term_rates,
-    voice_words,
-)
-from analysis.tokens import count_words
 
 __version__ = "0.1.0"
 
@@ -72,6 +94,7 @@ __all__ = [
     "compare_masked",
     "compile_pattern",
     "configure",
+    "content_words",
     "CorpusError",
     "CorpusWarning",
     "count_removals",
@@ -97,19 +120,23 @@ __all__ = [
     "plot_agency_forms",
     "plot_agents",
     "plot_drivers",
+    "plot_drivers_grid",
     "plot_family_counts",
     "plot_frame_shares",
     "plot_keyness",
+    "plot_keyness_grid",
     "plot_lexicon_audit",
     "plot_masking",
     "plot_name_variants",
     "plot_removals",
     "plot_sentence_sentiment",
     "plot_sentiment_position",
+    "plot_sentiment_position_grid",
     "plot_similarity",
     "plot_speakers",
     "plot_target_sentiment",
     "plot_term_rates",
+    "plot_term_rates_grid",
     "plot_voice",
     "quoted_words_by_speaker",
     "removed_lines",

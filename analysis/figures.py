@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import subprocess
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -20,17 +21,30 @@ import matplotlib
 import pandas as pd
 
 from analysis.paths import DATA_DIR, PROJECT_DIR
-from analysis.settings import current_settings
+from analysis.settings import Settings, current_settings
 
 PNG_DPI = 150
 FLOAT_FORMAT = "%.6g"  # six significant digits: enough for any figure, stable across platforms
 SVG_HASHSALT = "soleimani-framing"
 MANIFEST = "manifest.json"
-LIBRARIES = ("pandas", "numpy", "matplotlib", "nltk", "vaderSentiment")
 DISTRIBUTION = "soleimani-framing"
+#: What `import analysis` and the notebooks run on: pyproject.toml's dependencies (a test keeps the two in step).
+RUNTIME_DEPENDENCIES = (
+    "pandas", "numpy", "matplotlib", "nltk", "vaderSentiment", "scikit-learn", "pyarrow",
+    "nbclient", "nbformat", "ipykernel",
+)
+#: The files whose state decides the figures: the package, the notebooks and the pins.
+CODE_PATHS = ("analysis", "notebooks", "requirements.txt", "constraints.txt", "pyproject.toml")
 
 
-def save_figure(fig, name: str, *, data: pd.DataFrame | None = None, caption: str | None = None) -> list[Path]:
+def save_figure(
+    fig,
+    name: str,
+    *,
+    data: pd.DataFrame | None = None,
+    caption: str | None = None,
+    settings: Settings | None = None,
+) -> list[Path]:
     """Write the figure as PNG and SVG, its numbers as CSV, and record it in the manifest.
 
     Parameters
@@ -39,11 +53,13 @@ def save_figure(fig, name: str, *, data: pd.DataFrame | None = None, caption: st
     name : file stem, e.g. "01-corpus-removed-lines" (letters, digits, '-', '_').
     data : the numbers the figure plots; saved as `<name>.csv`.
     caption : one or two sentences a reader can cite with the figure.
+    settings : the notebook's settings (output folder, corpus, group); default the
+        ones `configure` last set, else the environment's.
 
     Returns the paths written (PNG, SVG, then CSV if `data` was given).
     """
     _check_name(name)
-    settings = current_settings()
+    settings = settings or current_settings()
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
@@ -57,10 +73,13 @@ def save_figure(fig, name: str, *, data: pd.DataFrame | None = None, caption: st
     return paths
 
 
-def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None) -> Path:
-    """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv` and record it in the manifest."""
+def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, settings: Settings | None = None) -> Path:
+    """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv` and record it in the manifest.
+
+    `settings` as for save_figure. Returns the path written.
+    """
     _check_name(name)
-    settings = current_settings()
+    settings = settings or current_settings()
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.csv"
@@ -85,8 +104,9 @@ def _record(out: Path, name: str, paths: list[Path], caption: str | None, settin
             "path": _display_path(settings.corpus),
             "columns": settings.columns,
             "group": settings.group,
-            "fingerprint": corpus_fingerprint(str(Path(settings.corpus).resolve())),
+            "fingerprint": corpus_fingerprint(settings.corpus),
         },
+        "code": code_version(),
         "lexicons": lexicon_fingerprints(),
         "versions": library_versions(),
     }
@@ -103,16 +123,47 @@ def _display_path(path: Path) -> str:
     return resolved.relative_to(PROJECT_DIR).as_posix() if resolved.is_relative_to(PROJECT_DIR) else str(path)
 
 
-@lru_cache(maxsize=8)
-def corpus_fingerprint(path: str) -> str:
-    """SHA-256 over the corpus's files (relative names and contents), in sorted order."""
-    root = Path(path)
+def corpus_fingerprint(path: str | Path) -> str:
+    """SHA-256 over the corpus's files (relative names and contents), in sorted order.
+
+    It follows the content: edit a file in a live session and the next figure
+    records the new fingerprint. Files are hashed again only when their size or
+    modification time changed.
+    """
+    root = Path(path).resolve()
     files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
     digest = hashlib.sha256()
     for file in files:
         relative = file.relative_to(root).as_posix() if root.is_dir() else file.name
-        digest.update(relative.encode("utf-8") + b"\0" + _sha256(file.read_bytes()).encode("ascii") + b"\n")
+        stat = file.stat()
+        digest.update(relative.encode("utf-8") + b"\0" + _file_digest(str(file), stat.st_size, stat.st_mtime_ns).encode("ascii") + b"\n")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=65536)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 of a file, cached by its path, size and modification time (a changed file is read again)."""
+    return _sha256(Path(path).read_bytes())
+
+
+def code_version() -> dict[str, object]:
+    """The commit that last changed the package, notebooks or pins, and whether they differ from it now.
+
+    `commit` is empty outside a git checkout; `modified` is true when tracked files
+    under CODE_PATHS have uncommitted changes, so a figure made from edited code says so.
+    """
+    try:
+        commit = _git("log", "-1", "--format=%H", "--", *CODE_PATHS)
+        modified = bool(_git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS))
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": "", "modified": False}
+    return {"commit": commit, "modified": modified}
+
+
+def _git(*arguments: str) -> str:
+    result = subprocess.run(["git", "-C", str(PROJECT_DIR), *arguments], capture_output=True, text=True,
+                            timeout=30, check=True)
+    return result.stdout.strip()
 
 
 @lru_cache(maxsize=1)
@@ -127,9 +178,9 @@ def lexicon_fingerprints() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def library_versions() -> dict[str, str]:
-    """Versions of Python, this package and the libraries behind the numbers."""
+    """Versions of Python, this package and every runtime dependency."""
     versions = {"python": platform.python_version()}
-    for library in ("analysis", *LIBRARIES):
+    for library in ("analysis", *RUNTIME_DEPENDENCIES):
         try:
             versions[library] = metadata.version(DISTRIBUTION if library == "analysis" else library)
         except metadata.PackageNotFoundError:

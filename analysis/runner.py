@@ -11,7 +11,14 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from analysis.paths import ENV_COLUMNS, ENV_CORPUS, ENV_GROUP, ENV_OUT, NOTEBOOKS_DIR, PROJECT_DIR
+from analysis.paths import (
+    ENV_COLUMNS,
+    ENV_CORPUS,
+    ENV_GROUP,
+    ENV_OUT,
+    NOTEBOOKS_DIR,
+    PROJECT_DIR,
+)
 
 CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
 

@@ -17,7 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.corpus import load_articles
-from analysis.paths import ENV_COLUMNS, ENV_CORPUS, ENV_GROUP, ENV_OUT, SEEDS_DIR, figures_dir
+from analysis.paths import (
+    ENV_COLUMNS,
+    ENV_CORPUS,
+    ENV_GROUP,
+    ENV_OUT,
+    SEEDS_DIR,
+    figures_dir,
+)
 
 
 @dataclass(frozen=True)

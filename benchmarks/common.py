@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.decode import decode_bytes
+from analysis.corpus.decode import decode_bytes
 
 BBC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "bbc_news" / "bbc"
 

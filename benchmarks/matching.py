@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 import analysis as an
-from analysis.lexicon import join_texts, load_lexicon
+from analysis.language.lexicon import join_texts, load_lexicon
 from common import bbc_articles, best_of, parse_arguments
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 
 import analysis as an
-from analysis.clean import clean_article
-from analysis.segment import sentence_tokenizer
+from analysis.corpus.clean import clean_article
+from analysis.language.segment import sentence_tokenizer
 from common import bbc_articles, best_of, parse_arguments
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.clean import clean_article
+from analysis.corpus.clean import clean_article
 
 PROSE = [
     "Iran vowed revenge after the strike killed its top general on Friday.",

@@ -67,11 +67,21 @@ def test_a_figure_name_with_a_path_is_refused(out):
         an.save_figure(_figure(), "../escape")
 
 
-def test_the_corpus_fingerprint_changes_with_one_byte(tmp_path):
+def test_the_corpus_fingerprint_follows_an_edit_in_a_live_session(tmp_path):
     from analysis.figures import corpus_fingerprint
 
     (tmp_path / "a.txt").write_text("one", encoding="utf-8")
-    before = corpus_fingerprint(str(tmp_path))
-    corpus_fingerprint.cache_clear()
-    (tmp_path / "a.txt").write_text("two", encoding="utf-8")
-    assert corpus_fingerprint(str(tmp_path)) != before
+    before = corpus_fingerprint(tmp_path)
+    (tmp_path / "a.txt").write_text("two", encoding="utf-8")  # same size, same path: no cache may hide it
+    assert corpus_fingerprint(tmp_path) != before
+
+
+def test_the_corpus_fingerprint_depends_on_content_not_on_where_the_corpus_lies(tmp_path):
+    from analysis.figures import corpus_fingerprint
+
+    for folder in ("here", "there"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text("same text", encoding="utf-8")
+    assert corpus_fingerprint(tmp_path / "here") == corpus_fingerprint(tmp_path / "there")
+    (tmp_path / "there" / "b.txt").write_text("more", encoding="utf-8")
+    assert corpus_fingerprint(tmp_path / "here") != corpus_fingerprint(tmp_path / "there")

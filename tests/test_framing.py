@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.agency import classify_text
-from analysis.attribution import attributions_in
-from analysis.quotes import quote_spans
+from analysis.measures.agency import classify_text
+from analysis.measures.attribution import attributions_in
+from analysis.language.quotes import quote_spans
 
 # (sentence, the event word, expected form, expected agent as written): news style, headlines, quotations.
 AGENCY_CASES = [
@@ -177,7 +177,7 @@ def test_shared_passages_find_word_for_word_reuse_with_both_places():
 
 def test_a_passage_repeated_inside_one_article_is_found():
     text = "One two three four five six seven eight. Filler words here. One two three four five six seven eight."
-    passages = an.shared_passages(pd.DataFrame({"doc_id": ["a"], "text": [text]}), min_words=8)
+    passages = an.shared_passages(pd.DataFrame({"doc_id": ["a"], "text": [text]}), by=None, min_words=8)
     assert passages[["doc_id_a", "doc_id_b", "words", "within"]].values.tolist() == [["a", "a", 8, True]]
 
 

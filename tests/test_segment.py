@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.quotes import quote_spans
+from analysis.language.quotes import quote_spans
 from conftest import SHARED
 
 

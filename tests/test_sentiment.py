@@ -8,7 +8,7 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 import analysis as an
-from analysis.sentiment import analyzer, token_valences
+from analysis.measures.sentiment import analyzer, token_valences
 from conftest import SHARED
 
 VADER = SentimentIntensityAnalyzer()

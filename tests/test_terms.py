@@ -35,19 +35,19 @@ def test_pattern_semantics(pattern, text, matches):
 
 def test_case_sensitive_rows_keep_us_apart_from_the_pronoun():
     lexicon = pd.DataFrame({"concept": ["c"], "family": ["US"], "pattern": ["US"], "case_sensitive": ["true"]})
-    hits = an.find_terms(_sentences("Let us see what the US does."), lexicon)
+    hits = an.find_terms(_sentences("Let us see what the US does."), lexicon=lexicon)
     assert hits["match"].tolist() == ["US"]
 
 
 def test_the_longest_of_overlapping_matches_wins_and_counts_once():
     lexicon = _lexicon(("event", "killing", "kill*"), ("event", "targeted killing", "targeted killing"))
-    hits = an.find_terms(_sentences("It was a targeted killing. The killing shocked many."), lexicon)
+    hits = an.find_terms(_sentences("It was a targeted killing. The killing shocked many."), lexicon=lexicon)
     assert hits[["family", "match"]].values.tolist() == [["targeted killing", "targeted killing"], ["killing", "killing"]]
 
 
 def test_ignore_rows_shadow_shorter_terms_and_are_dropped():
     lexicon = _lexicon(("label", "general", "general"), ("ignore", "x", "secretary general"))
-    hits = an.find_terms(_sentences("Secretary General Guterres met the general."), lexicon)
+    hits = an.find_terms(_sentences("Secretary General Guterres met the general."), lexicon=lexicon)
     assert hits["match"].tolist() == ["general"]
 
 
@@ -76,12 +76,12 @@ def test_any_table_with_doc_id_and_text_can_be_searched():
 
 def test_a_lexicon_without_a_pattern_column_is_named():
     with pytest.raises(ValueError, match="pattern"):
-        an.find_terms(_sentences("x"), pd.DataFrame({"concept": ["c"], "family": ["f"]}))
+        an.find_terms(_sentences("x"), lexicon=pd.DataFrame({"concept": ["c"], "family": ["f"]}))
 
 
 def test_an_empty_pattern_is_named_with_its_row():
     with pytest.raises(ValueError, match="row 3"):
-        an.find_terms(_sentences("x"), _lexicon(("c", "f", "ok"), ("c", "g", "  ")))
+        an.find_terms(_sentences("x"), lexicon=_lexicon(("c", "f", "ok"), ("c", "g", "  ")))
 
 
 # -- the seeds, counted by hand ------------------------------------------------------------
@@ -162,7 +162,7 @@ def test_kwic_side_by_side_puts_each_outlet_in_a_column():
 
 def test_keyness_matches_the_formula_on_a_hand_computed_example():
     sentences = pd.DataFrame({"outlet": ["A", "B"], "text": ["Iran Iran strike.", "Strike strike war."]})
-    scores = an.keyness(sentences, prior=6.0).set_index(["group", "term"])
+    scores = an.keyness(sentences, prior=6.0).set_index(["outlet", "term"])
     # Counts A: iran 2, strike 1 (n=3); B: strike 2, war 1 (n=3). Prior 6 spread by frequency:
     # alpha_iran = 2, alpha_strike = 3, alpha_war = 1, alpha_0 = 6.
     delta = math.log((2 + 2) / (3 + 6 - 2 - 2)) - math.log((0 + 2) / (3 + 6 - 0 - 2))
@@ -219,11 +219,11 @@ def test_shipped_lexicons_cover_the_required_concepts_and_entities():
 def test_matching_finds_nothing_across_sentence_boundaries():
     lexicon = _lexicon(("c", "air strike", "air strike"))
     sentences = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [1, 2], "text": ["Up in the air", "strike now."]})
-    assert an.find_terms(sentences, lexicon).empty
+    assert an.find_terms(sentences, lexicon=lexicon).empty
 
 
 def test_indexed_matching_finds_exactly_what_a_full_scan_finds(articles):
-    from analysis.lexicon import join_texts, load_lexicon, resolve_overlaps
+    from analysis.language.lexicon import join_texts, load_lexicon, resolve_overlaps
 
     lexicon = load_lexicon()
     tricky = "U.S.-led air-strike; the U.S. Lt. Gen. killed. Extra-judicial killings! Co-operation, 'kill', KILLS_x kill."

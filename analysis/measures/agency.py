@@ -11,7 +11,7 @@ eliminate, slay or their nominalisations is classified as
 - `nominal`: the event as a noun, which hides the agent ("the killing of
   Soleimani", "Soleimani's assassination", "revenge for the killing").
 
-Rules over NLTK tokens (see `analysis.grammar`), no tagger: be-forms and
+Rules over NLTK tokens (see `analysis.language.grammar`), no tagger: be-forms and
 get-passives, participles, by-phrases, determiners, possessives and
 prepositions before the noun, relative pronouns. Agents are left as written,
 pronouns included.
@@ -19,30 +19,45 @@ pronouns included.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import require_columns
-from analysis.grammar import (
-    BE, GET, HAVE, MODALS, PREPOSITIONS, PRONOUNS, RELATIVES, STOP_PUNCTUATION,
-    is_adverb, is_verb_like, noun_phrase_left, noun_phrase_right, tokens_with_spans,
+from analysis.language.grammar import (
+    BE,
+    GET,
+    HAVE,
+    MODALS,
+    PREPOSITIONS,
+    PRONOUNS,
+    RELATIVES,
+    STOP_PUNCTUATION,
+    is_adverb,
+    is_verb_like,
+    noun_phrase_left,
+    noun_phrase_right,
+    tokens_with_spans,
 )
-from analysis.lexicon import load_lexicon
-from analysis.quotes import inside, quote_spans
+from analysis.language.lexicon import load_lexicon
+from analysis.language.quotes import inside, quote_spans
+from analysis.paths import data_file
+from analysis.tables import By, category_order, require_by, require_columns
 
-LEMMAS = {
-    "kill": "kill kills killed killing killings",
-    "assassinate": "assassinate assassinates assassinated assassinating assassination assassinations",
-    "murder": "murder murders murdered murdering",
-    "eliminate": "eliminate eliminates eliminated eliminating elimination eliminations",
-    "slay": "slay slays slew slain slaying slayings",
-}
-LEMMA_OF = {form: lemma for lemma, forms in LEMMAS.items() for form in forms.split()}
-NOUNS_ONLY = frozenset("killings assassination assassinations elimination eliminations slayings".split())
-GERUNDS = frozenset("killing slaying assassinating eliminating murdering".split())
-PARTICIPLES = frozenset("killed assassinated murdered eliminated slain".split())
-AMBIGUOUS_NOUNS = frozenset("murder murders".split())
+
+@lru_cache(maxsize=1)
+def event_verbs() -> pd.DataFrame:
+    """The word forms of the killing (`analysis/data/event_verbs.csv`): `lemma`, `form` (lower case), `kind`."""
+    table = pd.read_csv(data_file("event_verbs.csv"), dtype=str, keep_default_na=False)
+    return table.assign(form=table["form"].str.lower())[["lemma", "form", "kind"]]
+
+
+_FORMS = event_verbs()
+LEMMA_OF = dict(zip(_FORMS["form"], _FORMS["lemma"]))
+KIND_OF = dict(zip(_FORMS["form"], _FORMS["kind"]))
+#: A sentence without any of these four-letter beginnings holds no form of the killing (a fast pre-filter).
+_PREFIXES = frozenset(form[:4] for form in LEMMA_OF)
+
 FORMS = ("active", "passive_agent", "passive_agentless", "nominal")
 
 
@@ -68,7 +83,8 @@ def classify_agency(sentences: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for values, text, starts_open in zip(sentences[context].itertuples(index=False), sentences["text"], opened):
         text = text if isinstance(text, str) else ""
-        if not any(stem in text.lower() for stem in ("kill", "assassin", "murder", "elimina", "slay", "slew", "slain")):
+        lower = text.lower()
+        if not any(prefix in lower for prefix in _PREFIXES):
             continue
         spans = None
         for match, form, agent, start, end in classify_text(text):
@@ -97,26 +113,25 @@ def _classify(tokens: list[str], i: int) -> tuple[str, str]:
     previous = tokens[i - 1].lower() if i > 0 else ""
     following = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
 
-    if lower in NOUNS_ONLY:
+    kind = KIND_OF[lower]
+    if kind == "noun":
         return "nominal", _by_agent(tokens, i)
-    if lower in GERUNDS:
+    if kind == "gerund":
         if previous in BE:  # "forces were killing civilians"
             return "active", noun_phrase_left(tokens, _skip_auxiliaries(tokens, i))
         return "nominal", _by_agent(tokens, i)  # "the killing of", "Soleimani killing", "for killing him"
-    if lower in AMBIGUOUS_NOUNS:
-        if previous in MODALS or previous == "to" or previous in PRONOUNS - {"who"}:
+    if kind == "ambiguous_noun":
+        if previous in MODALS or previous == "to" or previous in PRONOUNS - RELATIVES:
             return "active", _subject(tokens, i)
         return "nominal", _by_agent(tokens, i)
-
-    j = _skip_adverbs_left(tokens, i)
-    auxiliary = tokens[j].lower() if j >= 0 else ""
-    if lower in PARTICIPLES:
+    if kind in ("participle", "passive_participle"):
+        j = _skip_adverbs_left(tokens, i)
+        auxiliary = tokens[j].lower() if j >= 0 else ""
         if auxiliary in BE or auxiliary in GET:
             return _passive(tokens, i)
         if auxiliary in HAVE:
             return "active", _subject(tokens, i)
-        if lower == "slain" or following in ("by",) or following in PREPOSITIONS or not following \
-                or tokens[i + 1] in STOP_PUNCTUATION:
+        if kind == "passive_participle" or not following or following in PREPOSITIONS or tokens[i + 1] in STOP_PUNCTUATION:
             return _passive(tokens, i)  # reduced passive: "Soleimani, killed in a strike", headline style
     return "active", _subject(tokens, i)
 
@@ -179,28 +194,48 @@ def _by_agent(tokens: list[str], i: int) -> str:
     return ""
 
 
-def agency_shares(agency: pd.DataFrame, *, by: str = "outlet", own_voice_only: bool = False) -> pd.DataFrame:
+def agency_shares(agency: pd.DataFrame, *, by: By = "outlet", own_voice_only: bool = False) -> pd.DataFrame:
     """Share of each grammatical form among each group's mentions of the killing.
+
+    Parameters
+    ----------
+    agency : table from classify_agency.
+    by : the group column, or a list of them.
+    own_voice_only : count only mentions outside quotation marks (`quoted` false).
 
     Returns
     -------
-    DataFrame, one row per group x form: `<by>`, `form`, `n`, `mentions`
-    (all mentions of the group), `share`.
+    DataFrame, one row per group x form (all four forms, zeros included): the
+    `by` column(s), `form` (ordered: active, passive_agent, passive_agentless,
+    nominal), `n` (mentions in that form), `mentions` (all mentions of the
+    group) and `share`.
     """
-    require_columns(agency, (by, "form"), "agency_shares")
-    table = agency[~agency["quoted"]] if own_voice_only and "quoted" in agency.columns else agency
-    counts = table.groupby([by, "form"]).size().unstack("form", fill_value=0).reindex(columns=list(FORMS), fill_value=0)
+    groups = require_by(agency, by, "agency_shares")
+    require_columns(agency, ("form",) + (("quoted",) if own_voice_only else ()), "agency_shares")
+    table = agency[~agency["quoted"].astype(bool)] if own_voice_only else agency
+    counts = table.groupby([*groups, "form"]).size().unstack("form", fill_value=0).reindex(columns=list(FORMS), fill_value=0)
     long = counts.stack().rename("n").reset_index()
-    long = long.assign(mentions=long.groupby(by)["n"].transform("sum"))
+    long = long.assign(form=pd.Categorical(long["form"], categories=list(FORMS), ordered=True),
+                       mentions=long.groupby(groups)["n"].transform("sum"))
     return long.assign(share=(long["n"] / long["mentions"]).round(4))
 
 
 def agent_categories(agency: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """The agency table with `agent_category`: which kind of agent each mention names.
 
-    Categories come from `analysis/data/agents.csv` (`category, pattern`), the
+    Categories come from `analysis/data/agents.csv` (`concept` = category, `pattern`), the
     first matching row winning, so an instrument ("a U.S. drone") counts as
     "a drone"; a mention without an agent is "none", an unmatched one "other".
+
+    Parameters
+    ----------
+    agency : table from classify_agency (needs `agent`).
+    lexicon : agent categories (DataFrame or CSV like agents.csv); default the shipped one.
+
+    Returns
+    -------
+    The agency table plus `agent_category`, an ordered categorical: the
+    lexicon's categories in file order, then "other" and "none".
     """
     require_columns(agency, ("agent",), "agent_categories")
     table = load_lexicon(lexicon, default="agents.csv")
@@ -211,20 +246,29 @@ def agent_categories(agency: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path
             continue
         rows = sorted(row for _, _, row in table.match(agent))
         categories.append(table.table.at[rows[0], "concept"] if rows else "other")
-    return agency.assign(agent_category=categories)
+    order = category_order(categories, table.table["concept"])
+    return agency.assign(agent_category=pd.Categorical(categories, categories=order, ordered=True))
 
 
-def agents_named(agency: pd.DataFrame, *, by: str = "outlet", lexicon=None) -> pd.DataFrame:
+def agents_named(agency: pd.DataFrame, *, by: By = "outlet", lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """How often each group names each kind of agent of the killing.
+
+    Parameters
+    ----------
+    agency : table from classify_agency.
+    by : the group column, or a list of them.
+    lexicon : agent categories (see agent_categories).
 
     Returns
     -------
-    DataFrame, one row per group x agent category: `<by>`, `agent_category`, `n`, `share`, `examples`
-    (up to three agents as written).
+    DataFrame, one row per group x agent category named: the `by` column(s),
+    `agent_category` (ordered as in agent_categories), `n` (mentions), `share`
+    (of the group's mentions) and `examples` (agents as written, up to 120 characters).
     """
-    require_columns(agency, (by, "agent"), "agents_named")
+    groups = require_by(agency, by, "agents_named")
+    require_columns(agency, ("agent",), "agents_named")
     categorised = agent_categories(agency, lexicon=lexicon)
-    grouped = categorised.groupby([by, "agent_category"], sort=True)
+    grouped = categorised.groupby([*groups, "agent_category"], sort=True, observed=True)
     table = grouped.agg(n=("agent", "size"), examples=("agent", lambda a: "; ".join(dict.fromkeys(x for x in a if x))[:120]))
     table = table.reset_index()
-    return table.assign(share=(table["n"] / table.groupby(by)["n"].transform("sum")).round(4))
+    return table.assign(share=(table["n"] / table.groupby(groups)["n"].transform("sum")).round(4))

@@ -7,23 +7,27 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.corpus import require_columns
-from analysis.tokens import count_words
-
-#: A sentence with at least this share of its characters inside quotation marks is "quoted".
-QUOTED_SENTENCE_SHARE = 0.5
+from analysis.language.tokens import count_words
+from analysis.tables import By, require_by, require_columns
 
 
-def describe_articles(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+def describe_articles(articles: pd.DataFrame, sentences: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """Size of each article's cleaned body.
+
+    Parameters
+    ----------
+    articles : table from load_articles (needs `doc_id`, `text` and the `by` column(s)).
+    sentences : split_sentences of the same articles.
+    by : the group column(s) to show beside each article.
 
     Returns
     -------
-    DataFrame, one row per article: `doc_id`, `outlet`, `title` (NA if none),
-    `words`, `paragraphs`, `sentences` (body only; the title is not counted),
-    `quoted_share` (share of body characters inside quotation marks).
+    DataFrame, one row per article: `doc_id`, the `by` column(s), `title` (NA
+    if none), `words`, `paragraphs`, `sentences` (body only; the title is not
+    counted), `quoted_share` (share of body characters inside quotation marks).
     """
-    require_columns(articles, ("doc_id", "outlet", "text"), "describe_articles")
+    groups = require_by(articles, by, "describe_articles")
+    require_columns(articles, ("doc_id", "text"), "describe_articles")
     require_columns(sentences, ("doc_id", "section", "para_id", "text", "quote_share"), "describe_articles")
     body = sentences[sentences["section"] == "body"]
     body = body.assign(chars=body["text"].str.len(), quoted_chars=body["text"].str.len() * body["quote_share"])
@@ -31,7 +35,7 @@ def describe_articles(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.Dat
         paragraphs=("para_id", "nunique"), sentences=("text", "size"),
         chars=("chars", "sum"), quoted_chars=("quoted_chars", "sum"),
     )
-    table = articles[["doc_id", "outlet"] + (["title"] if "title" in articles.columns else [])]
+    table = articles[["doc_id", *groups] + (["title"] if "title" in articles.columns else [])]
     table = table.assign(words=[count_words(text) for text in articles["text"]])
     table = table.merge(per_article.reset_index(), on="doc_id", how="left")
     return table.assign(
@@ -41,49 +45,52 @@ def describe_articles(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.Dat
     ).drop(columns=["chars", "quoted_chars"])
 
 
-def count_removals(removed: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+def count_removals(removed: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """How many lines (and words) cleaning removed, per group and rule.
 
     Parameters
     ----------
-    removed : table from removed_lines (needs `rule`, `text` and the `by` column).
-    by : the group column.
+    removed : table from removed_lines (needs `rule`, `text` and the `by` column(s)).
+    by : the group column, or a list of them.
 
     Returns
     -------
-    DataFrame with `<by>`, `rule`, `n` (lines) and `words`, sorted by group and
-    descending `n`.
+    DataFrame with the `by` column(s), `rule`, `n` (lines) and `words`, sorted
+    by group and descending `n`.
     """
-    require_columns(removed, (by, "rule", "text"), "count_removals")
+    groups = require_by(removed, by, "count_removals")
+    require_columns(removed, ("rule", "text"), "count_removals")
     counted = removed.assign(words=[count_words(text) for text in removed["text"]])
-    table = counted.groupby([by, "rule"], as_index=False, sort=True).agg(n=("text", "size"), words=("words", "sum"))
-    return table.sort_values([by, "n", "rule"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
+    table = counted.groupby([*groups, "rule"], as_index=False, sort=True).agg(n=("text", "size"), words=("words", "sum"))
+    return table.sort_values([*groups, "n", "rule"], ascending=[True] * len(groups) + [False, True],
+                             kind="stable").reset_index(drop=True)
 
 
-def voice_shares(sentences: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+def voice_shares(sentences: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """How much of each group's body text is quotation and how much is the outlet's own voice.
 
     Parameters
     ----------
     sentences : table from split_sentences (body rows are used; titles are not).
-    by : the group column.
+    by : the group column, or a list of them.
 
     Returns
     -------
-    DataFrame, one row per group: `<by>`, `articles`, `sentences`, `words`,
-    `quoted_share` (share of body characters inside quotation marks),
-    `own_share` (1 - quoted_share), `quoted_sentences` (sentences with at
-    least half their characters quoted) and `quoted_sentence_share`.
+    DataFrame, one row per group: the `by` column(s), `articles`, `sentences`,
+    `words`, `quoted_share` (share of body characters inside quotation marks),
+    `own_share` (1 - quoted_share), `quoted_sentences` (sentences whose `voice`
+    is "quoted": at least half their characters quoted) and `quoted_sentence_share`.
     """
-    require_columns(sentences, (by, "doc_id", "section", "text", "quote_share"), "voice_shares")
+    groups = require_by(sentences, by, "voice_shares")
+    require_columns(sentences, ("doc_id", "section", "text", "quote_share", "voice"), "voice_shares")
     body = sentences[sentences["section"] == "body"]
     body = body.assign(
         chars=body["text"].str.len(),
         quoted_chars=body["text"].str.len() * body["quote_share"],
         words=[count_words(text) for text in body["text"]],
-        quoted=body["quote_share"] >= QUOTED_SENTENCE_SHARE,
+        quoted=body["voice"] == "quoted",
     )
-    table = body.groupby(by, as_index=False, sort=True).agg(
+    table = body.groupby(groups, as_index=False, sort=True).agg(
         articles=("doc_id", "nunique"), sentences=("text", "size"), words=("words", "sum"),
         chars=("chars", "sum"), quoted_chars=("quoted_chars", "sum"), quoted_sentences=("quoted", "sum"),
     )

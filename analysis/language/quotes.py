@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
+#: A sentence with at least this share of its characters inside quotation marks is quoted speech,
+#: not the outlet's own voice: the one definition every measure and plot uses.
+QUOTED_SENTENCE_SHARE = 0.5
+
 _DOUBLE = re.compile(r"[“”\"]")
 _SINGLE = re.compile(r"(?<![\w’'‘])['‘](?=[^\W\d_])[^\n]{0,300}?(?<=[\w.,!?;:])['’](?![\w’'])")
 
@@ -48,3 +54,8 @@ def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def quoted_length(spans: list[tuple[int, int]], start: int, end: int) -> int:
     """How many characters of [start, end) lie inside the spans."""
     return sum(max(0, min(end, span_end) - max(start, span_start)) for span_start, span_end in spans)
+
+
+def sentence_voice(quote_share) -> np.ndarray:
+    """"quoted" where a sentence's `quote_share` reaches QUOTED_SENTENCE_SHARE, else "own" (element-wise)."""
+    return np.where(np.asarray(quote_share, dtype=float) >= QUOTED_SENTENCE_SHARE, "quoted", "own")

@@ -15,25 +15,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import require_columns
-from analysis.grammar import (
-    BE, HAVE, MODALS, STOP_PUNCTUATION, is_adverb, noun_phrase_left, noun_phrase_right, tokens_with_spans,
+from analysis.language.grammar import (
+    BE,
+    HAVE,
+    MODALS,
+    PRONOUNS,
+    RELATIVES,
+    SPEECH_VERBS,
+    STOP_PUNCTUATION,
+    is_adverb,
+    noun_phrase_left,
+    noun_phrase_right,
+    tokens_with_spans,
 )
-from analysis.lexicon import load_lexicon
-from analysis.quotes import inside, quote_spans
-from analysis.terms import voice_words
+from analysis.language.lexicon import load_lexicon
+from analysis.language.quotes import inside, quote_spans
+from analysis.measures.terms import voice_words
+from analysis.tables import By, category_order, require_by, require_columns
 
-VERBS = frozenset(
-    "said says say told tells stated states noted notes added adds stressed stresses emphasized emphasised "
-    "emphasizes emphasises called calls condemned condemns warned warns declared declares announced announces "
-    "claimed claims argued argues insisted insists explained explains wrote writes tweeted tweets vowed vows "
-    "promised promises urged urges blasted blasts accused accuses denied denies confirmed confirms informed "
-    "informs highlighted reiterated reported reports replied responded asserted cautioned acknowledged contended "
-    "contends alleged alleges suggested suggests maintained maintains asked asks predicted predicts".split()
-)
 OPENING = frozenset("“\"‘")
 CLOSING = frozenset("”\"’")
-PRONOUN_SPEAKERS = frozenset("he she they it we i you".split())
+#: Pronouns stand for an earlier speaker; their group is "unresolved".
+PRONOUN_SPEAKERS = PRONOUNS - RELATIVES
 #: How many sentences away a quotation may be from the attribution that credits it.
 QUOTE_REACH = 3
 
@@ -106,10 +109,8 @@ def attributions_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, 
             if speaker:
                 found.append((speaker, "quoted as saying", "direct" if has_quote else "indirect"))
             continue
-        if lower not in VERBS or not token.islower():
-            continue
-        if lower == "saying" and k > 1 and tokens[k - 1].lower() == "as":
-            continue  # part of "quoted as saying"
+        if lower not in SPEECH_VERBS or not token.islower() or lower.endswith("ing"):
+            continue  # "..., saying" continues an attribution already counted
         before = k - 1
         while before >= 0 and is_adverb(tokens[before]):
             before -= 1
@@ -123,8 +124,7 @@ def attributions_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, 
         else:
             speaker = _speaker_before(tokens, k)
         if speaker:
-            verb = f"{lower} out" if lower == "pointed" else lower
-            found.append((speaker, verb, "direct" if has_quote else "indirect"))
+            found.append((speaker, lower, "direct" if has_quote else "indirect"))
     return found
 
 
@@ -185,7 +185,13 @@ def speaker_groups(speakers_as_written: pd.Series, *, speakers: pd.DataFrame | s
     return groups
 
 
-def quoted_words_by_speaker(attributions: pd.DataFrame, sentences: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+def quoted_words_by_speaker(
+    attributions: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    by: By = "outlet",
+    speakers: pd.DataFrame | str | Path | None = None,
+) -> pd.DataFrame:
     """Whose voices make up each group's quotations: quoted words and attributions per speaker group.
 
     Each sentence with quoted words is credited to a direct attribution in the
@@ -194,13 +200,24 @@ def quoted_words_by_speaker(attributions: pd.DataFrame, sentences: pd.DataFrame,
     several sentences closes with its attribution), else to the previous one
     within reach; otherwise "unattributed".
 
+    Parameters
+    ----------
+    attributions : table from find_attributions on `sentences`.
+    sentences : the sentence table (needs `doc_id`, `sent_id`, `text` and the `by` column(s)).
+    by : the group column, or a list of them.
+    speakers : the speaker lexicon find_attributions used, for the order of speaker groups.
+
     Returns
     -------
-    DataFrame, one row per group x speaker group: `<by>`, `speaker_group`,
-    `attributions`, `quoted_words`, `attribution_share`, `quoted_word_share`.
+    DataFrame, one row per group x speaker group: the `by` column(s),
+    `speaker_group` (ordered: the lexicon's groups in file order, then "other",
+    "unresolved", "unattributed"), `attributions`, `quoted_words`,
+    `attribution_share`, `quoted_word_share`.
     """
-    require_columns(sentences, (by, "doc_id", "sent_id", "text"), "quoted_words_by_speaker")
-    require_columns(attributions, (by, "doc_id", "sent_id", "kind", "speaker_group"), "quoted_words_by_speaker")
+    groups = require_by(sentences, by, "quoted_words_by_speaker (sentences)")
+    require_by(attributions, groups, "quoted_words_by_speaker (attributions)")
+    require_columns(sentences, ("doc_id", "sent_id", "text"), "quoted_words_by_speaker")
+    require_columns(attributions, ("doc_id", "sent_id", "kind", "speaker_group"), "quoted_words_by_speaker")
     words = voice_words(sentences)
     direct = attributions[attributions["kind"] == "direct"].drop_duplicates(["doc_id", "sent_id"])
     speaker_at = {(d, s): g for d, s, g in zip(direct["doc_id"], direct["sent_id"], direct["speaker_group"])}
@@ -212,14 +229,17 @@ def quoted_words_by_speaker(attributions: pd.DataFrame, sentences: pd.DataFrame,
             if n:
                 credited.append((doc_id, sent_id, n, _credit(doc_id, ids, quoted, position, speaker_at)))
     credit = pd.DataFrame(credited, columns=["doc_id", "sent_id", "quoted_words", "speaker_group"])
-    credit = credit.merge(sentences[["doc_id", "sent_id", by]], on=["doc_id", "sent_id"], how="left")
-    quoted_totals = credit.groupby([by, "speaker_group"])["quoted_words"].sum()
-    attribution_counts = attributions.groupby([by, "speaker_group"]).size()
+    credit = credit.merge(sentences[["doc_id", "sent_id", *groups]], on=["doc_id", "sent_id"], how="left")
+    quoted_totals = credit.groupby([*groups, "speaker_group"])["quoted_words"].sum()
+    attribution_counts = attributions.groupby([*groups, "speaker_group"]).size()
     table = pd.concat({"attributions": attribution_counts, "quoted_words": quoted_totals}, axis=1).fillna(0)
     table = table.astype("int64").reset_index()
+    order = category_order(table["speaker_group"], load_lexicon(speakers, default="speakers.csv").table["concept"])
+    table = table.assign(speaker_group=pd.Categorical(table["speaker_group"], categories=order, ordered=True))
+    table = table.sort_values([*groups, "speaker_group"], kind="stable").reset_index(drop=True)
     return table.assign(
-        attribution_share=(table["attributions"] / table.groupby(by)["attributions"].transform("sum")).round(4),
-        quoted_word_share=(table["quoted_words"] / table.groupby(by)["quoted_words"].transform("sum")).round(4),
+        attribution_share=(table["attributions"] / table.groupby(groups)["attributions"].transform("sum")).round(4),
+        quoted_word_share=(table["quoted_words"] / table.groupby(groups)["quoted_words"].transform("sum")).round(4),
     )
 
 

@@ -19,19 +19,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    SentimentIntensityAnalyzer,
+    SentiText,
+)
 
-from analysis.corpus import require_columns
-from analysis.lexicon import IGNORE, load_lexicon
-from analysis.stats import REPLICATES, SEED, bootstrap_mean, group_rng
-from analysis.terms import find_terms
+from analysis.language.lexicon import IGNORE, load_lexicon
+from analysis.language.quotes import sentence_voice
+from analysis.measures.stats import REPLICATES, SEED, bootstrap_mean, group_rng
+from analysis.measures.terms import find_terms
+from analysis.tables import By, require_by, require_columns, split_by
 
 #: VADER's thresholds for a positive / negative compound score.
 POSITIVE, NEGATIVE = 0.05, -0.05
 #: Below this many sentences one process is faster than starting workers.
 PARALLEL_MIN_SENTENCES = 20_000
-#: A sentence with at least this share of its characters quoted counts as quoted speech.
-QUOTED_SHARE = 0.5
 #: The default target entities of target_sentiment (entities of aliases.csv).
 TARGETS = ("United States", "Iran", "Soleimani", "Russia", "China", "Iraq", "UN")
 #: What replaces a masked framing term: a token VADER does not know and that modifies nothing.
@@ -83,9 +86,12 @@ def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None) -> p
 
 
 def _voice(scored: pd.DataFrame) -> pd.Series:
-    if "quote_share" not in scored.columns:
-        return pd.Series("own", index=scored.index)
-    return pd.Series(np.where(scored["quote_share"] >= QUOTED_SHARE, "quoted", "own"), index=scored.index)
+    """Each sentence's voice: its `voice` column (split_sentences), else from `quote_share`, else "own"."""
+    if "voice" in scored.columns:
+        return scored["voice"]
+    if "quote_share" in scored.columns:
+        return pd.Series(sentence_voice(scored["quote_share"]), index=scored.index)
+    return pd.Series("own", index=scored.index)
 
 
 def _mean_with_interval(group, rows: pd.DataFrame, seed: int, replicates: int) -> dict:
@@ -102,32 +108,38 @@ def _mean_with_interval(group, rows: pd.DataFrame, seed: int, replicates: int) -
 
 
 def summarize_sentiment(
-    scored: pd.DataFrame, *, by: str = "outlet", seed: int = SEED, replicates: int = REPLICATES
+    scored: pd.DataFrame, *, by: By = "outlet", seed: int = SEED, replicates: int = REPLICATES
 ) -> pd.DataFrame:
     """Mean compound per group with a 95% bootstrap interval, and shares of negative, neutral and positive sentences.
 
-    A sentence is "quoted" when at least half its characters stand inside
-    quotation marks (`quote_share` >= 0.5), else "own" voice.
+    A sentence is "quoted" or "own" voice by its `voice` column (split_sentences:
+    at least half its characters inside quotation marks is quoted).
+
+    Parameters
+    ----------
+    scored : table from score_sentences (needs `compound` and the `by` column(s)).
+    by : the group column, or a list of them.
+    seed, replicates : the bootstrap's seed and number of replicates.
 
     Returns
     -------
-    DataFrame, one row per group x voice ("all", "own", "quoted"): `<by>`,
-    `voice`, `sentences`, `articles`, `mean_compound`, `low`, `high`,
+    DataFrame, one row per group x voice ("all", "own", "quoted"): the `by`
+    column(s), `voice`, `sentences`, `articles`, `mean_compound`, `low`, `high`,
     `resampled` ("articles" where the group has two or more in that voice, else
     "sentences"), `share_negative`, `share_neutral`, `share_positive` (VADER's
     +/-0.05 thresholds).
     """
-    require_columns(scored, (by, "compound"), "summarize_sentiment")
+    groups = require_by(scored, by, "summarize_sentiment")
+    require_columns(scored, ("compound",), "summarize_sentiment")
     scored = scored.assign(_voice=_voice(scored))
     rows = []
-    for group, group_rows in scored.groupby(by, sort=True):
+    for values, name, group_rows in split_by(scored, groups):
         for voice in ("all", "own", "quoted"):
             part = group_rows if voice == "all" else group_rows[group_rows["_voice"] == voice]
-            summary = _mean_with_interval((group, voice), part, seed, replicates) if len(part) else {
-                "sentences": 0, "articles": 0, "mean_compound": np.nan, "low": np.nan, "high": np.nan, "resampled": ""}
+            summary = _mean_with_interval((name, voice), part, seed, replicates) if len(part) else _EMPTY_SUMMARY
             compound = part["compound"]
             rows.append({
-                by: group, "voice": voice, **summary,
+                **dict(zip(groups, values)), "voice": voice, **summary,
                 "share_negative": (compound <= NEGATIVE).mean() if len(part) else np.nan,
                 "share_neutral": ((compound > NEGATIVE) & (compound < POSITIVE)).mean() if len(part) else np.nan,
                 "share_positive": (compound >= POSITIVE).mean() if len(part) else np.nan,
@@ -135,11 +147,14 @@ def summarize_sentiment(
     return pd.DataFrame(rows)
 
 
+_EMPTY_SUMMARY = {"sentences": 0, "articles": 0, "mean_compound": np.nan, "low": np.nan, "high": np.nan, "resampled": ""}
+
+
 def target_sentiment(
     scored: pd.DataFrame,
     *,
     targets: tuple[str, ...] | list[str] | None = None,
-    by: str = "outlet",
+    by: By = "outlet",
     aliases: pd.DataFrame | str | Path | None = None,
     seed: int = SEED,
     replicates: int = REPLICATES,
@@ -149,28 +164,36 @@ def target_sentiment(
     A sentence counts once for an entity however often it names it; a sentence
     naming two entities counts for both (VADER scores the sentence, not the target).
 
+    Parameters
+    ----------
+    scored : table from score_sentences (needs `doc_id`, `text`, `compound`, the `by` column(s)).
+    targets : entities of the aliases lexicon (default TARGETS).
+    by : the group column, or a list of them.
+    aliases : DataFrame or CSV with `entity, variant, pattern` (default the shipped aliases.csv).
+    seed, replicates : the bootstrap's seed and number of replicates.
+
     Returns
     -------
-    DataFrame, one row per group x target: `<by>`, `target`, `sentences`,
-    `articles`, `mean_compound`, `low`, `high`, `resampled`.
+    DataFrame, one row per group x target: the `by` column(s), `target`,
+    `sentences`, `articles`, `mean_compound`, `low`, `high`, `resampled`.
     """
-    require_columns(scored, (by, "doc_id", "text", "compound"), "target_sentiment")
+    groups = require_by(scored, by, "target_sentiment")
+    require_columns(scored, ("doc_id", "text", "compound"), "target_sentiment")
     targets = list(targets or TARGETS)
     table = load_lexicon(None, default="aliases.csv").table if aliases is None else _aliases_table(aliases)
     table = table[table["concept"].isin(targets)]
     keyed = scored.reset_index(drop=True).assign(_row=lambda t: np.arange(len(t)))
-    hits = find_terms(keyed[["doc_id", "_row", "text"]].rename(columns={"_row": "sent_id"}), table)
+    hits = find_terms(keyed[["doc_id", "_row", "text"]].rename(columns={"_row": "sent_id"}), lexicon=table)
     mentions = hits[["sent_id", "concept"]].drop_duplicates()
+    all_groups = [(values, name) for values, name, _ in split_by(scored, groups)]
     rows = []
     for target in targets:
         mentioned = keyed.loc[mentions.loc[mentions["concept"] == target, "sent_id"].unique()]
-        for group in sorted(scored[by].unique()):
-            part = mentioned[mentioned[by] == group]
-            if len(part):
-                summary = _mean_with_interval((group, target), part, seed, replicates)
-            else:
-                summary = {"sentences": 0, "articles": 0, "mean_compound": np.nan, "low": np.nan, "high": np.nan, "resampled": ""}
-            rows.append({by: group, "target": target, **summary})
+        parts = {values: part for values, _, part in split_by(mentioned, groups)}
+        for values, name in all_groups:
+            part = parts.get(values)
+            summary = _mean_with_interval((name, target), part, seed, replicates) if part is not None else _EMPTY_SUMMARY
+            rows.append({**dict(zip(groups, values)), "target": target, **summary})
     return pd.DataFrame(rows)
 
 
@@ -218,34 +241,40 @@ def _without_emoji(text: str) -> str:
     return "".join(out).strip()
 
 
-def sentiment_drivers(scored: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+def sentiment_drivers(scored: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """Which lexicon words contribute most to each group's positive and negative scores.
+
+    Parameters
+    ----------
+    scored : a sentence table (needs `text` and the `by` column(s)).
+    by : the group column, or a list of them.
 
     Returns
     -------
-    DataFrame, one row per group x word with a non-zero contribution: `<by>`,
-    `word` (lower case), `valence` (its VADER lexicon valence), `n`
+    DataFrame, one row per group x word with a non-zero contribution: the `by`
+    column(s), `word` (lower case), `valence` (its VADER lexicon valence), `n`
     (occurrences that contributed), `contribution` (the sum of what VADER
     added for them after its rules), `direction` ("negative" or "positive"),
     sorted by group and by the size of the contribution.
     """
-    require_columns(scored, (by, "text"), "sentiment_drivers")
+    groups = require_by(scored, by, "sentiment_drivers")
+    require_columns(scored, ("text",), "sentiment_drivers")
     lexicon = analyzer().lexicon
     rows = []
-    for group, text in zip(scored[by], scored["text"]):
+    for *values, text in scored[[*groups, "text"]].itertuples(index=False, name=None):
         for word, value in token_valences(text if isinstance(text, str) else ""):
             if value:
-                rows.append((group, word.lower(), value))
-    tokens = pd.DataFrame(rows, columns=[by, "word", "value"])
-    drivers = tokens.groupby([by, "word"], as_index=False).agg(n=("value", "size"), contribution=("value", "sum"))
+                rows.append((*values, word.lower(), value))
+    tokens = pd.DataFrame(rows, columns=[*groups, "word", "value"])
+    drivers = tokens.groupby([*groups, "word"], as_index=False).agg(n=("value", "size"), contribution=("value", "sum"))
     drivers = drivers.assign(
         valence=drivers["word"].map(lexicon).astype(float),
         direction=np.where(drivers["contribution"] < 0, "negative", "positive"),
         contribution=drivers["contribution"].round(4),
     )
     drivers = drivers.assign(_size=drivers["contribution"].abs())
-    drivers = drivers.sort_values([by, "_size", "word"], ascending=[True, False, True], kind="stable")
-    return drivers[[by, "word", "valence", "n", "contribution", "direction"]].reset_index(drop=True)
+    drivers = drivers.sort_values([*groups, "_size", "word"], ascending=[True] * len(groups) + [False, True], kind="stable")
+    return drivers[[*groups, "word", "valence", "n", "contribution", "direction"]].reset_index(drop=True)
 
 
 #: Word endings tried for a `*` pattern when auditing it against VADER's lexicon.
@@ -255,19 +284,19 @@ BLIND_SPOTS = ("assassinated", "assassinate", "martyr", "condolences", "retaliat
 
 
 def lexicon_audit(
-    lexicon: pd.DataFrame | str | Path | None = None,
-    *,
     hits: pd.DataFrame | None = None,
+    *,
+    lexicon: pd.DataFrame | str | Path | None = None,
     extra: tuple[str, ...] = BLIND_SPOTS,
 ) -> pd.DataFrame:
     """How VADER scores the study's own terms: one row per pattern of the terms lexicon.
 
     Parameters
     ----------
-    lexicon : the terms lexicon (default the shipped terms.csv).
     hits : optional find_terms output, so that the word forms the corpus
         actually uses are audited (a `*` pattern otherwise stands for its stem
         with common endings).
+    lexicon : the terms lexicon the hits came from (default the shipped terms.csv).
     extra : single words to audit as well (default: the blind spots the
         references name), reported under concept "blind spot".
 
@@ -310,8 +339,13 @@ def lexicon_audit(
     return pd.DataFrame(rows).astype({"found": "Int64"})
 
 
-def mask_terms(sentences: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+def mask_terms(sentences: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Replace every framing term (the terms lexicon's matches) with a neutral token, to re-score tone without word choice.
+
+    Parameters
+    ----------
+    sentences : any table with `text`.
+    lexicon : the terms to mask (default the shipped terms.csv).
 
     Returns
     -------
@@ -323,7 +357,7 @@ def mask_terms(sentences: pd.DataFrame, lexicon: pd.DataFrame | str | Path | Non
     require_columns(sentences, ("text",), "mask_terms")
     keyed = sentences.reset_index(drop=True)
     search = keyed[["text"]].assign(doc_id=np.arange(len(keyed)).astype(str), sent_id=np.arange(len(keyed)))
-    hits = find_terms(search, lexicon)
+    hits = find_terms(search, lexicon=lexicon)
     masked = list(keyed["text"])
     counts = np.zeros(len(keyed), dtype="int64")
     for row, start, end in sorted(zip(hits["sent_id"], hits["start"], hits["end"]), key=lambda h: (h[0], -h[1])):
@@ -334,43 +368,53 @@ def mask_terms(sentences: pd.DataFrame, lexicon: pd.DataFrame | str | Path | Non
     return result.assign(text_original=keyed["text"], text=pd.Series(masked, dtype="str"), n_masked=counts)
 
 
-def sentiment_by_position(scored: pd.DataFrame, *, by: str = "outlet", bins: int = 5) -> pd.DataFrame:
+def sentiment_by_position(scored: pd.DataFrame, *, by: By = "outlet", bins: int = 5) -> pd.DataFrame:
     """Mean compound along the article: body sentences binned by relative position (0 = start, 1 = end).
+
+    Parameters
+    ----------
+    scored : table from score_sentences (needs `doc_id`, `section`, `start`, `end`, `compound`).
+    by : the group column, or a list of them.
+    bins : how many equal bins the body is cut into.
 
     Returns
     -------
-    DataFrame, one row per group x bin: `<by>`, `bin` (1..bins), `position`
-    (the bin's centre), `sentences`, `mean_compound`.
+    DataFrame, one row per group x bin with sentences: the `by` column(s), `bin`
+    (1..bins), `position` (the bin's centre), `sentences`, `mean_compound`.
     """
-    require_columns(scored, (by, "doc_id", "section", "start", "compound"), "sentiment_by_position")
+    groups = require_by(scored, by, "sentiment_by_position")
+    require_columns(scored, ("doc_id", "section", "start", "end", "compound"), "sentiment_by_position")
     body = scored[scored["section"] == "body"]
     length = body.groupby("doc_id")["end"].transform("max")
     position = body["start"] / length
     bin_index = np.minimum((position * bins).astype(int), bins - 1) + 1
-    table = body.assign(bin=bin_index).groupby([by, "bin"], as_index=False).agg(
+    table = body.assign(bin=bin_index).groupby([*groups, "bin"], as_index=False).agg(
         sentences=("compound", "size"), mean_compound=("compound", "mean"))
-    return table.assign(position=(table["bin"] - 0.5) / bins)[[by, "bin", "position", "sentences", "mean_compound"]]
+    return table.assign(position=(table["bin"] - 0.5) / bins)[[*groups, "bin", "position", "sentences", "mean_compound"]]
 
 
-def compare_masked(summary: pd.DataFrame, masked: pd.DataFrame, *, by: str = "outlet", voice: str = "all") -> pd.DataFrame:
+def compare_masked(summary: pd.DataFrame, masked: pd.DataFrame, *, by: By = "outlet", voice: str = "all") -> pd.DataFrame:
     """Mean compound per group with and without the framing terms, and how the ranking changes.
 
     Parameters
     ----------
     summary, masked : summarize_sentiment of the scored sentences and of the
-        same sentences after mask_terms.
+        same sentences after mask_terms, with the same `by`.
+    by : the group column(s) of both summaries.
+    voice : which rows of the summaries to compare ("all", "own" or "quoted").
 
     Returns
     -------
-    DataFrame, one row per group: `<by>`, `sentences`, `mean_compound`,
+    DataFrame, one row per group: the `by` column(s), `sentences`, `mean_compound`,
     `low`, `high`, `mean_masked`, `low_masked`, `high_masked`, `change`,
     `rank` and `rank_masked` (1 = most negative).
     """
-    keep = [by, "sentences", "mean_compound", "low", "high"]
-    left = summary.loc[summary["voice"] == voice, keep]
-    right = masked.loc[masked["voice"] == voice, [by, "mean_compound", "low", "high"]].rename(
+    groups = require_by(summary, by, "compare_masked (summary)")
+    require_by(masked, groups, "compare_masked (masked)")
+    left = summary.loc[summary["voice"] == voice, [*groups, "sentences", "mean_compound", "low", "high"]]
+    right = masked.loc[masked["voice"] == voice, [*groups, "mean_compound", "low", "high"]].rename(
         columns={"mean_compound": "mean_masked", "low": "low_masked", "high": "high_masked"})
-    table = left.merge(right, on=by, how="inner")
+    table = left.merge(right, on=groups, how="inner")
     return table.assign(
         change=table["mean_masked"] - table["mean_compound"],
         rank=table["mean_compound"].rank(method="min").astype("int64"),

@@ -19,9 +19,9 @@ from functools import lru_cache
 import pandas as pd
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from analysis.corpus import group_columns, require_columns, require_unique_ids
+from analysis.language.quotes import quote_spans, quoted_length, sentence_voice
 from analysis.paths import data_file
-from analysis.quotes import quote_spans, quoted_length
+from analysis.tables import group_columns, require_columns, require_unique_ids
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _ONLY_DOTS = re.compile(r"[.…\s\"'”’)\]]+")
@@ -179,7 +179,9 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
     title for the title row) and `quote_share` (share of the sentence's
     characters inside quotation marks, 0 to 1) and `starts_in_quote` (the
     sentence begins inside a quotation opened by an earlier sentence, so that
-    `quote_spans(text, starts_open=True)` gives its quoted parts).
+    `quote_spans(text, starts_open=True)` gives its quoted parts) and `voice`
+    ("quoted" when at least QUOTED_SENTENCE_SHARE of its characters are
+    quoted, else "own": the outlet's own voice).
     """
     require_columns(articles, ("doc_id", "text"), "split_sentences")
     require_unique_ids(articles, "split_sentences")
@@ -201,6 +203,7 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
         {"doc_id": "str", "section": "str", "para_id": "int64", "sent_id": "int64",
          "text": "str", "start": "int64", "end": "int64", "quote_share": "float64", "starts_in_quote": "bool"}
     )
+    table = table.assign(voice=pd.Series(sentence_voice(table["quote_share"]), index=table.index, dtype="str"))
     return _with_groups(_in_article_order(table, articles, "sent_id"), articles)
 
 

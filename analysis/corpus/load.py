@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.clean import BoilerplateRules, clean_article, load_rules
-from analysis.decode import decode_bytes
-from analysis.errors import CorpusError, CorpusWarning
+from analysis.corpus.clean import BoilerplateRules, clean_article, load_rules
+from analysis.corpus.decode import decode_bytes
+from analysis.corpus.errors import CorpusError, CorpusWarning
+from analysis.tables import group_columns, require_columns
 
 METADATA_FILE = "metadata.csv"
 TEXT_SUFFIXES = (".txt", ".text")
@@ -35,10 +36,6 @@ MAPPABLE = ("doc_id", "text", "outlet", "title", "date", "author")
 LEADING = ("doc_id", "outlet", "date", "title")
 #: Columns the loader writes; the rest come from the corpus's own metadata.
 DERIVED = ("standfirst", "dateline", "raw", "text")
-#: Columns of the article table that are never copied onto line, paragraph and sentence rows.
-TEXT_COLUMNS = ("raw", "text", "title", "standfirst", "dateline")
-#: Other string columns averaging more characters than this are full texts, not groups.
-MAX_GROUP_VALUE_CHARS = 300
 
 
 def load_articles(
@@ -353,30 +350,3 @@ def removed_lines(articles: pd.DataFrame, *, rules: pd.DataFrame | str | Path | 
         removed = removed.merge(articles[["doc_id", *groups]], on="doc_id", how="left")
         removed = removed[["doc_id", *groups, "line", "text", "rule"]]
     return removed
-
-
-def group_columns(articles: pd.DataFrame) -> list[str]:
-    """The article columns copied onto every line, paragraph and sentence row: metadata, not texts."""
-    columns = []
-    for column in articles.columns:
-        if column == "doc_id" or column in TEXT_COLUMNS:
-            continue
-        values = articles[column]
-        if pd.api.types.is_string_dtype(values) and values.str.len().mean() > MAX_GROUP_VALUE_CHARS:
-            continue
-        columns.append(column)
-    return columns
-
-
-def require_columns(table: pd.DataFrame, columns, caller: str) -> None:
-    """Raise a ValueError naming the columns `caller` needs that `table` lacks."""
-    missing = [column for column in columns if column not in table.columns]
-    if missing:
-        raise ValueError(f"{caller}: missing column(s) {missing}; the table has {list(table.columns)}")
-
-
-def require_unique_ids(articles: pd.DataFrame, caller: str) -> None:
-    """Raise a ValueError naming repeated `doc_id` values: one row per article."""
-    repeated = sorted(set(articles.loc[articles["doc_id"].duplicated(), "doc_id"].astype(str)))
-    if repeated:
-        raise ValueError(f"{caller}: doc_id must be unique, repeated: {repeated[:10]}")

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus import require_columns
+from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
+from analysis.measures.terms import find_terms
 from analysis.paths import data_file
-from analysis.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
-from analysis.terms import find_terms
+from analysis.tables import By, group_key, require_by, require_columns
 
 
 def load_frames(lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
@@ -28,8 +28,13 @@ def load_frames(lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFram
     return table.assign(concept=table["frame"], family=table["frame"])
 
 
-def code_frames(sentences: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+def code_frames(sentences: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Every frame cue in the sentences.
+
+    Parameters
+    ----------
+    sentences : sentence table (needs `doc_id`, `text`).
+    lexicon : frame cues (DataFrame or CSV with `frame, pattern`); default the shipped frames.csv.
 
     Returns
     -------
@@ -37,7 +42,7 @@ def code_frames(sentences: pd.DataFrame, lexicon: pd.DataFrame | str | Path | No
     `sent_id`, `frame`, `pattern`, `match`, `quoted`.
     """
     require_columns(sentences, ("doc_id", "text"), "code_frames")
-    hits = find_terms(sentences, load_frames(lexicon))
+    hits = find_terms(sentences, lexicon=load_frames(lexicon))
     hits = hits.rename(columns={"concept": "frame"}).drop(columns=["family", "start", "end"])
     return hits
 
@@ -46,7 +51,7 @@ def frame_shares(
     cues: pd.DataFrame,
     sentences: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: By = "outlet",
     lexicon: pd.DataFrame | str | Path | None = None,
     min_cues: int = 1,
     seed: int = SEED,
@@ -54,23 +59,34 @@ def frame_shares(
 ) -> pd.DataFrame:
     """Share of each group's sentences that invoke each frame, with 95% bootstrap intervals.
 
+    Parameters
+    ----------
+    cues : table from code_frames on `sentences`.
+    sentences : the sentence table (needs `doc_id`, `sent_id` and the `by` column(s)).
+    by : the group column, or a list of them.
+    lexicon : the frame lexicon the cues came from (lists frames without a cue).
+    min_cues : cues a sentence needs to invoke a frame.
+    seed, replicates : the bootstrap's seed and number of replicates.
+
     Returns
     -------
-    DataFrame, one row per group x frame: `<by>`, `frame`, `n` (sentences
-    invoking it), `sentences` (all sentences of the group), `share`, `low`,
-    `high`, `resampled` ("articles" or "sentences") and `cues` (cue matches).
+    DataFrame, one row per group x frame: the `by` column(s), `frame`, `n`
+    (sentences invoking it), `sentences` (all sentences of the group), `share`,
+    `low`, `high`, `resampled` ("articles" or "sentences") and `cues` (cue matches).
     """
-    require_columns(cues, (by, "doc_id", "sent_id", "frame"), "frame_shares (cues)")
-    require_columns(sentences, (by, "doc_id", "sent_id"), "frame_shares (sentences)")
+    groups = require_by(sentences, by, "frame_shares (sentences)")
+    require_columns(cues, ("doc_id", "sent_id", "frame"), "frame_shares (cues)")
+    require_columns(sentences, ("doc_id", "sent_id"), "frame_shares (sentences)")
     frames = list(dict.fromkeys(load_frames(lexicon)["frame"]))
     per_sentence = cues.groupby(["doc_id", "sent_id", "frame"]).size().unstack("frame", fill_value=0)
     per_sentence = per_sentence.reindex(columns=frames, fill_value=0)
-    keyed = sentences[[by, "doc_id", "sent_id"]].merge(per_sentence, left_on=["doc_id", "sent_id"],
-                                                       right_index=True, how="left").fillna({f: 0 for f in frames})
+    keyed = sentences[[*groups, "doc_id", "sent_id"]].merge(per_sentence, left_on=["doc_id", "sent_id"],
+                                                            right_index=True, how="left").fillna({f: 0 for f in frames})
     invokes = keyed[frames].to_numpy() >= min_cues
     cue_counts = keyed[frames].to_numpy()
     rows = []
-    for group, index in keyed.groupby(by, sort=True).indices.items():
+    for key, index in keyed.groupby(groups, sort=True).indices.items():
+        values = key if isinstance(key, tuple) else (key,)
         part = keyed.iloc[index]
         several = part["doc_id"].nunique() >= 2
         units = part["doc_id"].to_numpy() if several else np.arange(len(part))
@@ -78,10 +94,10 @@ def frame_shares(
         numerators = np.zeros((len(codes), len(frames)))
         np.add.at(numerators, inverse, invokes[index])
         denominators = np.bincount(inverse, minlength=len(codes)).astype(float)
-        low, high = bootstrap_ratio(numerators, denominators, rng=group_rng(group, seed), replicates=replicates)
+        low, high = bootstrap_ratio(numerators, denominators, rng=group_rng(group_key(values), seed), replicates=replicates)
         for j, frame in enumerate(frames):
             n = int(invokes[index, j].sum())
-            rows.append((group, frame, n, len(part), n / len(part), low[j], high[j],
+            rows.append((*values, frame, n, len(part), n / len(part), low[j], high[j],
                          "articles" if several else "sentences", int(cue_counts[index, j].sum())))
-    columns = [by, "frame", "n", "sentences", "share", "low", "high", "resampled", "cues"]
+    columns = [*groups, "frame", "n", "sentences", "share", "low", "high", "resampled", "cues"]
     return pd.DataFrame(rows, columns=columns)

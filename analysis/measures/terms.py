@@ -1,40 +1,38 @@
 """Terminology: which words each outlet uses for the event and its actors.
 
-Matching follows the rules in `analysis.lexicon`; every hit records whether it
+Matching follows the rules in `analysis.language.lexicon`; every hit records whether it
 stands inside a quotation, so an outlet's own word choice is never confused
 with the words it quotes (often in translation).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.corpus import require_columns
-from analysis.lexicon import IGNORE, join_texts, load_lexicon, locate
-from analysis.paths import data_file
-from analysis.quotes import inside, quote_spans
-from analysis.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
-from analysis.tokens import WORDS
+from analysis.language.lexicon import IGNORE, join_texts, load_lexicon, locate
+from analysis.language.quotes import inside, quote_spans
+from analysis.language.tokens import WORDS
+from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
+from analysis.tables import (
+    By,
+    group_columns,
+    group_key,
+    group_label,
+    require_by,
+    require_columns,
+    split_by,
+)
 
 #: Entities whose spelling is a house-style fingerprint (transliteration, abbreviation).
 FINGERPRINT_ENTITIES = ("Soleimani", "Sergey Lavrov", "United States", "Wang Yi", "UN")
-#: Columns of a sentence table that are not group columns.
-SENTENCE_COLUMNS = ("doc_id", "section", "para_id", "sent_id", "text", "start", "end", "quote_share", "starts_in_quote")
-
-
-def _groups(table: pd.DataFrame) -> list[str]:
-    return [column for column in table.columns if column not in SENTENCE_COLUMNS]
-
-
 def _quotes(text: str, starts_open: bool) -> list[tuple[int, int]]:
     return quote_spans(text, starts_open=bool(starts_open))
 
 
-def find_terms(texts: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+def find_terms(texts: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Every lexicon match in a sentence table (or any table with `doc_id` and `text`).
 
     Parameters
@@ -75,7 +73,7 @@ def find_terms(texts: pd.DataFrame, lexicon: pd.DataFrame | str | Path | None = 
     hits = pd.DataFrame(records, columns=["_line", "concept", "family", "pattern", "match", "start", "end", "quoted"])
     hits = hits.astype({"_line": "int64", "concept": "str", "family": "str", "pattern": "str", "match": "str",
                         "start": "int64", "end": "int64", "quoted": "bool"})
-    context = [c for c in ["doc_id", *_groups(texts), "section", "sent_id"] if c in texts.columns]
+    context = [c for c in ["doc_id", *group_columns(texts), "section", "sent_id"] if c in texts.columns]
     located = texts.loc[hits["_line"], context].reset_index(drop=True)
     return pd.concat([located, hits.drop(columns="_line")], axis=1)
 
@@ -95,7 +93,7 @@ def voice_words(sentences: pd.DataFrame) -> pd.DataFrame:
         inside_count = sum(inside(spans, start, end) for start, end in words) if spans else 0
         quoted.append(inside_count)
         own.append(len(words) - inside_count)
-    context = [c for c in ["doc_id", *_groups(sentences), "section", "sent_id"] if c in sentences.columns]
+    context = [c for c in ["doc_id", *group_columns(sentences), "section", "sent_id"] if c in sentences.columns]
     return sentences[context].assign(own_words=own, quoted_words=quoted)
 
 
@@ -103,7 +101,7 @@ def term_rates(
     hits: pd.DataFrame,
     sentences: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: By = "outlet",
     lexicon: pd.DataFrame | str | Path | None = None,
     seed: int = SEED,
     replicates: int = REPLICATES,
@@ -114,30 +112,33 @@ def term_rates(
     ----------
     hits : table from find_terms on `sentences`.
     sentences : the sentence table the hits came from (title and body rows).
-    by : the group column.
+    by : the group column, or a list of them (any metadata column of the articles).
     lexicon : the lexicon the hits came from, to list families with no match (default shipped).
     seed, replicates : the bootstrap's seed and number of replicates.
 
     Returns
     -------
-    DataFrame, one row per group x family x voice: `<by>`, `concept`, `family`,
+    DataFrame, one row per group x family x voice: the `by` column(s), `concept`, `family`,
     `voice` ("own" or "quoted"), `n` (matches), `words` (in that voice),
     `per_1k`, `low`, `high` (95% percentile bootstrap interval), `resampled`
     ("articles" where the group has two or more, else "sentences") and `units`
     (how many were resampled).
     """
-    require_columns(hits, (by, "doc_id", "family", "quoted"), "term_rates (hits)")
-    require_columns(sentences, (by, "doc_id", "text"), "term_rates (sentences)")
+    groups = require_by(sentences, by, "term_rates (sentences)")
+    require_by(hits, groups, "term_rates (hits)")
+    require_columns(hits, ("doc_id", "family", "quoted"), "term_rates (hits)")
+    require_columns(sentences, ("doc_id", "text"), "term_rates (sentences)")
     families = _families(lexicon, hits)
     words = voice_words(sentences)
     key = ["doc_id", "sent_id"] if "sent_id" in sentences.columns else ["doc_id"]
+    hits_of = {values: rows for values, _, rows in split_by(hits, groups)}
     rows = []
-    for group, group_words in words.groupby(by, sort=True):
-        group_hits = hits[hits[by] == group]
+    for values, name, group_words in split_by(words, groups):
+        group_hits = hits_of.get(values, hits.iloc[0:0])
         by_article = group_words["doc_id"].nunique() >= 2
         unit = ["doc_id"] if by_article else key
         unit_words = group_words.groupby(unit, sort=True)[["own_words", "quoted_words"]].sum()
-        rng = group_rng(group, seed)
+        rng = group_rng(name, seed)
         for voice, quoted_flag, column in (("own", False, "own_words"), ("quoted", True, "quoted_words")):
             counts = (
                 group_hits[group_hits["quoted"] == quoted_flag]
@@ -149,10 +150,10 @@ def term_rates(
             total_words = int(unit_words[column].sum())
             for j, (concept, family) in enumerate(zip(families["concept"], families["family"])):
                 n = int(counts[family].sum())
-                rows.append((group, concept, family, voice, n, total_words,
+                rows.append((*values, concept, family, voice, n, total_words,
                              1000 * n / total_words if total_words else np.nan, low[j], high[j],
                              "articles" if by_article else "sentences", len(unit_words)))
-    columns = [by, "concept", "family", "voice", "n", "words", "per_1k", "low", "high", "resampled", "units"]
+    columns = [*groups, "concept", "family", "voice", "n", "words", "per_1k", "low", "high", "resampled", "units"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -174,7 +175,7 @@ def kwic(sentences: pd.DataFrame, pattern: str | list[str], *, window: int = 8) 
     """
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     lexicon = pd.DataFrame({"concept": "kwic", "family": patterns, "pattern": patterns})
-    hits = find_terms(sentences, lexicon)
+    hits = find_terms(sentences, lexicon=lexicon)
     keys = ["doc_id", "sent_id"] if "sent_id" in sentences.columns else ["doc_id"]
     texts = dict(zip(sentences[keys].itertuples(index=False, name=None), sentences["text"]))
     left, right = [], []
@@ -186,97 +187,31 @@ def kwic(sentences: pd.DataFrame, pattern: str | list[str], *, window: int = 8) 
     return hits[context].assign(pattern=hits["pattern"], left=left, match=hits["match"], right=right, quoted=hits["quoted"])
 
 
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """The shipped English stop words (NLTK's list)."""
-    lines = data_file("stopwords_en.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def tokens_for_keyness(text: str) -> list[str]:
-    """Lower-cased content words: no stop words, numbers or single letters; possessive 's cut."""
-    stops = stop_words()
-    words = []
-    for token in WORDS.tokenize(text.replace("’", "'")):
-        token = token.lower()
-        if token.endswith("'s"):
-            token = token[:-2]
-        if len(token) > 1 and not token.isdigit() and token not in stops and any(c.isalpha() for c in token):
-            words.append(token)
-    return words
-
-
-def keyness(sentences: pd.DataFrame, *, by: str = "outlet", prior: float | pd.Series = 100.0) -> pd.DataFrame:
-    """Distinctive words of each group against all the others (Monroe, Colaresi & Quinn 2008).
-
-    Weighted log-odds ratio with an informative Dirichlet prior: for word w,
-    group i and the rest j,
-    delta = log((y_i + a_w) / (n_i + a_0 - y_i - a_w)) - log((y_j + a_w) / (n_j + a_0 - y_j - a_w)),
-    var = 1 / (y_i + a_w) + 1 / (y_j + a_w), z = delta / sqrt(var).
-
-    Parameters
-    ----------
-    sentences : any table with `text` and the `by` column.
-    by : the group column.
-    prior : a_0, the prior's total weight, spread over words by their frequency
-        in the whole corpus (a_w = a_0 * count_w / N); or a Series of a_w per word.
-
-    Returns
-    -------
-    DataFrame with `term`, `group`, `n` (uses in the group), `log_odds`
-    (delta) and `z`, for every word the group uses, sorted by group then
-    descending z.
-    """
-    require_columns(sentences, (by, "text"), "keyness")
-    tokens = pd.DataFrame(
-        [(group, token) for group, text in zip(sentences[by], sentences["text"]) for token in tokens_for_keyness(text)],
-        columns=["group", "term"],
-    )
-    counts = tokens.groupby(["group", "term"]).size().unstack("term", fill_value=0).astype(float)
-    totals = counts.sum(axis=0)
-    if isinstance(prior, pd.Series):
-        alpha = prior.reindex(counts.columns).fillna(0.0).astype(float)
-    else:
-        alpha = float(prior) * totals / totals.sum()
-    alpha0 = float(alpha.sum())
-    n_all = float(totals.sum())
-    rows = []
-    for group, y_i in counts.iterrows():
-        y_j = totals - y_i
-        n_i = float(y_i.sum())
-        n_j = n_all - n_i
-        delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log((y_j + alpha) / (n_j + alpha0 - y_j - alpha))
-        z = delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
-        used = y_i > 0
-        rows.append(pd.DataFrame({"term": counts.columns[used], "group": group, "n": y_i[used].astype("int64").to_numpy(),
-                                  "log_odds": delta[used].to_numpy(), "z": z[used].to_numpy()}))
-    result = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["term", "group", "n", "log_odds", "z"])
-    return result.sort_values(["group", "z", "term"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
-
-
-def name_variants(sentences: pd.DataFrame, *, by: str = "outlet", aliases: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+def name_variants(sentences: pd.DataFrame, *, by: By = "outlet", aliases: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Which spelling of each entity each group uses: a fingerprint of house style.
 
     Parameters
     ----------
     sentences : sentence table.
+    by : the group column, or a list of them.
     aliases : DataFrame or CSV with `entity, variant, pattern` (default the shipped aliases.csv).
 
     Returns
     -------
-    DataFrame with `<by>`, `entity`, `variant`, `n` and `share` (of the
-    entity's mentions in that group), one row per variant used.
+    DataFrame with the `by` column(s), `entity`, `variant`, `n` (mentions) and
+    `share` (of the entity's mentions in that group), one row per variant used.
     """
-    require_columns(sentences, (by, "doc_id", "text"), "name_variants")
+    groups = require_by(sentences, by, "name_variants")
+    require_columns(sentences, ("doc_id", "text"), "name_variants")
     if aliases is None:
-        lexicon = None
+        lexicon = _aliases_lexicon()
     else:
         table = aliases if isinstance(aliases, pd.DataFrame) else pd.read_csv(aliases, dtype=str, keep_default_na=False)
         lexicon = table.assign(concept=table["entity"], family=table["variant"])
-    hits = find_terms(sentences, lexicon if lexicon is not None else _aliases_lexicon())
-    counts = hits.groupby([by, "concept", "family"], sort=True).size().rename("n").reset_index()
+    hits = find_terms(sentences, lexicon=lexicon)
+    counts = hits.groupby([*groups, "concept", "family"], sort=True).size().rename("n").reset_index()
     counts = counts.rename(columns={"concept": "entity", "family": "variant"})
-    share = counts["n"] / counts.groupby([by, "entity"])["n"].transform("sum")
+    share = counts["n"] / counts.groupby([*groups, "entity"])["n"].transform("sum")
     return counts.assign(share=share.round(4))
 
 
@@ -310,13 +245,13 @@ def first_mention(hits: pd.DataFrame, sentences: pd.DataFrame, *, lexicon=None, 
     body_length = body.groupby("doc_id")["end"].max()
     located = hits.merge(sentences[["doc_id", "sent_id", "para_id", "start"]].rename(columns={"start": "sent_start"}),
                          on=["doc_id", "sent_id"], how="left")
-    articles = sentences.drop_duplicates("doc_id")
-    groups = [c for c in _groups(sentences)]
+    groups = group_columns(sentences)
+    articles = sentences.drop_duplicates("doc_id")[["doc_id", *groups]]
     by_article = dict(tuple(located.groupby("doc_id", sort=False)))
     empty = located.iloc[0:0]
     rows = []
-    for record in articles.itertuples(index=False):
-        doc_hits = by_article.get(record.doc_id, empty)
+    for doc_id, *values in articles.itertuples(index=False, name=None):
+        doc_hits = by_article.get(doc_id, empty)
         for family_concept, family in zip(families["concept"], families["family"]):
             found = doc_hits[doc_hits["family"] == family]
             in_title = bool((found["section"] == "title").any())
@@ -324,27 +259,34 @@ def first_mention(hits: pd.DataFrame, sentences: pd.DataFrame, *, lexicon=None, 
             if len(in_body):
                 first = in_body.iloc[0]
                 para_id, sent_id = int(first["para_id"]), int(first["sent_id"])
-                position = (first["sent_start"] + first["start"]) / body_length.get(record.doc_id, np.nan)
+                position = (first["sent_start"] + first["start"]) / body_length.get(doc_id, np.nan)
             else:
                 para_id = sent_id = -1
                 position = np.nan
             where = "title" if in_title else "first paragraph" if para_id == 1 else "body" if para_id > 1 else "not used"
-            rows.append((record.doc_id, *[getattr(record, g) for g in groups], family_concept, family, in_title, where,
+            rows.append((doc_id, *values, family_concept, family, in_title, where,
                          para_id, sent_id, round(float(position), 4) if position == position else np.nan, len(found)))
     columns = ["doc_id", *groups, "concept", "family", "in_title", "where", "para_id", "sent_id", "position", "n"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def family_totals(rates: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+def family_totals(rates: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """Own-voice and quoted matches together, per group and family.
+
+    Parameters
+    ----------
+    rates : table from term_rates.
+    by : the group column(s) term_rates was given.
 
     Returns
     -------
-    DataFrame with `<by>`, `concept`, `family`, `n_own`, `n_quoted`, `n`,
+    DataFrame with the `by` column(s), `concept`, `family`, `n_own`, `n_quoted`, `n`,
     `words` (all words of the group) and `per_1k` (all matches per 1,000 words).
     """
-    require_columns(rates, (by, "concept", "family", "voice", "n", "words"), "family_totals")
-    wide = rates.pivot_table(index=[by, "concept", "family"], columns="voice", values=["n", "words"], aggfunc="sum", fill_value=0)
+    groups = require_by(rates, by, "family_totals")
+    require_columns(rates, ("concept", "family", "voice", "n", "words"), "family_totals")
+    wide = rates.pivot_table(index=[*groups, "concept", "family"], columns="voice", values=["n", "words"],
+                             aggfunc="sum", fill_value=0)
     table = pd.DataFrame({
         "n_own": wide[("n", "own")], "n_quoted": wide[("n", "quoted")],
         "words": wide[("words", "own")] + wide[("words", "quoted")],
@@ -352,19 +294,34 @@ def family_totals(rates: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
     table = table.assign(n=table["n_own"] + table["n_quoted"])
     table = table.assign(per_1k=(1000 * table["n"] / table["words"].where(table["words"] > 0)).round(3))
     order = {family: i for i, family in enumerate(dict.fromkeys(rates["family"]))}
-    table = table.sort_values([by, "family"], key=lambda c: c.map(order) if c.name == "family" else c, kind="stable")
-    return table[[by, "concept", "family", "n_own", "n_quoted", "n", "words", "per_1k"]].reset_index(drop=True)
+    table = table.sort_values([*groups, "family"], key=lambda c: c.map(order) if c.name == "family" else c, kind="stable")
+    return table[[*groups, "concept", "family", "n_own", "n_quoted", "n", "words", "per_1k"]].reset_index(drop=True)
 
 
-def kwic_side_by_side(lines: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+def kwic_side_by_side(lines: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """KWIC lines as one column per group, for reading outlets side by side.
 
-    Each cell reads "left [MATCH] right", with "(quoted)" appended inside quotations.
+    Parameters
+    ----------
+    lines : table from kwic.
+    by : the group column, or a list of them (the column names then join their values with " · ").
+
+    Returns
+    -------
+    DataFrame indexed by `line` (1, 2, ... within each group) with one column per
+    group; each cell reads "left [MATCH] right", with "(quoted)" appended inside
+    quotations, and is empty where a group has fewer lines. No lines: no columns.
     """
-    require_columns(lines, (by, "left", "match", "right", "quoted"), "kwic_side_by_side")
+    groups = require_by(lines, by, "kwic_side_by_side")
+    require_columns(lines, ("left", "match", "right", "quoted"), "kwic_side_by_side")
+    if lines.empty:
+        return pd.DataFrame(index=pd.Index([], name="line", dtype="int64"))
+    labels = [group_label(group_key(tuple(values))) for values in lines[groups].itertuples(index=False, name=None)]
     cells = lines.assign(
-        line=lines.groupby(by).cumcount() + 1,
+        _group=labels,
+        line=lines.groupby(groups).cumcount() + 1,
         cell=lines["left"] + " [" + lines["match"].str.upper() + "] " + lines["right"]
         + np.where(lines["quoted"], " (quoted)", ""),
     )
-    return cells.pivot(index="line", columns=by, values="cell").fillna("")
+    table = cells.pivot(index="line", columns="_group", values="cell").fillna("")
+    return table.rename_axis(columns=groups[0] if len(groups) == 1 else " · ".join(groups))

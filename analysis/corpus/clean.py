@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.decode import normalise_text
+from analysis.corpus.decode import normalise_text
 from analysis.paths import data_file
-from analysis.errors import CorpusError
 
 #: Lines of at most this many words without end punctuation count as headings.
 MAX_HEADING_WORDS = 15
@@ -201,11 +200,3 @@ def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
             and len(lines[i].split()) <= MAX_HEADING_WORDS
         ):
             verdict[i] = "section_label" if i < prose[0] else "trailer" if i > prose[-1] else "crosshead"
-
-
-def check_rules_file(path: Path) -> None:
-    """Raise CorpusError if a rules CSV cannot be compiled (used by the loader for user files)."""
-    try:
-        load_rules(path)
-    except ValueError as error:
-        raise CorpusError(f"{path}: {error}") from None

@@ -9,38 +9,39 @@ cover news style, headlines and quotations.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import pandas as pd
 from nltk.tokenize import RegexpTokenizer
+
+from analysis.paths import data_file
 
 # Abbreviations such as "U.S." stay one token; "Iran’s" and "al-Muhandis" too.
 TOKENS = RegexpTokenizer(r"[A-Z](?:\.[A-Z])+\.?|\w+(?:[-'’]\w+)*|[^\w\s]")
 
-BE = frozenset("am is are was were be been being".split())
-GET = frozenset("get gets got gotten getting".split())
-HAVE = frozenset("have has had having".split())
-MODALS = frozenset("will would could can may might must shall should did do does".split())
-DETERMINERS = frozenset("the a an this that these those his her its their our my your whose another any each every some no".split())
-PRONOUNS = frozenset("he she it they we i you who".split())
-PREPOSITIONS = frozenset(
-    "of in on at by for with from to into near after before during since over about against following amid "
-    "despite without under behind through across toward towards upon within along alongside outside inside "
-    "throughout between among beside via".split()
-)
-# Prepositions that can attach a phrase inside a noun phrase ("a strike near the airport").
-NP_INTERNAL = frozenset("of near in at from on outside with".split())
-CONJUNCTIONS = frozenset(
-    "and but or nor that which who whom whose when where while because although though if whether than so yet as "
-    "then".split()
-)
-RELATIVES = frozenset("that which who".split())
-ADVERBS = frozenset("also reportedly allegedly not never just already then since even still later apparently "
-                    "previously subsequently eventually finally".split())
-REPORTING = frozenset(
-    "said says say saying told tells tell stated states noted notes added adds stressed stresses emphasized "
-    "emphasised called calls condemned condemns warned warns declared declares announced announces claimed claims "
-    "argued argues insisted insists explained explains wrote writes tweeted tweets vowed vows promised promises "
-    "urged urges blasted blasts accused accuses denied denies confirmed confirms informed informs highlighted "
-    "reiterated believe believes believed think thinks thought know knows knew reported reports".split()
-)
+
+@lru_cache(maxsize=1)
+def function_words() -> dict[str, frozenset[str]]:
+    """The closed word classes of `analysis/data/function_words.csv`: class -> its words (lower case)."""
+    table = pd.read_csv(data_file("function_words.csv"), dtype=str, keep_default_na=False)
+    return {name: frozenset(words.lower().split()) for name, words in zip(table["class"], table["words"])}
+
+
+_CLASSES = function_words()
+BE = _CLASSES["be"]
+GET = _CLASSES["get"]
+HAVE = _CLASSES["have"]
+MODALS = _CLASSES["modal"]
+DETERMINERS = _CLASSES["determiner"]
+PRONOUNS = _CLASSES["pronoun"]
+RELATIVES = _CLASSES["relative"]
+PREPOSITIONS = _CLASSES["preposition"]
+NP_INTERNAL = _CLASSES["np_internal_preposition"]
+CONJUNCTIONS = _CLASSES["conjunction"]
+ADVERBS = _CLASSES["adverb"]
+SPEECH_VERBS = _CLASSES["speech_verb"]
+#: Finite verbs that end a noun phrase: verbs of speech and of belief.
+REPORTING = SPEECH_VERBS | _CLASSES["cognition_verb"]
 STOP_PUNCTUATION = frozenset(list(",.;:!?()[]{}\"“”‘’'—–-…"))
 
 
@@ -114,7 +115,11 @@ def noun_phrase_right(tokens: list[str], start: int, limit: int = 8, *, of_phras
         if of_phrases and lower == "of" and collected:
             collected.append(token)
             continue
-        if token in STOP_PUNCTUATION or lower in PREPOSITIONS or lower in CONJUNCTIONS and (lower not in DETERMINERS or not collected and lower == "that"):
+        if token in STOP_PUNCTUATION or lower in PREPOSITIONS:
+            break
+        if collected and lower in RELATIVES:
+            break  # a relative clause follows its noun: "a drone that was launched" -> "a drone"
+        if lower in CONJUNCTIONS and (lower not in DETERMINERS or not collected and lower == "that"):
             break
         if collected and (is_verb_like(token, tokens[j - 1]) or lower in BE | HAVE | MODALS):
             break

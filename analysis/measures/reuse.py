@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from analysis.corpus import group_columns, require_columns
-from analysis.terms import tokens_for_keyness
-from analysis.tokens import WORDS
+from analysis.language.tokens import WORDS, content_words
+from analysis.tables import By, by_columns, require_by, require_columns
 
 #: An n-gram found in more places than this is boilerplate, not reuse; it is skipped.
 MAX_PLACES = 50
@@ -26,17 +25,24 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(text[start:end].lower().replace("’", "'"), start, end) for start, end in WORDS.span_tokenize(text)]
 
 
-def shared_passages(articles: pd.DataFrame, *, min_words: int = 8) -> pd.DataFrame:
+def shared_passages(articles: pd.DataFrame, *, by: By | None = "outlet", min_words: int = 8) -> pd.DataFrame:
     """Word-for-word passages of at least `min_words` words found in two articles, or twice in one.
+
+    Parameters
+    ----------
+    articles : needs `doc_id`, `text` and the `by` column(s).
+    by : group column(s) to name beside each article (None: none).
+    min_words : the shortest passage reported, in words (case and punctuation ignored).
 
     Returns
     -------
     DataFrame, one row per passage and pair of places, longest first:
     `doc_id_a`, `start_a`, `end_a`, `doc_id_b`, `start_b`, `end_b` (character
     offsets in each article's `text`), `words`, `text` (the passage as written
-    in article a), `within` (both places in the same article), plus the
-    articles' `outlet` as `outlet_a`, `outlet_b` when present.
+    in article a), `within` (both places in the same article), and each
+    article's `by` column(s) suffixed `_a` and `_b`.
     """
+    groups = [] if by is None else require_by(articles, by, "shared_passages")
     require_columns(articles, ("doc_id", "text"), "shared_passages")
     words = {doc_id: _words(text if isinstance(text, str) else "") for doc_id, text in zip(articles["doc_id"], articles["text"])}
     places: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
@@ -72,26 +78,30 @@ def shared_passages(articles: pd.DataFrame, *, min_words: int = 8) -> pd.DataFra
             if i is not None:
                 run_start = previous = i
     columns = ["doc_id_a", "start_a", "end_a", "doc_id_b", "start_b", "end_b", "words", "text", "within"]
-    table = pd.DataFrame(rows, columns=columns)
-    if "outlet" in articles.columns and len(table):
-        outlets = dict(zip(articles["doc_id"], articles["outlet"]))
-        table = table.assign(outlet_a=table["doc_id_a"].map(outlets), outlet_b=table["doc_id_b"].map(outlets))
+    table = _with_groups(pd.DataFrame(rows, columns=columns), articles, groups)
     return table.sort_values(["words", "doc_id_a", "start_a", "doc_id_b"], ascending=[False, True, True, True],
                              kind="stable").reset_index(drop=True)
 
 
-def similarity(articles: pd.DataFrame, *, min_similarity: float = 0.0) -> pd.DataFrame:
+def similarity(articles: pd.DataFrame, *, by: By | None = "outlet", min_similarity: float = 0.0) -> pd.DataFrame:
     """Pairwise cosine similarity of the articles' TF-IDF vectors (content words, stop words removed).
+
+    Parameters
+    ----------
+    articles : needs `doc_id`, `text` and the `by` column(s).
+    by : group column(s) to name beside each article (None: none).
+    min_similarity : leave out pairs below this similarity.
 
     Returns
     -------
     DataFrame, one row per pair of articles (a before b in table order) with
     similarity >= `min_similarity`: `doc_id_a`, `doc_id_b`, `similarity`, and
-    each article's group columns suffixed `_a` / `_b`.
+    each article's `by` column(s) suffixed `_a` / `_b`.
     """
+    groups = [] if by is None else require_by(articles, by, "similarity")
     require_columns(articles, ("doc_id", "text"), "similarity")
     texts = [text if isinstance(text, str) else "" for text in articles["text"]]
-    vectorizer = TfidfVectorizer(tokenizer=tokens_for_keyness, lowercase=False, token_pattern=None)
+    vectorizer = TfidfVectorizer(tokenizer=content_words, lowercase=False, token_pattern=None)
     matrix = vectorizer.fit_transform(texts)
     cosine = (matrix @ matrix.T).toarray()
     ids = list(articles["doc_id"])
@@ -103,30 +113,40 @@ def similarity(articles: pd.DataFrame, *, min_similarity: float = 0.0) -> pd.Dat
         "doc_id_b": np.array(ids, dtype=object)[upper[1][keep]],
         "similarity": np.round(values[keep], 4),
     })
-    groups = [c for c in group_columns(articles) if c in ("outlet", "source", "bias_text", "country")] or ["outlet"]
-    groups = [c for c in groups if c in articles.columns]
+    return _with_groups(table, articles, groups)
+
+
+def _with_groups(pairs: pd.DataFrame, articles: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """Each article's group columns beside a table of pairs, suffixed `_a` and `_b`."""
     for column in groups:
         lookup = dict(zip(articles["doc_id"], articles[column]))
-        table = table.assign(**{f"{column}_a": table["doc_id_a"].map(lookup), f"{column}_b": table["doc_id_b"].map(lookup)})
-    return table
+        pairs = pairs.assign(**{f"{column}_a": pairs["doc_id_a"].map(lookup), f"{column}_b": pairs["doc_id_b"].map(lookup)})
+    return pairs
 
 
-def group_similarity(pairs: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+def group_similarity(pairs: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """Mean article similarity between and within groups (from `similarity`).
+
+    Parameters
+    ----------
+    pairs : table from similarity, with the `by` column(s) suffixed `_a` and `_b`.
+    by : the group column(s) given to similarity.
 
     Returns
     -------
-    DataFrame, one row per ordered pair of groups: `<by>_a`, `<by>_b`,
-    `similarity` (mean over article pairs), `pairs` (how many). Within a group
-    the pairs are its distinct articles (none for a group of one).
+    DataFrame, one row per ordered pair of groups: the `by` column(s) suffixed
+    `_a` and `_b`, `similarity` (mean over article pairs), `pairs` (how many).
+    Within a group the pairs are its distinct articles (none for a group of one).
     """
-    require_columns(pairs, (f"{by}_a", f"{by}_b", "similarity"), "group_similarity")
+    groups = by_columns(by)
+    left, right = [f"{c}_a" for c in groups], [f"{c}_b" for c in groups]
+    require_columns(pairs, (*left, *right, "similarity"), "group_similarity")
     both = pd.concat([
-        pairs[[f"{by}_a", f"{by}_b", "similarity"]],
-        pairs[[f"{by}_b", f"{by}_a", "similarity"]].set_axis([f"{by}_a", f"{by}_b", "similarity"], axis=1),
+        pairs[[*left, *right, "similarity"]],
+        pairs[[*right, *left, "similarity"]].set_axis([*left, *right, "similarity"], axis=1),
     ], ignore_index=True)
-    within = both[f"{by}_a"] == both[f"{by}_b"]
+    within = (both[left].to_numpy() == both[right].to_numpy()).all(axis=1)
     both = pd.concat([both[~within], both[within].iloc[::2]], ignore_index=True)  # a within-group pair once
-    table = both.groupby([f"{by}_a", f"{by}_b"], as_index=False).agg(similarity=("similarity", "mean"),
-                                                                     pairs=("similarity", "size"))
+    table = both.groupby([*left, *right], as_index=False).agg(similarity=("similarity", "mean"),
+                                                              pairs=("similarity", "size"))
     return table.assign(similarity=table["similarity"].round(4))

@@ -12,7 +12,7 @@ import re
 import warnings
 from pathlib import Path
 
-from analysis.errors import CorpusError, CorpusWarning
+from analysis.corpus.errors import CorpusError, CorpusWarning
 
 # Control characters that never occur in text files (tab, newline, form feed and
 # carriage return are allowed). A few of them mean the file is not text.
@@ -71,8 +71,3 @@ def normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
     return _INVISIBLE.sub("", text)
-
-
-def read_text_file(path: Path, name: str) -> str:
-    """Read and decode one article file (see decode_bytes)."""
-    return decode_bytes(path.read_bytes(), name)

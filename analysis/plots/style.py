@@ -5,6 +5,12 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 OWN_VOICE = OKABE_ITO[0]
 QUOTED = OKABE_ITO[1]
 SEQUENTIAL = "Blues"
+DIVERGING = "PuOr"  # colour-blind-safe diverging map: orange negative, purple positive
+NEGATIVE_COLOUR = OKABE_ITO[5]  # vermillion for negative contributions
+POSITIVE_COLOUR = OKABE_ITO[0]
+#: Greys for the residual categories, in the order of analysis.tables.RESIDUAL_CATEGORIES
+#: ("other", "none", "unresolved", "unattributed").
+RESIDUAL_GREYS = ("#DDDDDD", "#CCCCCC", "#BBBBBB", "#FFFFFF")
 
 RC = {
     "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs, same bytes, everywhere

@@ -1,0 +1,44 @@
+"""Stage 3, measures: tables in, tables out. Terms, keyness, sentiment, frames, agency, attribution, reuse."""
+
+from analysis.measures.agency import (
+    agency_shares,
+    agent_categories,
+    agents_named,
+    classify_agency,
+)
+from analysis.measures.attribution import find_attributions, quoted_words_by_speaker
+from analysis.measures.describe import count_removals, describe_articles, voice_shares
+from analysis.measures.frames import code_frames, frame_shares
+from analysis.measures.keyness import keyness
+from analysis.measures.reuse import group_similarity, shared_passages, similarity
+from analysis.measures.sentiment import (
+    compare_masked,
+    lexicon_audit,
+    mask_terms,
+    score_sentences,
+    sentiment_by_position,
+    sentiment_drivers,
+    summarize_sentiment,
+    target_sentiment,
+    token_valences,
+)
+from analysis.measures.terms import (
+    FINGERPRINT_ENTITIES,
+    family_totals,
+    find_terms,
+    first_mention,
+    kwic,
+    kwic_side_by_side,
+    name_variants,
+    term_rates,
+    voice_words,
+)
+
+__all__ = [
+    "FINGERPRINT_ENTITIES", "agency_shares", "agent_categories", "agents_named", "classify_agency", "code_frames",
+    "compare_masked", "count_removals", "describe_articles", "family_totals", "find_attributions", "find_terms",
+    "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
+    "mask_terms", "name_variants", "quoted_words_by_speaker", "score_sentences", "sentiment_by_position",
+    "sentiment_drivers", "shared_passages", "similarity", "summarize_sentiment", "target_sentiment", "term_rates",
+    "token_valences", "voice_shares", "voice_words",
+]

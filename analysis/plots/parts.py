@@ -1,0 +1,187 @@
+"""The drawing parts every plot shares: new axes in the house style, facet grids, label wrapping,
+top-N groups, category colours, the annotated heatmap, stacked bars and interval rows.
+
+Each part draws what it is given; none computes a statistic.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from functools import lru_cache
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgb
+
+from analysis.paths import data_file
+from analysis.plots.style import OKABE_ITO, RC, RESIDUAL_GREYS, SEQUENTIAL
+from analysis.tables import RESIDUAL_CATEGORIES
+
+LABEL_WIDTH = 28  # characters per line of a wrapped group label
+
+
+def wrap(label, width: int = LABEL_WIDTH) -> str:
+    """Wrap a long label onto several lines, between words or after a slash, never inside a word."""
+    lines = textwrap.wrap(str(label).replace("/", "/ "), width, break_long_words=False)
+    return "\n".join(line.replace("/ ", "/") for line in lines) or str(label)
+
+
+def largest_groups(sizes: pd.Series, limit: int | None) -> list:
+    """The `limit` groups with the largest sizes (ties by name), in name order: keeps many-outlet figures legible."""
+    if limit is None or len(sizes) <= limit:
+        return sorted(sizes.index)
+    ranked = sizes.sort_index().sort_values(ascending=False, kind="stable")
+    return sorted(ranked.index[:limit])
+
+
+def subset_note(shown: int, total: int, what: str = "words") -> str:
+    """' (20 of 47 groups with the most words)' when groups were left out, else ''."""
+    return "" if shown >= total else f" ({shown} of {total} groups with the most {what})"
+
+
+def shown_rows(table: pd.DataFrame, by: str, sizes: pd.Series, max_groups: int | None,
+               what: str = "words") -> tuple[pd.DataFrame, str]:
+    """The rows of the largest groups, and the note that says so when some are left out."""
+    shown = largest_groups(sizes, max_groups)
+    return table[table[by].isin(shown)], subset_note(len(shown), len(sizes), what)
+
+
+def categories(values: pd.Series) -> list:
+    """The distinct values in display order: a categorical's own order, else order of first appearance."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(values.dropna())
+        return [category for category in values.cat.categories if category in present]
+    return list(dict.fromkeys(values.dropna()))
+
+
+def category_colours(names) -> dict:
+    """A colour per category in order: the colour-blind-safe palette for named ones, greys for the residual ones."""
+    palette = [colour for colour in OKABE_ITO if colour != "#000000"] + list(plt.get_cmap("tab20").colors)
+    colours, named = {}, 0
+    for name in names:
+        if name in RESIDUAL_CATEGORIES:
+            colours[name] = RESIDUAL_GREYS[RESIDUAL_CATEGORIES.index(name)]
+        else:
+            colours[name] = palette[named % len(palette)]
+            named += 1
+    return colours
+
+
+def text_colour(background) -> str:
+    """Black or white text, whichever reads better on `background` (by its relative luminance)."""
+    red, green, blue = to_rgb(background)
+    return "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45 else "black"
+
+
+@lru_cache(maxsize=1)
+def _concept_titles() -> dict[str, str]:
+    table = pd.read_csv(data_file("concepts.csv"), dtype=str, keep_default_na=False)
+    return dict(zip(table["concept"], table["title"]))
+
+
+def concept_title(concept: str) -> str:
+    """A figure title for a lexicon concept (`analysis/data/concepts.csv`), else the concept's name."""
+    return _concept_titles().get(concept, concept)
+
+
+def new_axes(width: float, height: float):
+    """One Axes on a new figure in the house style."""
+    with plt.rc_context(RC):
+        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return ax
+
+
+def facet_grid(panels: int, columns: int, panel_width: float, panel_height: float, *, sharey: bool = True):
+    """A figure of `panels` Axes in rows of `columns`; returns (Figure, Axes in order)."""
+    panels = max(panels, 1)
+    columns = max(1, min(columns, panels))
+    rows = int(np.ceil(panels / columns))
+    with plt.rc_context(RC):
+        fig, axes = plt.subplots(rows, columns, figsize=(panel_width * columns + 2.2, panel_height * rows + 1.0),
+                                 squeeze=False, sharey=sharey, layout="constrained")
+    for ax in axes.flat[panels:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:panels])
+
+
+def bare(ax) -> None:
+    """A heatmap needs neither tick marks nor a frame."""
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def annotated_heatmap(
+    ax,
+    colour: np.ndarray,
+    text,
+    *,
+    rows: list[str],
+    columns: list[str],
+    cmap: str = SEQUENTIAL,
+    vmin: float = 0.0,
+    vmax: float | None = None,
+    fontsize: float = 9,
+    columns_on_top: bool = True,
+    column_rotation: float = 0,
+    aspect: str = "auto",
+):
+    """Colour cells by `colour` (rows x columns; NaN drawn as the lowest colour) and write `text[row][column]`
+    in each cell where it is not empty; returns the image (for a colour bar).
+
+    `vmax` defaults to 1.25 times the largest value, so that the darkest cell keeps its text readable.
+    """
+    values = np.asarray(colour, dtype=float)
+    finite = values[np.isfinite(values)]
+    if vmax is None:
+        vmax = max(float(finite.max()) if finite.size else 0.0, 1e-9) * 1.25
+    with plt.rc_context(RC):
+        shown = np.where(np.isfinite(values), values, vmin)
+        image = ax.imshow(shown, cmap=cmap, aspect=aspect, vmin=vmin, vmax=vmax)
+        colours = image.cmap(image.norm(shown))
+        for (row, column), label in np.ndenumerate(np.asarray(text, dtype=object)):
+            if label:
+                ax.text(column, row, label, ha="center", va="center", fontsize=fontsize,
+                        color=text_colour(colours[row, column]))
+        ha = "center" if column_rotation == 0 else ("left" if columns_on_top else "right")
+        ax.set_xticks(range(len(columns)), columns, rotation=column_rotation, ha=ha,
+                      rotation_mode="anchor" if column_rotation else "default")
+        ax.set_yticks(range(len(rows)), rows)
+        if columns_on_top:
+            ax.xaxis.tick_top()
+        bare(ax)
+    return image
+
+
+def stacked_bars(ax, shares: pd.DataFrame, *, row_labels: list[str], colours: dict, min_label: float = 8.0,
+                 edgecolor: str | None = None, labels: dict | None = None) -> None:
+    """Horizontal bars of `shares` (rows x categories, in %) stacked left to right, one row per index entry
+    from the top down; a segment of at least `min_label` % carries its value."""
+    with plt.rc_context(RC):
+        left = np.zeros(len(shares))
+        for category in shares.columns:
+            values = shares[category].to_numpy(dtype=float)
+            ax.barh(range(len(shares)), values, left=left, color=colours[category],
+                    edgecolor=edgecolor, linewidth=0.4 if edgecolor else 0,
+                    label=(labels or {}).get(category, str(category).replace("_", " ")))
+            for row, (value, start) in enumerate(zip(values, left)):
+                if value >= min_label:
+                    ax.text(start + value / 2, row, f"{value:.0f}%", ha="center", va="center", fontsize=9,
+                            color=text_colour(colours[category]))
+            left += values
+        ax.set_yticks(range(len(shares)), row_labels)
+        ax.set_ylim(-0.6, len(shares) - 0.4)
+        ax.set_xlim(0, 100)
+
+
+def interval_rows(ax, positions, centre, low, high, *, colour, marker: str = "o", markersize: float = 5.5,
+                  linewidth: float = 1.6, label: str | None = None, vertical: bool = False) -> None:
+    """A point estimate with its interval at each position: horizontal rows, or vertical columns."""
+    with plt.rc_context(RC):
+        if vertical:
+            ax.vlines(positions, low, high, color=colour, linewidth=linewidth)
+            ax.plot(positions, centre, marker, color=colour, markersize=markersize, linestyle="none", label=label)
+        else:
+            ax.hlines(positions, low, high, color=colour, linewidth=linewidth)
+            ax.plot(centre, positions, marker, color=colour, markersize=markersize, linestyle="none", label=label)
