@@ -82,6 +82,7 @@ from analysis.plots import (
     plot_voice,
 )
 from analysis.settings import Settings, configure, current_settings
+from analysis.tables import fill_missing_groups
 
 __version__ = "0.1.0"
 
@@ -102,6 +103,7 @@ __all__ = [
     "current_settings",
     "describe_articles",
     "family_totals",
+    "fill_missing_groups",
     "find_attributions",
     "find_terms",
     "FINGERPRINT_ENTITIES",

@@ -76,7 +76,14 @@ def save_figure(
 def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, settings: Settings | None = None) -> Path:
     """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv` and record it in the manifest.
 
-    `settings` as for save_figure. Returns the path written.
+    Parameters
+    ----------
+    table : the rows to save.
+    name : file stem (letters, digits, '-', '_').
+    caption : what the table holds, for the manifest.
+    settings : as for save_figure.
+
+    Returns the path written.
     """
     _check_name(name)
     settings = settings or current_settings()

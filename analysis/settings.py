@@ -11,12 +11,13 @@ the notebook's name and the corpus to fingerprint.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import load_articles
+from analysis.corpus import CorpusError, CorpusWarning, load_articles
 from analysis.paths import (
     ENV_COLUMNS,
     ENV_CORPUS,
@@ -25,6 +26,7 @@ from analysis.paths import (
     SEEDS_DIR,
     figures_dir,
 )
+from analysis.tables import fill_missing_groups, group_columns
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,21 @@ class Settings:
     notebook: str | None = None
 
     def load(self) -> pd.DataFrame:
-        """The corpus's articles (see load_articles), with the column mapping applied."""
-        return load_articles(self.corpus, **self.columns)
+        """The corpus's articles (see load_articles), with the column mapping applied.
+
+        Checks that the group column exists, and gives articles without a value in it
+        the group "unknown" (with a CorpusWarning naming them), so no article drops out.
+        """
+        articles = load_articles(self.corpus, **self.columns)
+        if self.group not in articles.columns:
+            raise CorpusError(f"{self.corpus}: no column {self.group!r} to group by; "
+                              f"group by one of {group_columns(articles)}")
+        empty = articles[self.group].isna()
+        if empty.any():
+            warnings.warn(f"{self.corpus}: {int(empty.sum())} article(s) have no {self.group!r} "
+                          f"({', '.join(articles.loc[empty, 'doc_id'][:5])}); grouped as 'unknown'",
+                          CorpusWarning, stacklevel=2)
+        return fill_missing_groups(articles, self.group)
 
 
 _current: Settings | None = None
@@ -70,8 +85,16 @@ def configure(
 ) -> Settings:
     """Fix this session's settings; None means: from the environment, else the default.
 
-    Defaults: the project's seeds, group by `outlet`, figures into `figures/`.
-    Returns the Settings, which `save_figure` also uses.
+    Parameters
+    ----------
+    notebook : the notebook's name, recorded with each figure ("01-corpus").
+    corpus : corpus folder or table (default $ANALYSIS_CORPUS, else the project's seeds).
+    group : the column to compare by (default $ANALYSIS_GROUP, else "outlet").
+    out : folder for figures (default $ANALYSIS_OUT, else the project's figures/).
+    columns : field mapping for tables, "text=content_original,outlet=source" or a dict.
+
+    Returns the Settings; pass them to save_figure(..., settings=...), which
+    otherwise uses the ones configured last.
     """
     global _current
     _current = Settings(

@@ -66,14 +66,33 @@ def by_columns(by: By) -> list[str]:
 
 
 def require_by(table: pd.DataFrame, by: By, caller: str) -> list[str]:
-    """The `by` columns as a list, after checking that `table` has them (the error lists the group columns it has)."""
+    """The `by` columns as a list, after checking that `table` has them and that no row lacks a value
+    (a group value must never be dropped silently; fill_missing_groups names such rows a group)."""
     columns = by_columns(by)
     missing = [column for column in columns if column not in table.columns]
     if missing:
         raise ValueError(
             f"{caller}: no group column {missing[0]!r}; group by one of {group_columns(table)}"
         )
+    for column in columns:
+        empty = table[column].isna()
+        if empty.any():
+            where = list(table.loc[empty, "doc_id"].astype(str).unique()[:5]) if "doc_id" in table.columns else []
+            raise ValueError(
+                f"{caller}: {int(empty.sum())} row(s) have no value in group column {column!r}"
+                + (f" (doc_id {where})" if where else "")
+                + f"; give them one first, e.g. fill_missing_groups(table, {column!r})"
+            )
     return columns
+
+
+def fill_missing_groups(table: pd.DataFrame, by: By, *, label: str = "unknown") -> pd.DataFrame:
+    """A copy of `table` in which rows without a value in a `by` column get `label` there (as text)."""
+    updates = {}
+    for column in by_columns(by):
+        if column in table.columns and table[column].isna().any():
+            updates[column] = table[column].astype("str").where(table[column].notna(), label)
+    return table.assign(**updates)
 
 
 def group_key(key) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -47,4 +48,19 @@ def write_corpus(folder: Path, files: dict[str, str | bytes], metadata: str) -> 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     (folder / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return folder
+
+
+DESKS = {"000": "world", "001": "wire", "002": "world", "003": "politics", "004": "wire"}
+
+
+@pytest.fixture(scope="session")
+def desk_corpus(tmp_path_factory):
+    """The seed texts under a metadata file with a column no code names: `desk`."""
+    folder = tmp_path_factory.mktemp("desk")
+    metadata = pd.read_csv(SEEDS / "metadata.csv", dtype=str, keep_default_na=False)
+    for name in metadata["file"]:
+        shutil.copy(SEEDS / name, folder / name)
+    metadata = metadata[["file", "outlet", "country", "title", "date"]].assign(desk=[DESKS[f[:3]] for f in metadata["file"]])
+    metadata.to_csv(folder / "metadata.csv", index=False)
     return folder

@@ -61,6 +61,11 @@ AGENCY_CASES += [
     ("Iran vowed revenge for the U.S. airstrike near Baghdad's airport that killed its top general.", "killed", "active", "the U.S. airstrike"),
     ("The U.S. conducted a drone strike in early January that killed Soleimani.", "killed", "active", "a drone strike"),
     ("Iran may respond to Soleimani's killing by disrupting global supplies.", "killing", "nominal", ""),
+    # A relative clause after the agent ends it: the drone, not "a drone that".
+    ("Soleimani was killed by a drone that was launched from Qatar.", "killed", "passive_agent", "a drone"),
+    ("He was killed by missiles which hit his convoy.", "killed", "passive_agent", "missiles"),
+    ("The general, slain on Friday, was buried in Kerman.", "slain", "passive_agentless", ""),
+    ("The Quds Force commander has slain no one himself.", "slain", "active", "The Quds Force commander"),
 ]
 
 
@@ -86,6 +91,21 @@ def test_classify_agency_returns_the_contract_columns_and_marks_quotes():
         ["assassinated", "assassinate", "active", "The US", True],
         ["killed", "kill", "passive_agent", "a drone", False],
     ]
+
+
+def test_agency_shares_can_count_the_outlets_own_voice_only():
+    agency = pd.DataFrame({"outlet": ["X", "X", "X"], "form": ["active", "nominal", "nominal"],
+                           "quoted": [False, True, False]})
+    every = an.agency_shares(agency).set_index("form")
+    own = an.agency_shares(agency, own_voice_only=True).set_index("form")
+    assert (every.at["nominal", "n"], every.at["nominal", "mentions"]) == (2, 3)
+    assert (own.at["nominal", "n"], own.at["nominal", "mentions"], own.at["active", "share"]) == (1, 2, 0.5)
+    assert list(own.index) == ["active", "passive_agent", "passive_agentless", "nominal"]
+
+
+def test_agency_shares_own_voice_only_needs_the_quoted_column():
+    with pytest.raises(ValueError, match=r"agency_shares: missing column\(s\) \['quoted'\]"):
+        an.agency_shares(pd.DataFrame({"outlet": ["X"], "form": ["active"]}), own_voice_only=True)
 
 
 def test_agency_shares_and_agents_named_per_outlet():

@@ -10,7 +10,9 @@ import nbformat
 import pytest
 
 from analysis.runner import NotebookFailed, notebooks, run_notebook
-from conftest import PROJECT, SEEDS
+import pandas as pd
+
+from conftest import DESKS, PROJECT, SEEDS
 
 FIGURES = PROJECT / "figures"
 NOTEBOOKS = notebooks()
@@ -87,6 +89,23 @@ def test_the_command_exits_non_zero_naming_the_notebook_for_a_bad_corpus(tmp_pat
     )
     assert result.returncode == 1
     assert "01-corpus.ipynb, cell" in result.stderr and "corpus not found" in result.stderr
+
+
+@pytest.mark.parametrize("group", ["desk", "ownership"])
+def test_every_notebook_runs_grouped_by_any_metadata_column(tmp_path, desk_corpus, group):
+    corpus = desk_corpus if group == "desk" else SEEDS
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--group", group, "--out", str(tmp_path)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=1800,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = set(DESKS.values()) if group == "desk" else set(pd.read_csv(SEEDS / "metadata.csv")["ownership"].fillna("unknown"))
+    for name in ("01-corpus-own-voice-vs-quoted", "02-terminology-event", "03-sentiment-sentences", "04-framing-frames",
+                 "04-framing-speakers", "02-terminology-keyness"):
+        table = pd.read_csv(tmp_path / f"{name}.csv", dtype=str)
+        assert set(table[group]) == expected, name
+    pairs = pd.read_csv(tmp_path / "04-framing-similarity.csv", dtype=str)
+    assert set(pairs[f"{group}_a"]) | set(pairs[f"{group}_b"]) == expected
 
 
 @pytest.mark.needs_shared

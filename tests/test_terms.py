@@ -194,14 +194,16 @@ def test_name_variants_show_each_outlets_spelling():
 def test_first_mention_says_title_first_paragraph_or_how_far_into_the_body():
     articles = pd.DataFrame({
         "doc_id": ["a"], "outlet": ["X"], "title": ["Assassination in Baghdad"],
-        "text": ["The general died.\nIran mourned.\nLater the killing was condemned."],
+        "text": ["The general died in a strike.\nIran mourned.\nLater the killing was condemned."],
     })
     sentences = an.split_sentences(articles)
     mentions = an.first_mention(an.find_terms(sentences), sentences).set_index("family")
     assert mentions.at["assassination", "where"] == "title"
+    strike = mentions.loc["strike"]
+    assert (strike["where"], strike["para_id"], strike["sent_id"], strike["n"]) == ("first paragraph", 1, 1, 1)
     killing = mentions.loc["killing"]
     assert (killing["where"], killing["para_id"]) == ("body", 3)
-    assert killing["position"] == pytest.approx(len("The general died.\nIran mourned.\nLater the ") / len(articles.at[0, "text"]), abs=1e-4)
+    assert killing["position"] == pytest.approx(len("The general died in a strike.\nIran mourned.\nLater the ") / len(articles.at[0, "text"]), abs=1e-4)
     assert mentions.at["murder", "where"] == "not used"
 
 

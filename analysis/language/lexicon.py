@@ -32,7 +32,15 @@ _SEPARATOR = r"[\s\-‐‑–]+"
 
 
 def compile_pattern(pattern: str, case_sensitive: bool = False) -> re.Pattern:
-    """Translate one lexicon pattern into a regular expression (see the module docstring)."""
+    """Translate one lexicon pattern into a regular expression (see the module docstring).
+
+    Parameters
+    ----------
+    pattern : a lexicon pattern ("assassinat*", "air strike", "iran's").
+    case_sensitive : match case exactly (for "US" vs "us").
+
+    Returns the compiled regular expression; raises ValueError for an empty pattern.
+    """
     words = [word for word in re.split(r"[\s\-‐‑–]+", pattern.strip()) if word]
     if not words:
         raise ValueError(f"empty pattern {pattern!r}")

@@ -97,7 +97,14 @@ def _marker_value(marker: str) -> int:
 
 
 def split_text(text: str) -> list[str]:
-    """The sentences of a plain string, paragraph by paragraph (for quick use and tests)."""
+    """The sentences of a plain string, paragraph by paragraph (for quick use and tests).
+
+    Parameters
+    ----------
+    text : any string; each non-empty line is a paragraph.
+
+    Returns the sentences as a list of strings.
+    """
     return [
         paragraph.group()[start:end]
         for paragraph in _PARAGRAPH.finditer(text)

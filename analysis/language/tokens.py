@@ -26,7 +26,14 @@ def stop_words() -> frozenset[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """Lower-cased content words: no stop words, numbers or single letters; possessive 's cut."""
+    """Lower-cased content words of `text`: no stop words, numbers or single letters; possessive 's cut.
+
+    Parameters
+    ----------
+    text : any string.
+
+    Returns the words in order, as a list.
+    """
     stops = stop_words()
     words = []
     for token in WORDS.tokenize(text.replace("’", "'")):

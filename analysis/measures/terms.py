@@ -81,6 +81,10 @@ def find_terms(texts: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None
 def voice_words(sentences: pd.DataFrame) -> pd.DataFrame:
     """Word counts of each sentence in the outlet's own voice and inside quotation marks.
 
+    Parameters
+    ----------
+    sentences : table from split_sentences (needs `doc_id`, `text`; uses `starts_in_quote`).
+
     Returns the sentence table's `doc_id`, group columns, `section`, `sent_id`
     plus `own_words` and `quoted_words`.
     """
@@ -168,6 +172,12 @@ def _families(lexicon, hits: pd.DataFrame) -> pd.DataFrame:
 def kwic(sentences: pd.DataFrame, pattern: str | list[str], *, window: int = 8) -> pd.DataFrame:
     """Keyword in context: each match of `pattern` with up to `window` words either side, within its sentence.
 
+    Parameters
+    ----------
+    sentences : table from split_sentences (or any table with `doc_id`, `text`).
+    pattern : a lexicon pattern ("assassinat*") or a list of them.
+    window : words of context on each side.
+
     Returns
     -------
     DataFrame, one row per match: `doc_id`, group columns, `section`,
@@ -226,6 +236,7 @@ def first_mention(hits: pd.DataFrame, sentences: pd.DataFrame, *, lexicon=None, 
     ----------
     hits : table from find_terms on `sentences`.
     sentences : the sentence table (needs `doc_id`, `section`, `para_id`, `sent_id`, `start`, `end`).
+    lexicon : the lexicon the hits came from, to list families never used (default shipped).
     concept : only families of this concept (None: all).
 
     Returns

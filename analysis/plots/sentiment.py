@@ -134,7 +134,18 @@ def plot_drivers(drivers: pd.DataFrame, *, group, by: str = "outlet", top: int =
 
 def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6, max_groups: int | None = 12,
                       columns: int = 3):
-    """One panel per group (plot_drivers): the `max_groups` groups with the most scored words. Returns the Figure."""
+    """One panel per group (plot_drivers): the `max_groups` groups with the most scored words.
+
+    Parameters
+    ----------
+    drivers : table from sentiment_drivers.
+    by : the group column.
+    top : words on each side per panel.
+    max_groups : the most groups shown.
+    columns : panels per row.
+
+    Returns the Figure.
+    """
     sizes = drivers.groupby(by)["n"].sum()
     groups = largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes), "scored words")
@@ -257,7 +268,16 @@ def plot_sentiment_position(positions: pd.DataFrame, *, group, by: str = "outlet
 def plot_sentiment_position_grid(positions: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 12,
                                  columns: int = 4):
     """One panel per group (plot_sentiment_position): the `max_groups` groups with the most sentences.
-    Returns the Figure."""
+
+    Parameters
+    ----------
+    positions : table from sentiment_by_position.
+    by : the group column.
+    max_groups : the most groups shown.
+    columns : panels per row.
+
+    Returns the Figure.
+    """
     sizes = positions.groupby(by)["sentences"].sum()
     groups = largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes), "sentences")

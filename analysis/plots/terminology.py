@@ -67,7 +67,18 @@ def plot_term_rates(rates: pd.DataFrame, *, family: str, by: str = "outlet", lab
 def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: str = "event", columns: int = 4,
                          max_groups: int | None = 20):
     """One panel per term family of `concept` (plot_term_rates); families no group uses are left out, and with
-    more than `max_groups` groups the ones with the most words are shown. Returns the Figure."""
+    more than `max_groups` groups the ones with the most words are shown.
+
+    Parameters
+    ----------
+    rates : table from term_rates.
+    by : the group column.
+    concept : the concept whose families get a panel each.
+    columns : panels per row.
+    max_groups : the most groups shown.
+
+    Returns the Figure.
+    """
     table = rates[rates["concept"] == concept]
     table, note = shown_rows(table, by, table.drop_duplicates([by, "voice"]).groupby(by)["words"].sum(), max_groups)
     used = table.groupby("family", sort=False)["n"].sum()
@@ -185,7 +196,19 @@ def plot_keyness(scores: pd.DataFrame, *, group, by: str = "outlet", top: int = 
 
 def plot_keyness_grid(scores: pd.DataFrame, *, by: str = "outlet", top: int = 8, groups: list | None = None,
                       max_groups: int | None = 12, columns: int = 3):
-    """One panel per group (plot_keyness): by default the `max_groups` groups with the most words. Returns the Figure."""
+    """One panel per group (plot_keyness): by default the `max_groups` groups with the most words.
+
+    Parameters
+    ----------
+    scores : table from keyness.
+    by : the group column.
+    top : words per panel.
+    groups : the groups to show (default: the largest).
+    max_groups : the most groups shown.
+    columns : panels per row.
+
+    Returns the Figure.
+    """
     sizes = scores.groupby(by)["n"].sum()
     groups = list(groups) if groups is not None else largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes))

@@ -1,0 +1,285 @@
+"""Every plot function draws what its table says: values, labels, the n behind them, on the Axes it is given."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import analysis as an  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _texts(ax) -> list[str]:
+    return [text.get_text() for text in ax.texts]
+
+
+def _ticks(labels) -> list[str]:
+    return [label.get_text() for label in labels]
+
+
+def _cells(ax) -> np.ndarray:
+    return np.asarray(ax.images[0].get_array())
+
+
+def _widths(ax) -> list[float]:
+    return [round(patch.get_width(), 6) for patch in ax.patches]
+
+
+# -- shared parts -----------------------------------------------------------------------------
+
+def test_category_colours_give_named_categories_distinct_colours_and_residual_ones_grey():
+    colours = an.plots.parts.category_colours(["Russian officials", "media", "other", "unattributed"])
+    assert len({colours["Russian officials"], colours["media"], colours["other"]}) == 3
+    assert colours["other"] == "#DDDDDD" and colours["unattributed"] == "#FFFFFF"
+
+
+def test_text_on_a_dark_cell_is_white_and_on_a_light_cell_black():
+    assert an.plots.parts.text_colour("#08306b") == "white"
+    assert an.plots.parts.text_colour("#f7fbff") == "black"
+
+
+def test_the_annotated_heatmap_colours_and_labels_every_cell_it_is_given():
+    _, ax = plt.subplots()
+    an.plots.parts.annotated_heatmap(ax, np.array([[1.0, np.nan], [3.0, 0.0]]), [["1", ""], ["3", "0"]],
+                                     rows=["a", "b"], columns=["x", "y"])
+    assert _texts(ax) == ["1", "3", "0"]
+    assert _cells(ax).tolist() == [[1.0, 0.0], [3.0, 0.0]]  # NaN drawn as the lowest colour
+    assert ax.images[0].get_clim() == (0.0, 3.75)
+    assert _ticks(ax.get_yticklabels()) == ["a", "b"]
+
+
+def test_stacked_bars_start_each_segment_where_the_last_ended():
+    _, ax = plt.subplots()
+    shares = pd.DataFrame({"p": [20.0, 50.0], "q": [80.0, 50.0]}, index=["A", "B"])
+    an.plots.parts.stacked_bars(ax, shares, row_labels=["A", "B"], colours={"p": "#000000", "q": "#ffffff"})
+    assert [(round(p.get_x()), round(p.get_width())) for p in ax.patches] == [(0, 20), (0, 50), (20, 80), (50, 50)]
+    assert _texts(ax) == ["20%", "50%", "80%", "50%"]
+
+
+# -- notebook 01 ------------------------------------------------------------------------------
+
+def test_plot_removals_writes_each_count_in_its_cell_and_the_lines_per_group_on_the_axes_given():
+    counts = pd.DataFrame({"outlet": ["X", "X", "Y"], "rule": ["advertisement", "read_link", "advertisement"], "n": [2, 1, 5]})
+    fig, given = plt.subplots()
+    ax = an.plot_removals(counts, ax=given)
+    assert ax is given and fig.axes == [given]
+    assert sorted(_texts(ax)) == ["1", "2", "5"]
+    labels = _ticks(ax.get_yticklabels()) + _ticks(ax.get_xticklabels())
+    assert "X\n(3 lines)" in labels and "Y\n(5 lines)" in labels
+
+
+def test_plot_voice_draws_both_shares_and_the_n_of_each_group():
+    shares = pd.DataFrame({"desk": ["a", "b"], "articles": [2, 1], "sentences": [10, 4], "words": [200, 80],
+                           "quoted_share": [0.25, 0.5], "own_share": [0.75, 0.5]})
+    ax = an.plot_voice(shares, by="desk")
+    assert sorted(_widths(ax)) == [25.0, 50.0, 50.0, 75.0]
+    assert _ticks(ax.get_yticklabels())[0] == "a\n(n = 2 art., 10 sent., 200 words)"
+    assert "50% quoted" in _texts(ax)
+
+
+# -- notebook 02 ------------------------------------------------------------------------------
+
+@pytest.fixture
+def rates():
+    rows = []
+    for group, own_words, quoted_words in (("A", 1000, 100), ("B", 500, 0)):
+        for family, own_n, quoted_n in (("killing", 4, 1), ("murder", 0, 0)):
+            rows.append((group, "event", family, "own", own_n, own_words, 1000 * own_n / own_words, 1.0, 7.0))
+            rows.append((group, "event", family, "quoted", quoted_n, quoted_words,
+                         1000 * quoted_n / quoted_words if quoted_words else np.nan, 0.0, 20.0))
+    return pd.DataFrame(rows, columns=["outlet", "concept", "family", "voice", "n", "words", "per_1k", "low", "high"])
+
+
+def test_plot_term_rates_draws_each_rate_at_its_group_with_the_n_in_the_title(rates):
+    ax = an.plot_term_rates(rates, family="killing")
+    own = ax.lines[0].get_data()
+    assert list(own[0]) == [4.0, 8.0]  # A: 4 per 1,000 of 1,000 own words; B: 4 of 500
+    assert ax.get_title() == "killing\n(n = 8 own, 2 quoted)"
+    assert _ticks(ax.get_yticklabels()) == ["B\n(500 + 0 q. words)", "A\n(1000 + 100 q. words)"]
+
+
+def test_plot_term_rates_grid_draws_a_panel_per_family_in_use_and_says_how_many_groups_it_shows(rates):
+    fig = an.plot_term_rates_grid(rates, max_groups=1)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title().split("\n")[0] for ax in visible] == ["killing"]  # "murder" has no match
+    assert "(1 of 2 groups with the most words)" in fig._suptitle.get_text()
+    assert "Terms for the event" in fig._suptitle.get_text()  # the title comes from analysis/data/concepts.csv
+
+
+def test_plot_family_counts_writes_matches_with_the_quoted_ones_and_colours_the_rate():
+    totals = pd.DataFrame({"outlet": ["A", "A", "B", "B"], "concept": "label", "family": ["general", "terrorist"] * 2,
+                           "n_own": [3, 0, 1, 0], "n_quoted": [1, 0, 0, 0], "n": [4, 0, 1, 0], "words": [400, 400, 100, 100],
+                           "per_1k": [10.0, 0.0, 10.0, 0.0]})
+    ax = an.plot_family_counts(totals, concept="label")
+    assert _texts(ax) == ["4\n(1 quoted)", "1"]
+    assert _cells(ax).tolist() == [[10.0, 0.0], [10.0, 0.0]]
+    assert _ticks(ax.get_yticklabels()) == ["A\n(400 words)", "B\n(100 words)"]
+    assert ax.get_title(loc="left").startswith("Labels for Soleimani: number of matches")
+
+
+def test_plot_name_variants_writes_mentions_and_colours_the_share():
+    variants = pd.DataFrame({"outlet": ["A", "A", "B"], "entity": "US", "variant": ["US", "U.S.", "US"],
+                             "n": [3, 1, 2], "share": [0.75, 0.25, 1.0]})
+    ax = an.plot_name_variants(variants)
+    assert _ticks(ax.get_xticklabels()) == ["US: U.S.", "US: US"]
+    assert _cells(ax).tolist() == [[0.25, 0.75], [0.0, 1.0]]
+    assert _texts(ax) == ["1", "3", "2"]
+
+
+@pytest.fixture
+def scores():
+    return pd.DataFrame({"outlet": ["A"] * 3 + ["B"], "term": ["war", "peace", "talks", "drone"],
+                         "n": [5, 2, 1, 4], "log_odds": [1.0, 0.5, 0.1, 1.0], "z": [3.0, 1.0, -0.5, 2.5]})
+
+
+def test_plot_keyness_draws_the_top_words_of_one_group_with_their_counts_on_the_axes_given(scores):
+    fig, given = plt.subplots()
+    ax = an.plot_keyness(scores, group="A", top=2, ax=given)
+    assert ax is given and fig.axes == [given]
+    assert _widths(ax) == [1.0, 3.0]
+    assert _ticks(ax.get_yticklabels()) == ["peace (2)", "war (5)"]
+    assert ax.get_title() == "A"
+
+
+def test_plot_keyness_grid_draws_one_panel_per_group(scores):
+    fig = an.plot_keyness_grid(scores, top=3)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["A", "B"]
+
+
+# -- notebook 03 ------------------------------------------------------------------------------
+
+def test_plot_sentence_sentiment_draws_every_sentence_in_its_voice_and_each_mean():
+    scored = pd.DataFrame({"outlet": ["A", "A", "A", "B"], "voice": ["own", "own", "quoted", "own"],
+                           "compound": [-0.5, 0.1, 0.6, 0.0]})
+    summary = pd.DataFrame({"outlet": ["A", "A", "B", "B"], "voice": ["own", "quoted", "own", "quoted"],
+                            "sentences": [2, 1, 1, 0], "mean_compound": [-0.2, 0.6, 0.0, np.nan],
+                            "low": [-0.5, 0.6, 0.0, np.nan], "high": [0.1, 0.6, 0.0, np.nan]})
+    ax = an.plot_sentence_sentiment(scored, summary)
+    points = [sorted(collection.get_offsets()[:, 0].tolist()) for collection in ax.collections if len(collection.get_offsets())]
+    assert [-0.5, 0.1] in points and [0.6] in points and [0.0] in points
+    means = sorted(x for line in ax.lines if line.get_marker() == "D" for x in line.get_xdata())
+    assert means == [-0.2, 0.0, 0.6]
+    assert _ticks(ax.get_yticklabels()) == ["B\n(n = 1 own, 0 quoted)", "A\n(n = 2 own, 1 quoted)"]
+
+
+def test_plot_target_sentiment_writes_the_mean_and_n_of_every_cell_and_a_dash_where_none():
+    targets = pd.DataFrame({"outlet": ["A", "A"], "target": ["Iran", "UN"], "sentences": [3, 0],
+                            "mean_compound": [-0.4, np.nan]})
+    ax = an.plot_target_sentiment(targets)
+    assert _texts(ax) == ["-0.40\n(n = 3)", "–"]
+    assert _cells(ax).tolist() == [[-0.4, 0.0]]
+
+
+@pytest.fixture
+def drivers():
+    return pd.DataFrame({"outlet": ["A", "A", "A", "B"], "word": ["killed", "war", "peace", "attack"],
+                         "valence": [-3.5, -2.9, 2.5, -2.1], "n": [2, 1, 1, 1], "contribution": [-7.0, -2.9, 2.5, -2.1],
+                         "direction": ["negative", "negative", "positive", "negative"]})
+
+
+def test_plot_drivers_draws_the_positive_then_the_negative_contributions(drivers):
+    ax = an.plot_drivers(drivers, group="A", top=2)
+    assert _widths(ax) == [2.5, -2.9, -7.0]
+    assert _ticks(ax.get_yticklabels()) == ["peace (1×)", "war (1×)", "killed (2×)"]
+
+
+def test_plot_drivers_grid_draws_one_panel_per_group_largest_first_in_name_order(drivers):
+    fig = an.plot_drivers_grid(drivers, max_groups=1)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["A"]
+    assert "(1 of 2 groups with the most scored words)" in fig._suptitle.get_text()
+
+
+def test_plot_lexicon_audit_draws_each_valence_and_marks_terms_vader_does_not_know():
+    audit = pd.DataFrame({"concept": ["event", "event"], "family": ["killing", "assassination"],
+                          "pattern": ["kill*", "assassinat*"], "valence": [-3.2, 0.0], "in_vader": [True, False],
+                          "missing": ["", "assassinated"]})
+    ax = an.plot_lexicon_audit(audit)
+    assert _widths(ax) == [-3.2, 0.0]
+    assert _texts(ax) == ["not in VADER (scores 0)"]
+
+
+def test_plot_masking_draws_both_means_and_labels_the_ranks():
+    comparison = pd.DataFrame({"outlet": ["A", "B"], "sentences": [10, 4], "mean_compound": [-0.4, -0.1],
+                               "low": [-0.6, -0.3], "high": [-0.2, 0.1], "mean_masked": [0.1, -0.05],
+                               "low_masked": [0.0, -0.2], "high_masked": [0.2, 0.1], "change": [0.5, 0.05],
+                               "rank": [1, 2], "rank_masked": [2, 1]})
+    ax = an.plot_masking(comparison)
+    assert _texts(ax) == ["B: #2 → #1 (n = 4)", "A: #1 → #2 (n = 10)"]
+    written = sorted(y for line in ax.lines for x, y in zip(line.get_xdata(), line.get_ydata()) if x == 0)
+    assert -0.4 in written and -0.1 in written
+
+
+@pytest.fixture
+def positions():
+    return pd.DataFrame({"outlet": ["A", "A", "B"], "bin": [1, 2, 1], "position": [0.25, 0.75, 0.25],
+                         "sentences": [3, 1, 2], "mean_compound": [-0.5, 0.2, 0.1]})
+
+
+def test_plot_sentiment_position_draws_each_bin_sized_by_its_sentences(positions):
+    ax = an.plot_sentiment_position(positions, group="A")
+    assert list(ax.lines[0].get_ydata()) == [-0.5, 0.2]
+    assert list(ax.collections[0].get_sizes()) == [36.0, 12.0]
+    assert ax.get_title() == "A (n = 4)"
+
+
+def test_plot_sentiment_position_grid_draws_a_panel_per_group(positions):
+    fig = an.plot_sentiment_position_grid(positions)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["A (n = 4)", "B (n = 2)"]
+
+
+# -- notebook 04 ------------------------------------------------------------------------------
+
+def test_plot_frame_shares_writes_count_and_share_and_the_sentences_per_group():
+    shares = pd.DataFrame({"outlet": ["A", "A"], "frame": ["conflict", "morality"], "n": [3, 0],
+                           "sentences": [10, 10], "share": [0.3, 0.0]})
+    ax = an.plot_frame_shares(shares)
+    assert _texts(ax) == ["3\n30%"]
+    assert _cells(ax).tolist() == [[0.3, 0.0]]
+    assert _ticks(ax.get_yticklabels()) == ["A\n(10 sentences)"]
+
+
+def test_plot_agency_forms_stacks_the_forms_in_their_order_with_the_mentions():
+    forms = an.agency_shares(pd.DataFrame({"outlet": ["A"] * 4, "form": ["nominal", "active", "nominal", "passive_agentless"]}))
+    ax = an.plot_agency_forms(forms)
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+        "active", "passive agent", "passive agentless", "nominal"]
+    assert _widths(ax) == [25.0, 0.0, 25.0, 50.0]
+    assert _ticks(ax.get_yticklabels()) == ["A (n = 4)"]
+
+
+def test_plot_agents_puts_the_categories_in_the_order_the_table_gives():
+    agency = pd.DataFrame({"outlet": ["A", "A", "B"], "agent": ["", "a US drone", "Iran"]})
+    agents = an.agents_named(agency)
+    ax = an.plot_agents(agents)
+    assert _ticks(ax.get_xticklabels()) == ["a drone", "Iran", "none"]  # agents.csv order, then "none"
+    assert _cells(ax).tolist() == [[1, 0, 1], [0, 1, 0]]
+
+
+def test_plot_speakers_stacks_speaker_groups_in_the_lexicon_order_with_the_quoted_words():
+    voices = pd.DataFrame({"outlet": ["A", "A", "A"],
+                           "speaker_group": pd.Categorical(["Russian officials", "UN", "unattributed"],
+                                                           categories=["Russian officials", "UN", "unattributed"], ordered=True),
+                           "attributions": [1, 1, 0], "quoted_words": [60, 20, 20], "attribution_share": [0.5, 0.5, 0.0],
+                           "quoted_word_share": [0.6, 0.2, 0.2]})
+    ax = an.plot_speakers(voices)
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["Russian officials", "UN", "unattributed"]
+    assert _widths(ax) == [60.0, 20.0, 20.0]
+    assert _ticks(ax.get_yticklabels()) == ["A\n(100 quoted words)"]
+
+
+def test_plot_similarity_writes_each_mean_and_leaves_missing_pairs_blank():
+    pairs = pd.DataFrame({"desk_a": ["x", "y", "x"], "desk_b": ["y", "x", "x"], "similarity": [0.25, 0.25, 0.5],
+                          "pairs": [2, 2, 1]})
+    ax = an.plot_similarity(pairs, by="desk")
+    assert _texts(ax) == ["0.50", "0.25", "0.25"]
+    assert _ticks(ax.get_yticklabels()) == ["x", "y"]

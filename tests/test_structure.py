@@ -1,0 +1,142 @@
+"""The package's shape: stages one level deep, dependencies one way, one writer, documented public functions."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import analysis as an
+from analysis.figures import RUNTIME_DEPENDENCIES
+from conftest import PROJECT
+
+PACKAGE = PROJECT / "analysis"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+#: What each stage may not import (the package's own modules, by dotted prefix).
+FORBIDDEN = {
+    "corpus": ("analysis.language", "analysis.measures", "analysis.plots", "analysis.figures", "analysis.settings",
+               "analysis.runner"),
+    "language": ("analysis.measures", "analysis.plots", "analysis.figures", "analysis.settings", "analysis.runner"),
+    "measures": ("analysis.plots", "analysis.figures", "analysis.settings", "analysis.runner"),
+    "plots": ("analysis.measures", "analysis.corpus", "analysis.language", "analysis.figures", "analysis.settings",
+              "analysis.runner"),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports (absolute names; `from analysis.x import y` gives analysis.x and analysis.x.y)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _stage(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0] if len(relative.parts) > 1 else "top"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.relative_to(PACKAGE).as_posix() for p in MODULES])
+def test_dependencies_run_one_way_between_the_stages(path):
+    forbidden = FORBIDDEN.get(_stage(path), ())
+    broken = sorted(name for name in _imports(path) if name.startswith(forbidden))
+    assert broken == [], f"{path.relative_to(PROJECT)} imports {broken}"
+
+
+def test_nothing_imports_the_command_line():
+    for path in MODULES:
+        assert not any(name.startswith("analysis.__main__") for name in _imports(path)), path
+
+
+def test_the_import_rules_would_catch_a_plot_that_imports_a_measure(tmp_path):
+    bad = tmp_path / "analysis" / "plots" / "bad.py"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("from analysis.measures.terms import find_terms\n", encoding="utf-8")
+    names = _imports(bad)
+    assert any(name.startswith(FORBIDDEN["plots"]) for name in names)
+
+
+def test_only_figures_writes_files():
+    writers = ("savefig(", "to_csv(", "to_parquet(", "write_text(", "write_bytes(", "open(")
+    offenders = []
+    for path in MODULES:
+        if path.name == "figures.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        offenders += [f"{path.relative_to(PROJECT)}: {word}" for word in writers if word in source]
+    assert offenders == []
+
+
+def test_the_stages_are_folders_one_level_deep():
+    stages = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+    assert stages == ["corpus", "language", "measures", "plots"]
+    assert not [p for p in PACKAGE.glob("*/*/*.py")]
+
+
+PUBLIC_FUNCTIONS = [name for name in an.__all__ if inspect.isfunction(getattr(an, name))]
+
+
+@pytest.mark.parametrize("name", PUBLIC_FUNCTIONS)
+def test_every_public_function_documents_its_parameters(name):
+    function = getattr(an, name)
+    doc = inspect.getdoc(function) or ""
+    parameters = [p for p in inspect.signature(function).parameters.values()
+                  if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    assert doc, f"{name} has no docstring"
+    undocumented = [p.name for p in parameters if p.name not in doc]
+    assert undocumented == [], f"{name}: parameters {undocumented} not in its docstring"
+
+
+@pytest.mark.parametrize("name", [n for n in PUBLIC_FUNCTIONS if n.startswith("plot_")])
+def test_plot_functions_take_a_table_then_keywords(name):
+    parameters = list(inspect.signature(getattr(an, name)).parameters.values())
+    positional = [p for p in parameters if p.kind == p.POSITIONAL_OR_KEYWORD]
+    assert 1 <= len(positional) <= 2  # the table (plot_sentence_sentiment also takes its summary)
+    if name.endswith("_grid"):
+        assert "ax" not in {p.name for p in parameters}
+    else:
+        assert parameters[-1].name == "ax" and parameters[-1].default is None
+
+
+MEASURES_WITH_OPTIONS = ["find_terms", "code_frames", "mask_terms", "lexicon_audit", "term_rates", "frame_shares",
+                         "agents_named", "agent_categories", "find_attributions"]
+
+
+@pytest.mark.parametrize("name", MEASURES_WITH_OPTIONS)
+def test_lexicons_and_groups_are_keyword_only(name):
+    parameters = inspect.signature(getattr(an, name)).parameters
+    for option in ("lexicon", "by", "seed", "speakers"):
+        if option in parameters:
+            assert parameters[option].kind == inspect.Parameter.KEYWORD_ONLY, f"{name}({option}=...)"
+
+
+def test_pyproject_declares_every_runtime_dependency_the_manifest_records():
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {requirement.split(">")[0].split("=")[0].split("<")[0].strip().lower() for requirement in project["dependencies"]}
+    assert declared == {name.lower() for name in RUNTIME_DEPENDENCIES}
+
+
+def test_every_imported_third_party_library_is_declared():
+    third_party = set()
+    for path in MODULES:
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top not in ("analysis", "__future__") and top not in __import__("sys").stdlib_module_names:
+                third_party.add(top)
+    import_names = {"sklearn": "scikit-learn", "vaderSentiment": "vadersentiment"}
+    declared = {name.lower() for name in RUNTIME_DEPENDENCIES}
+    assert {import_names.get(name, name).lower() for name in third_party} <= declared
+
+
+def test_requirements_pin_no_library_that_nothing_imports():
+    pinned = [line.split("==")[0].strip() for line in (PROJECT / "requirements.txt").read_text().splitlines()
+              if "==" in line and not line.startswith("#")]
+    assert "scipy" not in pinned  # scikit-learn brings it; constraints.txt pins it
