@@ -61,3 +61,11 @@ def test_plot_removals_writes_each_count_in_its_cell():
     counts = pd.DataFrame({"outlet": ["X", "X", "Y"], "rule": ["advertisement", "read_link", "advertisement"], "n": [2, 1, 5]})
     ax = an.plot_removals(counts)
     assert sorted(text.get_text() for text in ax.texts) == ["1", "2", "5"]
+
+
+def test_count_removals_lists_the_most_frequent_rule_of_each_group_first():
+    removed = pd.DataFrame({"doc_id": "a", "outlet": ["X", "X", "X"], "line": [1, 2, 3],
+                            "text": ["Share", "Advertisement", "Advertisement"],
+                            "rule": ["share_widget", "advertisement", "advertisement"]})
+    counts = an.count_removals(removed)
+    assert counts[["rule", "n"]].values.tolist() == [["advertisement", 2], ["share_widget", 1]]

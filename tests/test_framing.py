@@ -64,6 +64,7 @@ AGENCY_CASES += [
     # A relative clause after the agent ends it: the drone, not "a drone that".
     ("Soleimani was killed by a drone that was launched from Qatar.", "killed", "passive_agent", "a drone"),
     ("He was killed by missiles which hit his convoy.", "killed", "passive_agent", "missiles"),
+    ("US forces were killing militants near the border.", "killing", "active", "US forces"),
     ("The general, slain on Friday, was buried in Kerman.", "slain", "passive_agentless", ""),
     ("The Quds Force commander has slain no one himself.", "slain", "active", "The Quds Force commander"),
 ]
@@ -220,3 +221,30 @@ def test_shared_passages_find_republished_copy_in_the_allsides_articles():
     passages = an.shared_passages(articles)
     across = passages[passages["outlet_a"] != passages["outlet_b"]]
     assert len(across) > 0 and across["words"].max() >= 20
+
+
+def test_frame_shares_count_a_sentence_once_it_holds_min_cues_cues():
+    sentences = pd.DataFrame({"doc_id": "a", "outlet": "X", "sent_id": [1, 2, 3], "text": [
+        "The conflict became a confrontation.", "A conflict.", "Nothing here."]})
+    cues = an.code_frames(sentences)
+    one = an.frame_shares(cues, sentences, replicates=50).set_index("frame")
+    two = an.frame_shares(cues, sentences, min_cues=2, replicates=50).set_index("frame")
+    assert (one.at["conflict", "n"], one.at["conflict", "share"], one.at["conflict", "cues"]) == (2, 2 / 3, 3)
+    assert (two.at["conflict", "n"], two.at["conflict", "sentences"]) == (1, 3)
+
+
+def test_a_quotation_is_not_credited_forward_across_a_sentence_in_the_outlets_own_voice():
+    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": [
+        "“We will respond.”\nThe weather was cold.\n“It is a crime,” Lavrov said."]}))
+    voices = an.quoted_words_by_speaker(an.find_attributions(sentences), sentences).set_index("speaker_group")
+    assert voices.at["unattributed", "quoted_words"] == 3
+    assert voices.at["Russian officials", "quoted_words"] == 4
+
+
+def test_group_similarity_counts_each_pair_of_articles_in_a_group_once():
+    articles = pd.DataFrame({"doc_id": list("abc"), "outlet": "X",
+                             "text": ["war and peace", "war and more war", "peace talks today"]})
+    pairs = an.similarity(articles)
+    within = an.group_similarity(pairs).iloc[0]
+    assert (within["outlet_a"], within["outlet_b"], within["pairs"]) == ("X", "X", 3)
+    assert within["similarity"] == pytest.approx(pairs["similarity"].mean(), abs=1e-4)

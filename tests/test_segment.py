@@ -118,3 +118,11 @@ def test_repeated_doc_ids_are_refused_by_name():
 def test_a_missing_text_column_is_named():
     with pytest.raises(ValueError, match=r"missing column\(s\) \['text'\]"):
         an.split_sentences(pd.DataFrame({"doc_id": ["x"], "body": ["One."]}))
+
+
+def test_a_sentence_half_inside_quotation_marks_is_quoted_and_less_is_own_voice():
+    from analysis.language.quotes import sentence_voice
+
+    assert list(sentence_voice([0.5, 0.4999, 1.0, 0.0])) == ["quoted", "own", "quoted", "own"]
+    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a"], "text": ["“Ab cd,” said he ok."]}))
+    assert sentences.at[0, "quote_share"] == 0.4 and sentences.at[0, "voice"] == "own"

@@ -174,3 +174,20 @@ def test_plot_sentence_sentiment_draws_a_point_per_sentence(sentences):
 
     points = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
     assert points == len(scored)
+
+
+def test_sentiment_by_position_bins_each_body_sentence_by_where_it_starts():
+    scored = pd.DataFrame({"outlet": "X", "doc_id": "a", "section": "body", "start": [0, 30, 60, 90],
+                           "end": [30, 60, 90, 100], "compound": [-0.5, 0.0, 0.5, 1.0]})
+    positions = an.sentiment_by_position(scored, bins=2)
+    assert positions[["bin", "position", "sentences", "mean_compound"]].values.tolist() == [
+        [1, 0.25, 2, -0.25], [2, 0.75, 2, 0.75]]
+
+
+def test_a_95_percent_bootstrap_interval_of_a_mean_spans_about_two_standard_errors_each_side():
+    from analysis.measures.stats import bootstrap_mean
+
+    values = np.random.default_rng(7).normal(size=400)
+    low, high = bootstrap_mean(values, np.arange(400), rng=np.random.default_rng(1), replicates=4000)
+    standard_error = values.std(ddof=1) / np.sqrt(400)
+    assert (high[0] - low[0]) / (2 * 1.96 * standard_error) == pytest.approx(1.0, abs=0.06)

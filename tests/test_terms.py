@@ -235,3 +235,10 @@ def test_indexed_matching_finds_exactly_what_a_full_scan_finds(articles):
     ])
     assert lexicon.match(text) == full_scan
     assert len(full_scan) > 80
+
+
+def test_voice_words_counts_the_words_outside_and_inside_quotation_marks():
+    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a"], "outlet": ["X"],
+                                                 "text": ["He said “we will respond” today."]}))
+    words = an.voice_words(sentences)
+    assert words[["own_words", "quoted_words"]].values.tolist() == [[3, 3]]

@@ -386,8 +386,8 @@ def sentiment_by_position(scored: pd.DataFrame, *, by: By = "outlet", bins: int 
     require_columns(scored, ("doc_id", "section", "start", "end", "compound"), "sentiment_by_position")
     body = scored[scored["section"] == "body"]
     length = body.groupby("doc_id")["end"].transform("max")
-    position = body["start"] / length
-    bin_index = np.minimum((position * bins).astype(int), bins - 1) + 1
+    position = body["start"] / length  # below 1: a sentence starts before the body ends
+    bin_index = (position * bins).astype(int) + 1
     table = body.assign(bin=bin_index).groupby([*groups, "bin"], as_index=False).agg(
         sentences=("compound", "size"), mean_compound=("compound", "mean"))
     return table.assign(position=(table["bin"] - 0.5) / bins)[[*groups, "bin", "position", "sentences", "mean_compound"]]
