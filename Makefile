@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: figures test benchmark clean-venv
+.PHONY: figures test benchmark mutations clean-venv
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/segmentation.py
 	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/sentiment.py
+
+# Change one comparison or constant in each measure, run the unit tests, revert: how many do they catch?
+mutations: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python tools/mutation_probe.py
 
 clean-venv:
 	rm -rf $(VENV)

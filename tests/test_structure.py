@@ -140,3 +140,17 @@ def test_requirements_pin_no_library_that_nothing_imports():
     pinned = [line.split("==")[0].strip() for line in (PROJECT / "requirements.txt").read_text().splitlines()
               if "==" in line and not line.startswith("#")]
     assert "scipy" not in pinned  # scikit-learn brings it; constraints.txt pins it
+
+
+def test_every_shipped_data_file_is_documented_in_the_data_readme():
+    readme = (PACKAGE / "data" / "README.md").read_text(encoding="utf-8")
+    undocumented = [p.name for p in sorted((PACKAGE / "data").iterdir()) if p.name != "README.md" and f"`{p.name}`" not in readme]
+    assert undocumented == []
+
+
+@pytest.mark.parametrize("path", [PROJECT / "README.md", PACKAGE / "data" / "README.md"], ids=["README", "data README"])
+def test_markdown_tables_are_not_broken_by_blank_lines(path):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    broken = [number + 1 for number in range(1, len(lines) - 1)
+              if not lines[number].strip() and lines[number - 1].startswith("|") and lines[number + 1].startswith("|")]
+    assert broken == [], f"{path.name}: blank line inside a table at line(s) {broken}"
