@@ -3,7 +3,6 @@ and names a group column it cannot use."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 import analysis as an
