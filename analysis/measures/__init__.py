@@ -6,6 +6,12 @@ from analysis.measures.agency import (
     agents_named,
     classify_agency,
 )
+from analysis.measures.article_frames import (
+    article_frames,
+    frame_features,
+    frame_prevalence,
+    frame_weights,
+)
 from analysis.measures.attribution import find_attributions, quoted_words_by_speaker
 from analysis.measures.describe import count_removals, describe_articles, voice_shares
 from analysis.measures.frames import code_frames, frame_shares
@@ -35,7 +41,7 @@ from analysis.measures.terms import (
 )
 
 __all__ = [
-    "FINGERPRINT_ENTITIES", "agency_shares", "agent_categories", "agents_named", "classify_agency", "code_frames",
+    "FINGERPRINT_ENTITIES", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
     "compare_masked", "count_removals", "describe_articles", "family_totals", "find_attributions", "find_terms",
     "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
     "mask_terms", "name_variants", "quoted_words_by_speaker", "score_sentences", "sentiment_by_position",

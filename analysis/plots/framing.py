@@ -19,20 +19,22 @@ from analysis.plots.parts import (
 from analysis.plots.style import RC
 
 
-def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 30, ax=None):
-    """Heatmap: share of each group's sentences invoking each frame (colour), with the count in each cell.
+def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "sentences",
+                      max_groups: int | None = 30, ax=None):
+    """Heatmap: share of each group's sentences (or articles) using each frame (colour), with the count in each cell.
 
     Parameters
     ----------
-    shares : table from frame_shares.
+    shares : table from frame_shares (`unit="sentences"`) or frame_prevalence (`unit="articles"`).
     by : the group column.
-    max_groups : with more groups, the ones with the most sentences are shown.
+    unit : the column that counts what the shares are shares of: "sentences" or "articles".
+    max_groups : with more groups, the ones with the most of `unit` are shown.
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
     """
-    sizes = shares.drop_duplicates(by).set_index(by)["sentences"]
-    table, note = shown_rows(shares, by, sizes, max_groups, "sentences")
+    sizes = shares.drop_duplicates(by).set_index(by)[unit]
+    table, note = shown_rows(shares, by, sizes, max_groups, unit)
     order = list(dict.fromkeys(table["frame"]))
     share = table.pivot(index=by, columns="frame", values="share").reindex(columns=order)
     counts = table.pivot(index=by, columns="frame", values="n").reindex(columns=order)
@@ -41,11 +43,14 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", max_groups: i
     if ax is None:
         ax = new_axes(max(8.0, 0.95 * len(order) + 3.5), max(2.8, 0.5 * len(share) + 2.6))
     values = share.to_numpy(dtype=float)
-    annotated_heatmap(ax, values, text, rows=[f"{wrap(group)}\n({sizes[group]} sentences)" for group in share.index],
+    annotated_heatmap(ax, values, text, rows=[f"{wrap(group)}\n({sizes[group]} {unit if sizes[group] != 1 else unit.rstrip('s')})"
+                            for group in share.index],
                       columns=[wrap(frame, 13) for frame in order], fontsize=8.5,
                       vmax=max(float(np.nanmax(values, initial=0)), 0.01) * 1.25)
     with plt.rc_context(RC):
-        ax.set_title(f"Frames invoked: sentences with at least one cue (count and share){note}", loc="left", pad=44)
+        what = ("Frames invoked: sentences with at least one cue" if unit == "sentences"
+                else "Frames used: articles coded as using each frame")
+        ax.set_title(f"{what} (count and share){note}", loc="left", pad=44)
     return ax
 
 
