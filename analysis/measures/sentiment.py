@@ -26,6 +26,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from analysis.language.lexicon import IGNORE, load_lexicon
+from analysis.language.names import mask_spans, name_spans
 from analysis.language.quotes import sentence_voice
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_mean, group_rng
 from analysis.measures.terms import find_terms
@@ -57,7 +58,7 @@ def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
     return scores
 
 
-def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None) -> pd.DataFrame:
+def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None, ignore_names: bool = False) -> pd.DataFrame:
     """VADER scores for each sentence, on its text exactly as written (capitals and punctuation count).
 
     Parameters
@@ -65,13 +66,24 @@ def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None) -> p
     sentences : any table with a `text` column (one sentence per row; never score whole articles).
     workers : processes to use; default both cores when there are at least
         PARALLEL_MIN_SENTENCES sentences, else one. Results are identical either way.
+    ignore_names : keep the words of proper names out of the score ("United
+        States", "Supreme National Security Council": see `analysis.language.names`);
+        each is replaced by a token VADER neither scores nor treats as a modifier.
 
     Returns
     -------
-    The input table plus `neg`, `neu`, `pos` and `compound` (vaderSentiment's polarity_scores).
+    The input table plus `neg`, `neu`, `pos` and `compound` (vaderSentiment's
+    polarity_scores), and with `ignore_names`, `names_ignored` (name words left
+    out of each sentence's score). `text` is returned as it was.
     """
     require_columns(sentences, ("text",), "score_sentences")
     texts = ["" if not isinstance(text, str) else text for text in sentences["text"]]
+    ignored = None
+    if ignore_names:
+        aliases = load_lexicon(None, default="aliases.csv")
+        spans = [name_spans(text, aliases=aliases) for text in texts]
+        ignored = [len(found) for found in spans]
+        texts = [mask_spans(text, found, MASK) for text, found in zip(texts, spans)]
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(texts) >= PARALLEL_MIN_SENTENCES else 1
     if workers > 1 and len(texts) > 1:
@@ -82,7 +94,9 @@ def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None) -> p
     else:
         scores = _score_texts(texts)
     table = pd.DataFrame(scores, columns=list(SCORE_COLUMNS), index=sentences.index, dtype="float64")
-    return sentences.drop(columns=[c for c in SCORE_COLUMNS if c in sentences.columns]).join(table)
+    if ignored is not None:
+        table = table.assign(names_ignored=pd.Series(ignored, index=sentences.index, dtype="int64"))
+    return sentences.drop(columns=[c for c in (*SCORE_COLUMNS, "names_ignored") if c in sentences.columns]).join(table)
 
 
 def _voice(scored: pd.DataFrame) -> pd.Series:
