@@ -156,8 +156,48 @@ def test_speaker_groups_and_definite_speakers_inherit_the_group_of_their_anteced
     attributions = an.find_attributions(sentences)
     assert attributions[["speaker", "speaker_group"]].values.tolist() == [
         ["The Chinese Foreign Ministry", "Chinese officials"], ["the ministry", "Chinese officials"],
-        ["He", "unresolved"], ["Reuters", "media"],
+        ["He", "Chinese officials"], ["Reuters", "media"],  # "he" takes the latest named speaker's group
     ]
+
+
+def test_a_pronoun_without_a_named_speaker_close_before_it_stays_unresolved():
+    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": [
+        "Zarif said the strike was a crime.\nOne.\nTwo.\nThree.\nFour.\nHe added more.\nShe said nothing."]}))
+    groups = an.find_attributions(sentences)[["speaker", "speaker_group"]].values.tolist()
+    assert groups == [["Zarif", "Iranian officials"], ["He", "unresolved"], ["She", "unresolved"]]
+
+
+SPEAKER_CASES = [
+    ("Secretary of State Mike Pompeo said the strike was justified.", "Secretary of State Mike Pompeo", "US officials"),
+    ("“It is over,” says Mr. Abdulla.", "Mr. Abdulla", "other"),
+    ("Sen. Mike Lee, R-Utah, called the briefing insulting.", "Sen. Mike Lee", "US officials"),
+    ("“We will respond,” Fox News host Chris Wallace said.", "Fox News host Chris Wallace", "media"),
+    ("Foreign Minister of Iran Javad Zarif said so.", "Foreign Minister of Iran Javad Zarif", "Iranian officials"),
+    ("Canadian Prime Minister Justin Trudeau said so.", "Canadian Prime Minister Justin Trudeau", "other governments"),
+    ("Officials said the base was hit.", "Officials", "unnamed sources"),
+    ("A professor of history said it was unprecedented.", "A professor", "experts"),
+]
+
+
+@pytest.mark.parametrize("text, speaker, group", SPEAKER_CASES, ids=[c[0][:40] for c in SPEAKER_CASES])
+def test_titles_with_of_and_honorifics_keep_the_name_and_get_their_group(text, speaker, group):
+    attributions = an.find_attributions(an.split_sentences(pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": [text]})))
+    assert attributions[["speaker", "speaker_group"]].values.tolist()[0] == [speaker, group]
+
+
+@pytest.mark.parametrize("text", ["Iran promises revenge.", "The promises of the president were broken.",
+                                  "Iran's claims were rejected.", "His calls went unanswered."])
+def test_nouns_and_promises_are_not_attributions_of_speech(text):
+    assert attributions_in(text, quote_spans(text)) == []
+
+
+def test_a_surname_takes_the_group_of_the_full_name_or_description_met_earlier():
+    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": [
+        "Sen. Mike Lee criticised the briefing.\nKenneth Pollack, a former CIA analyst, published a book.\n"
+        "Lee said it was insulting.\nPollack said the risk was high.\nSmith said nothing."]}))
+    attributions = an.find_attributions(sentences)
+    assert attributions[["speaker", "speaker_group"]].values.tolist() == [
+        ["Lee", "US officials"], ["Pollack", "experts"], ["Smith", "other"]]
 
 
 def test_a_quotation_over_several_sentences_is_credited_to_its_closing_attribution():

@@ -45,6 +45,26 @@ REPORTING = SPEECH_VERBS | _CLASSES["cognition_verb"]
 STOP_PUNCTUATION = frozenset(list(",.;:!?()[]{}\"“”‘’'—–-…"))
 
 
+@lru_cache(maxsize=1)
+def title_abbreviations() -> frozenset[str]:
+    """Abbreviations that stand before a name ("Mr.", "Sen.", "Lt."): the shipped news abbreviations without a dot inside."""
+    lines = data_file("news_abbreviations.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip().isalpha() and not line.startswith("#"))
+
+
+def is_title_dot(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j] is the full stop of a title abbreviation ("Mr" "." in "Mr. Abdulla"), not a sentence's end."""
+    return (tokens[j] == "." and j > 0 and tokens[j - 1][:1].isupper()
+            and tokens[j - 1].lower() in title_abbreviations())
+
+
+def _is_title_of(tokens: list[str], j: int, collected: list[str]) -> bool:
+    """'Secretary of State Mike Pompeo', 'Minister of Foreign Affairs': an "of" between capitalised words is part of
+    a title, not a phrase attached to a head."""
+    return (tokens[j].lower() == "of" and j > 0 and tokens[j - 1][:1].isupper()
+            and bool(collected) and all(word[:1].isupper() for word in collected))
+
+
 def tokens_with_spans(text: str) -> list[tuple[str, int, int]]:
     """(token, start, end) for every token of `text`."""
     return [(text[start:end], start, end) for start, end in TOKENS.span_tokenize(text)]
@@ -79,10 +99,18 @@ def noun_phrase_left(tokens: list[str], end: int, *, head: bool = True) -> str:
         token = tokens[j]
         lower = token.lower()
         previous = tokens[j - 1] if j > 0 else None
+        if is_title_dot(tokens, j):  # "Sen. Mike Lee": the title and its dot are one word
+            collected.insert(0, previous + ".")
+            j -= 2
+            continue
         if token in STOP_PUNCTUATION or lower in CONJUNCTIONS:  # "that" here is a complementiser, not a determiner
             break
         if lower in PRONOUNS and not collected:
             return token
+        if _is_title_of(tokens, j, collected):
+            collected.insert(0, token)
+            j -= 1
+            continue
         if lower in PREPOSITIONS:
             if head and lower in NP_INTERNAL and collected and previous and _noun_like(previous, tokens[j - 2] if j > 1 else None):
                 collected = []
@@ -114,6 +142,9 @@ def noun_phrase_right(tokens: list[str], start: int, limit: int = 8, *, of_phras
         lower = token.lower()
         if of_phrases and lower == "of" and collected:
             collected.append(token)
+            continue
+        if is_title_dot(tokens, j) and collected:  # "says Mr. Abdulla": the dot belongs to the title
+            collected[-1] += "."
             continue
         if token in STOP_PUNCTUATION or lower in PREPOSITIONS:
             break

@@ -11,12 +11,14 @@ several sentences, to the speaker of the attribution that closes or opens it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.language.grammar import (
     BE,
+    DETERMINERS,
     HAVE,
     MODALS,
     PRONOUNS,
@@ -68,7 +70,10 @@ def find_attributions(sentences: pd.DataFrame, *, speakers: pd.DataFrame | str |
             rows.append((*values, speaker, verb, kind))
     table = pd.DataFrame(rows, columns=[*context, "speaker", "verb", "kind"])
     table = table.assign(speaker_group=speaker_groups(table["speaker"], speakers=speakers))
-    return table.assign(speaker_group=_resolve_definites(table))
+    table = table.assign(speaker_group=_resolve_definites(table))
+    if "sent_id" in table.columns and "sent_id" in sentences.columns:
+        table = table.assign(speaker_group=_resolve_people(table, sentences, load_lexicon(speakers, default="speakers.csv")))
+    return table
 
 
 def _resolve_definites(table: pd.DataFrame) -> list[str]:
@@ -87,6 +92,64 @@ def _resolve_definites(table: pd.DataFrame) -> list[str]:
                 groups[i] = groups[j]
                 break
     return groups
+
+
+#: "he said" takes the group of the latest named speaker at most this many sentences before it.
+PRONOUN_REACH = 3
+#: Pronouns that stand for one person (not "it", "they", "we": organisations and crowds).
+PERSONAL_PRONOUNS = frozenset({"he", "she"})
+
+
+def _resolve_people(table: pd.DataFrame, sentences: pd.DataFrame, lexicon) -> list[str]:
+    """People named again: a surname ("Lee", "Mr. Abdulla") takes the group of the latest earlier full name in the
+    article that the speaker list knows ("Sen. Mike Lee"); "he"/"she" the group of the latest named speaker within
+    PRONOUN_REACH sentences. Nothing else is guessed: without such an antecedent the group stays as it was."""
+    groups = list(table["speaker_group"])
+    mentions = _named_mentions(sentences, lexicon)
+    latest: tuple[int, str] | None = None  # (sent_id, group) of the latest speaker with a named group
+    previous_doc = None
+    for i, (doc_id, sent_id, speaker) in enumerate(zip(table["doc_id"], table["sent_id"], table["speaker"])):
+        if doc_id != previous_doc:
+            latest, previous_doc = None, doc_id
+        words = speaker.split()
+        if speaker.lower() in PERSONAL_PRONOUNS:
+            if latest is not None and sent_id - latest[0] <= PRONOUN_REACH:
+                groups[i] = latest[1]
+            continue
+        if groups[i] == "other" and 1 <= len(words) <= 2 and words[-1][:1].isupper():
+            surname = words[-1].lower()
+            for mention_sent, last_word, group in reversed(mentions.get(doc_id, [])):
+                if mention_sent <= sent_id and last_word == surname:
+                    groups[i] = group
+                    break
+        if groups[i] not in ("other", "unresolved"):
+            latest = (sent_id, groups[i])
+    return groups
+
+
+def _named_mentions(sentences: pd.DataFrame, lexicon) -> dict[str, list[tuple[int, str, str]]]:
+    """Per article, in reading order: (sent_id, last word of the match, group) for every speaker-list match of two
+    or more words (a full name or a title with a name)."""
+    mentions: dict[str, list[tuple[int, str, str]]] = {}
+    concept = lexicon.table["concept"].to_numpy()
+    for doc_id, sent_id, text in zip(sentences["doc_id"], sentences["sent_id"], sentences["text"]):
+        if not isinstance(text, str):
+            continue
+        found = []
+        for start, end, row in lexicon.match(text):
+            words = text[start:end].split()
+            if len(words) >= 2:
+                found.append((start, sent_id, words[-1].lower(), concept[row]))
+        # "Kenneth Pollack, a former CIA analyst, ...": a name with a description the speaker list knows.
+        for name in _APPOSITION.finditer(text):
+            matches = lexicon.match(name.group("description"))
+            if matches:
+                found.append((name.start(), sent_id, name.group("name").split()[-1].lower(), concept[matches[0][2]]))
+        mentions.setdefault(doc_id, []).extend(mention for _, *mention in sorted(found))
+    return mentions
+
+
+_APPOSITION = re.compile(r"(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+), (?P<description>(?:an? |the )?[^,;:“”\"]{3,80}?),")
 
 
 def attributions_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str, str]]:
@@ -111,6 +174,8 @@ def attributions_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, 
             continue
         if lower not in SPEECH_VERBS or not token.islower() or lower.endswith("ing"):
             continue  # "..., saying" continues an attribution already counted
+        if _used_as_noun(tokens, k):
+            continue  # "his claims", "the calls of", "reports of": a noun, not a verb of speech
         before = k - 1
         while before >= 0 and is_adverb(tokens[before]):
             before -= 1
@@ -126,6 +191,14 @@ def attributions_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, 
         if speaker:
             found.append((speaker, lower, "direct" if has_quote else "indirect"))
     return found
+
+
+def _used_as_noun(tokens: list[str], k: int) -> bool:
+    """A speech verb's form used as a noun: after a determiner or a possessive, or before "of"."""
+    previous = tokens[k - 1].lower() if k > 0 else ""
+    following = tokens[k + 1].lower() if k + 1 < len(tokens) else ""
+    possessive = previous.endswith(("'s", "’s")) or (k > 1 and previous in ("'", "’") and tokens[k - 2].endswith("s"))
+    return previous in DETERMINERS or possessive or following == "of"
 
 
 def _speaker_before(tokens: list[str], k: int) -> str:
