@@ -30,6 +30,16 @@ from analysis.paths import data_file
 MAX_HEADING_WORDS = 15
 #: Bylines and standfirsts are looked for among this many first non-empty lines.
 HEADER_LINES = 12
+#: A question of at most this many words alone on its line is a subheading.
+QUESTION_HEADING_WORDS = 12
+#: A top line of at least this many words, this share of whose words recur in one later paragraph, is a summary.
+SUMMARY_MIN_WORDS = 8
+SUMMARY_OVERLAP = 0.8
+_WORDS = re.compile(r"\w+")
+_QUESTION_START = re.compile(
+    r"(?:what|how|why|who|whom|whose|where|when|which|will|would|can|could|should|is|are|was|were|do|does|did|has|have)\b",
+    re.IGNORECASE,
+)
 
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _SPACE_RUN = re.compile(r"[ \t\f\v]+")
@@ -63,14 +73,25 @@ class CleanedArticle:
 
 @dataclass(frozen=True)
 class BoilerplateRules:
-    """Pattern rules compiled into one alternation, so a line is matched once."""
+    """Line rules compiled into one alternation, so a line is matched once; inline rules kept apart."""
 
     names: tuple[str, ...]
     regex: re.Pattern
+    inline: tuple[tuple[str, re.Pattern], ...] = ()
 
     def match(self, line: str) -> str | None:
         found = self.regex.fullmatch(line)
         return self.names[int(found.lastgroup[1:])] if found else None
+
+    def cut(self, line: str) -> tuple[str, list[tuple[str, str]]]:
+        """The line without the spans the inline rules match, and what was cut: (text, rule name) pairs."""
+        cuts = []
+        for name, pattern in self.inline:
+            found = [match.group() for match in pattern.finditer(line)]
+            if found:
+                cuts.extend((text.strip(), name) for text in found)
+                line = pattern.sub(" ", line)
+        return _SPACE_RUN.sub(" ", line).strip(), cuts
 
 
 def load_rules(rules: pd.DataFrame | str | Path | None = None) -> BoilerplateRules:
@@ -95,15 +116,22 @@ def _compile(rules: pd.DataFrame) -> BoilerplateRules:
     if missing:
         raise ValueError(f"boilerplate rules: missing column(s) {missing}")
     rules = rules[rules["pattern"].fillna("").str.strip() != ""]
-    parts = []
-    for i, (name, pattern) in enumerate(zip(rules["name"], rules["pattern"])):
+    scopes = rules["scope"].fillna("").str.strip() if "scope" in rules.columns else pd.Series("", index=rules.index)
+    unknown = sorted(set(scopes) - {"", "line", "inline"})
+    if unknown:
+        raise ValueError(f"boilerplate rules: scope must be 'line' or 'inline', not {unknown}")
+    parts, inline = [], []
+    for i, (name, pattern, scope) in enumerate(zip(rules["name"], rules["pattern"], scopes)):
         try:
-            re.compile(pattern)
+            compiled = re.compile(pattern, re.IGNORECASE)
         except re.error as error:
             raise ValueError(f"boilerplate rule {name!r}: bad pattern ({error})") from None
-        parts.append(f"(?P<r{i}>{pattern})")
-    regex = re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
-    return BoilerplateRules(tuple(rules["name"]), regex)
+        if scope == "inline":
+            inline.append((name, compiled))
+        else:
+            parts.append((name, f"(?P<r{len(parts)}>{pattern})"))
+    regex = re.compile("|".join(part for _, part in parts) or r"(?!)", re.IGNORECASE)
+    return BoilerplateRules(tuple(name for name, _ in parts), regex, tuple(inline))
 
 
 def _key(text: str | None) -> str:
@@ -142,6 +170,12 @@ def clean_article(
     """
     rules = rules or _default_rules()
     lines = [_SPACE_RUN.sub(" ", line).strip() for line in normalise_text(raw).split("\n")]
+    cuts = []
+    if rules.inline:
+        for i, line in enumerate(lines):
+            if line:
+                lines[i], found = rules.cut(line)
+                cuts.extend((i + 1, text, name) for text, name in found)
     title_key, author_key = _key(title), _key(author)
     verdict: dict[int, str | None] = {}
     for i, line in enumerate(lines):
@@ -156,6 +190,7 @@ def clean_article(
             verdict[i] = rules.match(line) or ("byline" if _is_byline(line, author_key) else None)
 
     _mark_standfirst(lines, verdict)
+    _mark_summary(lines, verdict)
     _mark_headings(lines, verdict)
 
     kept = [i for i, rule in verdict.items() if rule is None]
@@ -169,7 +204,7 @@ def clean_article(
             body[0] = body[0][found.end():]
             removed.append((kept[0] + 1, dateline, "dateline"))
     standfirst = " ".join(lines[i] for i, rule in verdict.items() if rule == "standfirst")
-    return CleanedArticle("\n\n".join(body), standfirst, dateline, sorted(removed))
+    return CleanedArticle("\n\n".join(body), standfirst, dateline, sorted(removed + cuts))
 
 
 def _mark_standfirst(lines: list[str], verdict: dict[int, str | None]) -> None:
@@ -187,16 +222,35 @@ def _mark_standfirst(lines: list[str], verdict: dict[int, str | None]) -> None:
             verdict[i] = "standfirst" if _is_sentence(lines[i]) else "section_label"
 
 
+def _mark_summary(lines: list[str], verdict: dict[int, str | None]) -> None:
+    """Summary bullets at the top of a page (Business Insider, the Christian Science Monitor): a line among the
+    first HEADER_LINES whose words nearly all come back in one later paragraph is display copy, not body."""
+    order = list(verdict)
+    for position, i in enumerate(order[:HEADER_LINES]):
+        if verdict[i] is not None or len(lines[i].split()) < SUMMARY_MIN_WORDS:
+            continue
+        words = set(_WORDS.findall(lines[i].casefold()))
+        for j in order[position + 1:]:
+            later = set(_WORDS.findall(lines[j].casefold()))
+            if j > i and verdict[j] is None and len(words & later) >= SUMMARY_OVERLAP * len(words):
+                verdict[i] = "standfirst"
+                break
+
+
 def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
-    """Short unpunctuated lines are headings, named by where they stand."""
-    prose = [i for i, rule in verdict.items() if rule is None and _is_sentence(lines[i])]
+    """Short unpunctuated lines, and short questions standing alone ("What does Iran say?"), are headings,
+    named by where they stand."""
+    prose = [i for i, rule in verdict.items() if rule is None and _is_sentence(lines[i]) and not _is_question_heading(lines[i])]
     if not prose:
         return  # never empty an article on layout evidence alone
     for i, rule in verdict.items():
-        if (
-            rule is None
-            and not _is_sentence(lines[i])
-            and not _LIST_ITEM.match(lines[i])
-            and len(lines[i].split()) <= MAX_HEADING_WORDS
+        if rule is None and not _LIST_ITEM.match(lines[i]) and (
+            (not _is_sentence(lines[i]) and len(lines[i].split()) <= MAX_HEADING_WORDS) or _is_question_heading(lines[i])
         ):
             verdict[i] = "section_label" if i < prose[0] else "trailer" if i > prose[-1] else "crosshead"
+
+
+def _is_question_heading(line: str) -> bool:
+    """An explainer's subheading: a short question on its own line, without quotation marks."""
+    return (line.endswith("?") and len(line.split()) <= QUESTION_HEADING_WORDS
+            and not any(mark in line for mark in "\"“”") and bool(_QUESTION_START.match(line)))

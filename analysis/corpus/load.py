@@ -4,7 +4,9 @@ Two shapes of corpus are read:
 
 - a folder of text files with a `metadata.csv` whose `file` column gives each
   file's path relative to the folder (required columns `file`, `outlet`; every
-  other column is kept);
+  other column is kept; without a `title` column, a file's first line is its
+  title when it reads as a headline: more lines follow, it has at most 30
+  words and does not end with a full stop);
 - a table: a CSV, JSON Lines or Parquet file, or a folder of `.json` records
   (one article each), whose fields are mapped to ours by keyword arguments,
   e.g. `load_articles(path, text="content_original", outlet="source")`.
@@ -113,7 +115,23 @@ def _read_text_folder(folder: Path) -> pd.DataFrame:
     doc_ids = [_doc_id_for(name) for name in metadata["file"]]
     if len(set(doc_ids)) < len(doc_ids):
         doc_ids = list(metadata["file"])
+    if "title" not in metadata.columns:
+        # A folder of pages without a title column (BBC News, many scrapes): the first line is the headline.
+        metadata = metadata.assign(title=[_headline(raw) for raw in raws])
     return metadata.assign(doc_id=doc_ids, raw=raws, _origin=list(metadata["file"]))
+
+
+#: A first line longer than this is a paragraph, not a headline.
+MAX_HEADLINE_WORDS = 30
+
+
+def _headline(raw: str) -> str | None:
+    """The first line when it reads as a headline: more lines follow, it is short, and it does not end
+    with a full stop (headlines do not; the first paragraph does)."""
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    if len(lines) < 2 or len(lines[0].split()) > MAX_HEADLINE_WORDS or lines[0].rstrip("\"'”’)").endswith("."):
+        return None
+    return lines[0]
 
 
 def _read_listed_file(root: Path, name: str, metadata_path: Path) -> str:
