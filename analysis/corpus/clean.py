@@ -121,7 +121,7 @@ def _compile(rules: pd.DataFrame) -> BoilerplateRules:
     if unknown:
         raise ValueError(f"boilerplate rules: scope must be 'line' or 'inline', not {unknown}")
     parts, inline = [], []
-    for i, (name, pattern, scope) in enumerate(zip(rules["name"], rules["pattern"], scopes)):
+    for name, pattern, scope in zip(rules["name"], rules["pattern"], scopes):
         try:
             compiled = re.compile(pattern, re.IGNORECASE)
         except re.error as error:
