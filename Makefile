@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: figures test benchmark mutations clean-venv
+.PHONY: figures test validate benchmark mutations clean-venv
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 figures: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m analysis run
+
+# Agreement of every measure with public human judgement (notebook 05; reads ../shared/data or $VALIDATION_DATA).
+validate: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m analysis run --only 05
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest

@@ -48,6 +48,7 @@ from analysis.measures import (
     kwic_side_by_side,
     lexicon_audit,
     mask_terms,
+    missing_data,
     name_variants,
     quoted_words_by_speaker,
     score_sentences,
@@ -59,6 +60,9 @@ from analysis.measures import (
     target_sentiment,
     term_rates,
     token_valences,
+    trust_table,
+    validate_all,
+    validation_data,
     voice_shares,
     voice_words,
 )
@@ -83,8 +87,10 @@ from analysis.plots import (
     plot_target_sentiment,
     plot_term_rates,
     plot_term_rates_grid,
+    plot_validation,
     plot_voice,
 )
+from analysis.reports import save_validation, show_validation, validation_findings
 from analysis.settings import Settings, configure, current_settings
 from analysis.tables import fill_missing_groups
 
@@ -126,6 +132,7 @@ __all__ = [
     "load_lexicon",
     "load_rules",
     "mask_terms",
+    "missing_data",
     "name_variants",
     "plot_agency_forms",
     "plot_agents",
@@ -147,17 +154,20 @@ __all__ = [
     "plot_target_sentiment",
     "plot_term_rates",
     "plot_term_rates_grid",
+    "plot_validation",
     "plot_voice",
     "quoted_words_by_speaker",
     "removed_lines",
     "save_figure",
     "save_table",
+    "save_validation",
     "score_sentences",
     "sentence_spans",
     "sentiment_by_position",
     "sentiment_drivers",
     "Settings",
     "shared_passages",
+    "show_validation",
     "similarity",
     "split_paragraphs",
     "split_sentences",
@@ -166,6 +176,10 @@ __all__ = [
     "target_sentiment",
     "term_rates",
     "token_valences",
+    "trust_table",
+    "validate_all",
+    "validation_data",
+    "validation_findings",
     "voice_shares",
     "voice_words",
 ]

@@ -31,7 +31,7 @@ DISTRIBUTION = "soleimani-framing"
 #: What `import analysis` and the notebooks run on: pyproject.toml's dependencies (a test keeps the two in step).
 RUNTIME_DEPENDENCIES = (
     "pandas", "numpy", "matplotlib", "nltk", "vaderSentiment", "scikit-learn", "pyarrow",
-    "nbclient", "nbformat", "ipykernel",
+    "nbclient", "nbformat", "ipykernel", "ipython",
 )
 #: The files whose state decides the figures: the package, the notebooks and the pins.
 CODE_PATHS = ("analysis", "notebooks", "requirements.txt", "constraints.txt", "pyproject.toml")

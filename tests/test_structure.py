@@ -131,7 +131,7 @@ def test_every_imported_third_party_library_is_declared():
             top = name.split(".")[0]
             if top not in ("analysis", "__future__") and top not in __import__("sys").stdlib_module_names:
                 third_party.add(top)
-    import_names = {"sklearn": "scikit-learn", "vaderSentiment": "vadersentiment"}
+    import_names = {"sklearn": "scikit-learn", "vaderSentiment": "vadersentiment", "IPython": "ipython"}
     declared = {name.lower() for name in RUNTIME_DEPENDENCIES}
     assert {import_names.get(name, name).lower() for name in third_party} <= declared
 

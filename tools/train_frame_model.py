@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -32,72 +31,11 @@ sys.path.insert(0, str(PROJECT))
 
 import analysis as an  # noqa: E402
 from analysis.measures.article_frames import GENERIC_FRAMES, INTERCEPT, frame_features  # noqa: E402
+from analysis.measures.frame_training import (  # noqa: E402
+    choose_strength, fit, mean_auc, nested_scores, own_features, read_corpus,
+)
 
-LABELS = {"RE": "responsibility", "HI": "human interest", "CO": "conflict", "MO": "morality",
-          "EC": "economic consequences"}
-#: Regularisation strengths tried (inverse: smaller is stronger). Many cue features, few articles: strong.
-STRENGTHS = (0.001, 0.003, 0.01, 0.03)
 OUTPUT = PROJECT / "analysis" / "data" / "frame_model.csv"
-
-
-def read_corpus(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The articles (as split_sentences wants them) and their labels and folds, indexed by doc_id."""
-    table = pd.read_csv(folder / "articles.tsv", sep="\t", dtype=str, keep_default_na=False)
-    articles = pd.DataFrame({"doc_id": table["ID"], "outlet": table["source"],
-                             "text": table["text"].str.replace("\r", "", regex=False)})
-    # One EC cell reads "False)" in the source: anything but a leading "True" is False.
-    labels = pd.DataFrame({LABELS[code]: table[code].str.strip().str.startswith("True") for code in LABELS})
-    labels = labels.assign(fold=table["fold"].astype(int)).set_index(table["ID"])
-    return articles, labels
-
-
-def own_features(features: pd.DataFrame, frame: str, cues: pd.DataFrame) -> list[str]:
-    """The frame's own questions: their sentence shares and cue columns, and the article's length."""
-    questions = list(dict.fromkeys(cues.loc[cues["frame"] == frame, "feature"]))
-    cue_columns = [c for c in features.columns if c.split(": ")[0] in questions and ": " in c]
-    return questions + cue_columns + ["log_words"]
-
-
-def fit(x: np.ndarray, y: np.ndarray, strength: float):
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)  # a cue no training article uses carries no weight
-    model = LogisticRegression(C=strength, class_weight="balanced", max_iter=10_000)
-    model.fit((x - mean) / scale, y)
-    return mean, scale, model
-
-
-def predict(x: np.ndarray, mean, scale, model) -> np.ndarray:
-    return model.predict_proba((x - mean) / scale)[:, 1]
-
-
-def fold_scores(x, y, folds, strength) -> np.ndarray:
-    """Out-of-fold probabilities, leaving each fold out in turn."""
-    scores = np.zeros(len(y))
-    for fold in np.unique(folds):
-        held = folds == fold
-        scores[held] = predict(x[held], *fit(x[~held], y[~held], strength))
-    return scores
-
-
-def mean_auc(y, scores, folds) -> float:
-    return float(np.mean([roc_auc_score(y[folds == f], scores[folds == f]) for f in np.unique(folds)]))
-
-
-def choose_strength(x, y, folds) -> float:
-    return max(STRENGTHS, key=lambda c: (round(mean_auc(y, fold_scores(x, y, folds, c), folds), 6), -c))
-
-
-def nested_scores(x, y, folds) -> tuple[np.ndarray, list[float]]:
-    """Out-of-fold probabilities where the strength is chosen inside each training split."""
-    scores, chosen = np.zeros(len(y)), []
-    for fold in np.unique(folds):
-        held = folds == fold
-        strength = choose_strength(x[~held], y[~held], folds[~held])
-        chosen.append(strength)
-        scores[held] = predict(x[held], *fit(x[~held], y[~held], strength))
-    return scores, chosen
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -39,9 +39,15 @@ from analysis.measures.terms import (
     term_rates,
     voice_words,
 )
+from analysis.measures.validation import (
+    missing_data,
+    trust_table,
+    validate_all,
+    validation_data,
+)
 
 __all__ = [
-    "FINGERPRINT_ENTITIES", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
+    "FINGERPRINT_ENTITIES", "missing_data", "trust_table", "validate_all", "validation_data", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
     "compare_masked", "count_removals", "describe_articles", "family_totals", "find_attributions", "find_terms",
     "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
     "mask_terms", "name_variants", "quoted_words_by_speaker", "score_sentences", "sentiment_by_position",

@@ -33,9 +33,10 @@ from analysis.plots.terminology import (
     plot_term_rates,
     plot_term_rates_grid,
 )
+from analysis.plots.validation import plot_validation
 
 __all__ = [
-    "plot_agency_forms", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts", "plot_frame_shares",
+    "plot_agency_forms", "plot_validation", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts", "plot_frame_shares",
     "plot_keyness", "plot_keyness_grid", "plot_lexicon_audit", "plot_masking", "plot_name_variants", "plot_removals",
     "plot_sentence_sentiment", "plot_sentiment_position", "plot_sentiment_position_grid", "plot_similarity",
     "plot_speakers", "plot_target_sentiment", "plot_term_rates", "plot_term_rates_grid", "plot_voice",
