@@ -75,21 +75,31 @@ def frame_features(sentences: pd.DataFrame, *, cues: pd.DataFrame | str | Path |
     `log_words` (natural log of 1 + body words).
     """
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "frame_features")
-    table = load_frame_cues(cues)
     body = sentences[sentences["section"] == "body"]
+    return _features(sentences, body, _question_hits(body, load_frame_cues(cues)), load_frame_cues(cues))
+
+
+def _question_hits(body: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
+    """Every codebook cue in the body: `doc_id`, `sent_id`, `concept` (the question), `family` ("<question>: <pattern>"), `match`."""
+    found = []
+    for feature, rows in cues.groupby("feature", sort=False):
+        # Each question's cues are matched on their own, so a word that cues two questions counts for both.
+        found.append(find_terms(body[["doc_id", "sent_id", "text"]], lexicon=_feature_lexicon(feature, rows)))
+    return pd.concat(found, ignore_index=True)
+
+
+def _features(sentences: pd.DataFrame, body: pd.DataFrame, hits: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
     articles = pd.Index(pd.unique(sentences["doc_id"]), name="doc_id")
     per_article = body.groupby("doc_id")["sent_id"].size().reindex(articles, fill_value=0)
+    used = hits.drop_duplicates(["doc_id", "family"]).assign(used=1.0)
+    used = used.pivot(index="doc_id", columns="family", values="used").reindex(articles).fillna(0.0)
     columns = {}
-    for feature, rows in table.groupby("feature", sort=False):
-        # Each question's cues are matched on their own, so a word that cues two questions counts for both.
-        lexicon = _feature_lexicon(feature, rows)
-        hits = find_terms(body[["doc_id", "sent_id", "text"]], lexicon=lexicon)
-        sentences_with = hits.drop_duplicates(["doc_id", "sent_id"]).groupby("doc_id").size()
+    for feature, rows in cues.groupby("feature", sort=False):
+        mine = hits[hits["concept"] == feature]
+        sentences_with = mine.drop_duplicates(["doc_id", "sent_id"]).groupby("doc_id").size()
         columns[feature] = (sentences_with.reindex(articles, fill_value=0) / per_article.where(per_article > 0)).fillna(0.0)
-        used = hits.drop_duplicates(["doc_id", "family"]).assign(used=1.0)
-        used = used.pivot(index="doc_id", columns="family", values="used") if len(used) else pd.DataFrame(index=articles)
-        for column in lexicon["family"]:
-            columns[column] = used[column].reindex(articles).fillna(0.0) if column in used else pd.Series(0.0, index=articles)
+        for column in f"{feature}: " + rows["pattern"]:
+            columns[column] = used[column] if column in used.columns else pd.Series(0.0, index=articles)
     words = body.assign(_words=[count_words(text) for text in body["text"]]).groupby("doc_id")["_words"].sum()
     columns[LENGTH] = np.log1p(words.reindex(articles, fill_value=0).astype(float))
     return pd.DataFrame(columns, index=articles)
@@ -192,14 +202,16 @@ def article_frames(
     """
     groups = require_by(sentences, by, "article_frames")
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "article_frames")
-    features = frame_features(sentences, cues=cues)
+    body = sentences[sentences["section"] == "body"]
+    table = load_frame_cues(cues)
+    hits = _question_hits(body, table)
+    features = _features(sentences, body, hits, table)
     generic = score_generic_frames(features, model=model)
     weights = load_frame_model(model)
     keys = sentences.drop_duplicates("doc_id").set_index("doc_id")[groups]
     rows = []
-    body = sentences[sentences["section"] == "body"]
     texts = dict(zip(zip(body["doc_id"], body["sent_id"]), body["text"]))
-    generic_hits = _cue_hits(body, load_frame_cues(cues))
+    generic_hits = dict(tuple(hits.rename(columns={"family": "feature"}).groupby("doc_id", sort=False)))
     for frame in generic.columns:
         positive = weights[(weights["frame"] == frame) & (weights["weight"] > 0)]
         strength = dict(zip(positive["feature"], positive["weight"]))
@@ -224,15 +236,6 @@ def article_frames(
     order = {doc_id: i for i, doc_id in enumerate(features.index)}
     table = table.assign(_order=table["doc_id"].map(order)).sort_values(["_order"], kind="stable")
     return table[["doc_id", *groups, "frame", "kind", "score", "present", "evidence"]].reset_index(drop=True)
-
-
-def _cue_hits(body: pd.DataFrame, cues: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every codebook cue in the body, per article: `sent_id`, `match`, `feature` ("<question>: <pattern>")."""
-    found = []
-    for feature, rows in cues.groupby("feature", sort=False):
-        found.append(find_terms(body[["doc_id", "sent_id", "text"]], lexicon=_feature_lexicon(feature, rows)))
-    hits = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["doc_id", "sent_id", "family", "match"])
-    return dict(tuple(hits.rename(columns={"family": "feature"}).groupby("doc_id", sort=False)))
 
 
 def _evidence(hits: pd.DataFrame | None, strength: dict[str, float], texts: dict, cues: int = 3) -> str:
