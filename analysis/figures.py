@@ -156,12 +156,12 @@ def _file_digest(path: str, size: int, mtime_ns: int) -> str:
 def code_version() -> dict[str, object]:
     """The commit that last changed the package, notebooks or pins, and whether they differ from it now.
 
-    `commit` is empty outside a git checkout; `modified` is true when tracked files
-    under CODE_PATHS have uncommitted changes, so a figure made from edited code says so.
+    `commit` is empty outside a git checkout; `modified` is true when files under
+    CODE_PATHS have uncommitted changes or are new, so a figure made from edited code says so.
     """
     try:
         commit = _git("log", "-1", "--format=%H", "--", *CODE_PATHS)
-        modified = bool(_git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS))
+        modified = bool(_git("status", "--porcelain", "--untracked-files=normal", "--", *CODE_PATHS))
     except (OSError, subprocess.SubprocessError):
         return {"commit": "", "modified": False}
     return {"commit": commit, "modified": modified}

@@ -283,3 +283,22 @@ def test_plot_similarity_writes_each_mean_and_leaves_missing_pairs_blank():
     ax = an.plot_similarity(pairs, by="desk")
     assert _texts(ax) == ["0.50", "0.25", "0.25"]
     assert _ticks(ax.get_yticklabels()) == ["x", "y"]
+
+
+def test_a_plot_given_several_group_columns_says_how_to_combine_them():
+    shares = pd.DataFrame({"desk": ["a"], "country": ["X"], "articles": [1], "sentences": [1], "words": [5],
+                           "quoted_share": [0.2], "own_share": [0.8]})
+    with pytest.raises(ValueError, match=r"plot_voice: plots take one group column, not \['desk', 'country'\]"):
+        an.plot_voice(shares, by=["desk", "country"])
+
+
+def test_largest_groups_keeps_the_largest_and_returns_them_in_name_order():
+    sizes = pd.Series({"b": 5, "a": 1, "c": 5, "d": 3})
+    assert an.plots.parts.largest_groups(sizes, 3) == ["b", "c", "d"]
+    assert an.plots.parts.largest_groups(sizes, None) == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize("background, expected", [("#444444", "white"), ("#999999", "black"), ("#0072B2", "white"),
+                                                  ("#E69F00", "black")])
+def test_text_colour_switches_at_mid_luminance(background, expected):
+    assert an.plots.parts.text_colour(background) == expected

@@ -28,14 +28,23 @@ FORBIDDEN = {
 
 
 def _imports(path: Path) -> set[str]:
-    """Every module a file imports (absolute names; `from analysis.x import y` gives analysis.x and analysis.x.y)."""
+    """Every module a file imports, as absolute names (`from analysis.x import y` gives analysis.x and
+    analysis.x.y; a relative import is resolved against the file's package; `__import__("m")` gives m)."""
+    package = ".".join(path.relative_to(PROJECT).with_suffix("").parts[:-1])
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__" and node.args \
+                and isinstance(node.args[0], ast.Constant):
+            names.add(str(node.args[0].value))
     return names
 
 
@@ -56,11 +65,15 @@ def test_nothing_imports_the_command_line():
         assert not any(name.startswith("analysis.__main__") for name in _imports(path)), path
 
 
-def test_the_import_rules_would_catch_a_plot_that_imports_a_measure(tmp_path):
-    bad = tmp_path / "analysis" / "plots" / "bad.py"
-    bad.parent.mkdir(parents=True)
-    bad.write_text("from analysis.measures.terms import find_terms\n", encoding="utf-8")
-    names = _imports(bad)
+@pytest.mark.parametrize("line", ["from analysis.measures.terms import find_terms", "from ..measures import terms",
+                                  "import analysis.measures.terms"])
+def test_the_import_rules_would_catch_a_plot_that_imports_a_measure(line):
+    bad = PACKAGE / "plots" / "_probe_bad.py"
+    bad.write_text(line + "\n", encoding="utf-8")
+    try:
+        names = _imports(bad)
+    finally:
+        bad.unlink()
     assert any(name.startswith(FORBIDDEN["plots"]) for name in names)
 
 
@@ -136,10 +149,18 @@ def test_every_imported_third_party_library_is_declared():
     assert {import_names.get(name, name).lower() for name in third_party} <= declared
 
 
-def test_requirements_pin_no_library_that_nothing_imports():
-    pinned = [line.split("==")[0].strip() for line in (PROJECT / "requirements.txt").read_text().splitlines()
-              if "==" in line and not line.startswith("#")]
-    assert "scipy" not in pinned  # scikit-learn brings it; constraints.txt pins it
+#: Pinned in requirements.txt although nothing imports them: they decide the figures' bytes (PNG encoding, fonts,
+#: layout, dates) or the numbers (scikit-learn's solvers), so a later install cannot change a committed figure.
+BYTE_SHAPING = {"pillow", "fonttools", "kiwisolver", "contourpy", "cycler", "pyparsing", "python-dateutil",
+                "packaging", "tzdata", "joblib", "threadpoolctl", "regex"}
+TOOLS = {"jupyterlab", "nbconvert", "pytest"}
+
+
+def test_requirements_pin_only_what_runs_or_shapes_the_figures():
+    pinned = {line.split("==")[0].strip().lower() for line in (PROJECT / "requirements.txt").read_text().splitlines()
+              if "==" in line and not line.startswith("#")}
+    unexplained = pinned - {name.lower() for name in RUNTIME_DEPENDENCIES} - BYTE_SHAPING - TOOLS
+    assert unexplained == set()
 
 
 def test_every_shipped_data_file_is_documented_in_the_data_readme():

@@ -27,7 +27,7 @@ import pandas as pd
 from analysis.corpus.clean import BoilerplateRules, clean_article, load_rules
 from analysis.corpus.decode import decode_bytes
 from analysis.corpus.errors import CorpusError, CorpusWarning
-from analysis.tables import group_columns, require_columns
+from analysis.tables import UNIT_COLUMNS, group_columns, require_columns
 
 METADATA_FILE = "metadata.csv"
 TEXT_SUFFIXES = (".txt", ".text")
@@ -291,6 +291,14 @@ def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.Data
     )
     metadata = [c for c in table.columns if c not in LEADING + DERIVED and not c.startswith("_")]
     table = table[list(LEADING) + metadata + list(DERIVED)]
+    clashes = {c: f"metadata_{c}" for c in metadata if c in UNIT_COLUMNS}
+    if clashes:
+        # `section`, `sent_id`, `voice` ... are written onto sentence rows; a metadata column of that name would be
+        # overwritten there without a word, so it is kept under another name.
+        warnings.warn(f"{path}: metadata column(s) {sorted(clashes)} clash with columns the package writes; "
+                      f"kept as {sorted(clashes.values())}", CorpusWarning, stacklevel=3)
+        table = table.rename(columns=clashes)
+        metadata = [clashes.get(c, c) for c in metadata]
     return _tidy_metadata(table, metadata)
 
 

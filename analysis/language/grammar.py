@@ -40,6 +40,8 @@ NP_INTERNAL = _CLASSES["np_internal_preposition"]
 CONJUNCTIONS = _CLASSES["conjunction"]
 ADVERBS = _CLASSES["adverb"]
 SPEECH_VERBS = _CLASSES["speech_verb"]
+PERSONAL_PRONOUNS = _CLASSES["personal_pronoun"]
+NAME_CONNECTORS = _CLASSES["name_connector"]
 #: Finite verbs that end a noun phrase: verbs of speech and of belief.
 REPORTING = SPEECH_VERBS | _CLASSES["cognition_verb"]
 STOP_PUNCTUATION = frozenset(list(",.;:!?()[]{}\"“”‘’'—–-…"))

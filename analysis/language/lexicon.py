@@ -139,22 +139,34 @@ def _longest_first(cluster: list[tuple[int, int, int]]) -> list[tuple[int, int, 
 
 
 def load_lexicon(lexicon: pd.DataFrame | str | Path | None = None, *, default: str = "terms.csv") -> Lexicon:
-    """Read and compile a lexicon (DataFrame or CSV with `concept, family, pattern`; default a shipped file).
+    """Read and compile a lexicon.
 
-    Raises ValueError naming the missing columns, or the row and pattern that do not compile.
+    Parameters
+    ----------
+    lexicon : a DataFrame or CSV with `concept, family, pattern` (optional
+        `case_sensitive`), or an aliases table with `entity, variant, pattern`
+        (entity is read as concept, variant as family); None: the shipped `default`.
+    default : the shipped file to use when `lexicon` is None.
+
+    Returns the compiled Lexicon. Raises ValueError naming the missing columns,
+    or the row and pattern that do not compile.
     """
     if lexicon is None:
         return _shipped(default)
     table = lexicon if isinstance(lexicon, pd.DataFrame) else pd.read_csv(lexicon, dtype=str, keep_default_na=False)
-    return _compile(table, str(lexicon) if not isinstance(lexicon, pd.DataFrame) else "lexicon")
+    return _compile(_as_terms(table), str(lexicon) if not isinstance(lexicon, pd.DataFrame) else "lexicon")
+
+
+def _as_terms(table: pd.DataFrame) -> pd.DataFrame:
+    """An aliases table (entity, variant) read as a terms lexicon (concept, family)."""
+    if "entity" in table.columns and "concept" not in table.columns:
+        return table.assign(concept=table["entity"], family=table.get("variant", table["entity"]))
+    return table
 
 
 @lru_cache(maxsize=4)
 def _shipped(name: str) -> Lexicon:
-    table = pd.read_csv(data_file(name), dtype=str, keep_default_na=False)
-    if "entity" in table.columns:  # aliases.csv: entity -> concept, variant -> family
-        table = table.assign(concept=table["entity"], family=table["variant"])
-    return _compile(table, name)
+    return _compile(_as_terms(pd.read_csv(data_file(name), dtype=str, keep_default_na=False)), name)
 
 
 def _compile(table: pd.DataFrame, name: str) -> Lexicon:

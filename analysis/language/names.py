@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 
+from analysis.language.grammar import NAME_CONNECTORS
 from analysis.language.lexicon import Lexicon
 from analysis.language.tokens import stop_words
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-#: Lower-case words allowed inside a name ("Secretary of State", "Islamic Revolutionary Guard Corps").
-CONNECTORS = frozenset({"of", "the", "and", "for", "de", "al"})
+#: Lower-case words allowed inside a name ("Secretary of State"): analysis/data/function_words.csv.
+CONNECTORS = NAME_CONNECTORS
 #: After one of these (and spaces), a capital starts a sentence, a quotation or a clause, not a name.
 OPENERS = frozenset(".!?:;“\"‘'(—–…[")
 

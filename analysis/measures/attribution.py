@@ -21,6 +21,7 @@ from analysis.language.grammar import (
     DETERMINERS,
     HAVE,
     MODALS,
+    PERSONAL_PRONOUNS,
     PRONOUNS,
     RELATIVES,
     SPEECH_VERBS,
@@ -96,8 +97,6 @@ def _resolve_definites(table: pd.DataFrame) -> list[str]:
 
 #: "he said" takes the group of the latest named speaker at most this many sentences before it.
 PRONOUN_REACH = 3
-#: Pronouns that stand for one person (not "it", "they", "we": organisations and crowds).
-PERSONAL_PRONOUNS = frozenset({"he", "she"})
 
 
 def _resolve_people(table: pd.DataFrame, sentences: pd.DataFrame, lexicon) -> list[str]:

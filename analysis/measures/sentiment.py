@@ -194,7 +194,7 @@ def target_sentiment(
     groups = require_by(scored, by, "target_sentiment")
     require_columns(scored, ("doc_id", "text", "compound"), "target_sentiment")
     targets = list(targets or TARGETS)
-    table = load_lexicon(None, default="aliases.csv").table if aliases is None else _aliases_table(aliases)
+    table = load_lexicon(aliases, default="aliases.csv").table
     table = table[table["concept"].isin(targets)]
     keyed = scored.reset_index(drop=True).assign(_row=lambda t: np.arange(len(t)))
     hits = find_terms(keyed[["doc_id", "_row", "text"]].rename(columns={"_row": "sent_id"}), lexicon=table)
@@ -209,11 +209,6 @@ def target_sentiment(
             summary = _mean_with_interval((name, target), part, seed, replicates) if part is not None else _EMPTY_SUMMARY
             rows.append({**dict(zip(groups, values)), "target": target, **summary})
     return pd.DataFrame(rows)
-
-
-def _aliases_table(aliases) -> pd.DataFrame:
-    table = aliases if isinstance(aliases, pd.DataFrame) else pd.read_csv(aliases, dtype=str, keep_default_na=False)
-    return table.assign(concept=table["entity"], family=table["variant"])
 
 
 def token_valences(text: str) -> list[tuple[str, float]]:

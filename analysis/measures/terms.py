@@ -213,20 +213,11 @@ def name_variants(sentences: pd.DataFrame, *, by: By = "outlet", aliases: pd.Dat
     """
     groups = require_by(sentences, by, "name_variants")
     require_columns(sentences, ("doc_id", "text"), "name_variants")
-    if aliases is None:
-        lexicon = _aliases_lexicon()
-    else:
-        table = aliases if isinstance(aliases, pd.DataFrame) else pd.read_csv(aliases, dtype=str, keep_default_na=False)
-        lexicon = table.assign(concept=table["entity"], family=table["variant"])
-    hits = find_terms(sentences, lexicon=lexicon)
+    hits = find_terms(sentences, lexicon=load_lexicon(aliases, default="aliases.csv").table)
     counts = hits.groupby([*groups, "concept", "family"], sort=True).size().rename("n").reset_index()
     counts = counts.rename(columns={"concept": "entity", "family": "variant"})
     share = counts["n"] / counts.groupby([*groups, "entity"])["n"].transform("sum")
     return counts.assign(share=share.round(4))
-
-
-def _aliases_lexicon() -> pd.DataFrame:
-    return load_lexicon(None, default="aliases.csv").table
 
 
 def first_mention(hits: pd.DataFrame, sentences: pd.DataFrame, *, lexicon=None, concept: str | None = "event") -> pd.DataFrame:

@@ -10,6 +10,7 @@ from analysis.plots.parts import (
     LABEL_WIDTH,
     annotated_heatmap,
     new_axes,
+    one_group_column,
     stacked_bars,
     wrap,
 )
@@ -29,6 +30,7 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     The longer of the two dimensions goes down the page so that labels stay
     horizontal. Returns the Axes.
     """
+    by = one_group_column(by, "plot_removals")
     grid = counts.pivot_table(index=by, columns="rule", values="n", aggfunc="sum", fill_value=0)
     grid = grid.loc[:, grid.sum().sort_values(ascending=False, kind="stable").index]
     rules_down = grid.shape[1] > grid.shape[0]
@@ -65,6 +67,7 @@ def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_voice")
     table = shares.sort_values("quoted_share", ascending=True, kind="stable").reset_index(drop=True)
     if ax is None:
         ax = new_axes(9.0, max(2.8, 0.55 * len(table) + 1.6))

@@ -12,6 +12,7 @@ from analysis.plots.parts import (
     categories,
     category_colours,
     new_axes,
+    one_group_column,
     shown_rows,
     stacked_bars,
     wrap,
@@ -33,6 +34,7 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_frame_shares")
     sizes = shares.drop_duplicates(by).set_index(by)[unit]
     table, note = shown_rows(shares, by, sizes, max_groups, unit)
     order = list(dict.fromkeys(table["frame"]))
@@ -74,6 +76,7 @@ def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_agency_forms")
     table = _stacked_shares(shares, by, "form", "share")
     mentions = shares.drop_duplicates(by).set_index(by)["mentions"]
     if ax is None:
@@ -98,6 +101,7 @@ def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", ax=None):
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_agents")
     order = categories(agents["agent_category"])
     counts = agents.pivot_table(index=by, columns="agent_category", values="n", aggfunc="sum", fill_value=0,
                                 observed=True).reindex(columns=order, fill_value=0).astype(int)
@@ -123,6 +127,7 @@ def plot_speakers(voices: pd.DataFrame, *, by: str = "outlet", ax=None):
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_speakers")
     table = _stacked_shares(voices, by, "speaker_group", "quoted_word_share")
     totals = voices.groupby(by)["quoted_words"].sum()
     if ax is None:
@@ -148,6 +153,7 @@ def plot_similarity(groups: pd.DataFrame, *, by: str = "outlet", ax=None):
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_similarity")
     names = sorted(set(groups[f"{by}_a"]) | set(groups[f"{by}_b"]))
     matrix = groups.pivot(index=f"{by}_a", columns=f"{by}_b", values="similarity").reindex(index=names, columns=names)
     values = matrix.to_numpy(dtype=float)

@@ -21,6 +21,14 @@ from analysis.tables import RESIDUAL_CATEGORIES
 LABEL_WIDTH = 28  # characters per line of a wrapped group label
 
 
+def one_group_column(by, caller: str) -> str:
+    """Plots draw one group column: name the problem when given several (combine them into one column first)."""
+    if isinstance(by, str):
+        return by
+    raise ValueError(f"{caller}: plots take one group column, not {list(by)}; combine them into one column first "
+                     f"(e.g. table.assign(group=table['a'] + ' · ' + table['b'])) and pass by='group'")
+
+
 def wrap(label, width: int = LABEL_WIDTH) -> str:
     """Wrap a long label onto several lines, between words or after a slash, never inside a word."""
     lines = textwrap.wrap(str(label).replace("/", "/ "), width, break_long_words=False)

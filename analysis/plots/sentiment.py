@@ -13,6 +13,7 @@ from analysis.plots.parts import (
     interval_rows,
     largest_groups,
     new_axes,
+    one_group_column,
     shown_rows,
     subset_note,
     wrap,
@@ -43,6 +44,7 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_sentence_sentiment")
     table = summary[summary["voice"].isin(["own", "quoted"])]
     sizes = table.groupby(by)["sentences"].sum()
     groups = sorted(largest_groups(sizes, max_groups), reverse=True)
@@ -71,7 +73,7 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
         ax.set_xlabel("VADER compound score per sentence (−1 negative … +1 positive)")
         ax.plot([], [], "D", color="black", label="mean with 95% interval")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False)
-        ax.set_title(f"Sentence sentiment by outlet{note}", loc="left", pad=30)
+        ax.set_title(f"Sentence sentiment by {by}{note}", loc="left", pad=30)
     return ax
 
 
@@ -87,6 +89,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_target_sentiment")
     table, note = shown_rows(targets, by, targets.groupby(by)["sentences"].sum(), max_groups, "sentences")
     order = list(dict.fromkeys(table["target"]))
     means = table.pivot(index=by, columns="target", values="mean_compound").reindex(columns=order)
@@ -116,6 +119,7 @@ def plot_drivers(drivers: pd.DataFrame, *, group, by: str = "outlet", top: int =
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_drivers")
     rows = drivers[drivers[by] == group]
     negative = rows[rows["contribution"] < 0].nsmallest(top, "contribution", keep="first")
     positive = rows[rows["contribution"] > 0].nlargest(top, "contribution", keep="first")
@@ -146,6 +150,7 @@ def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6
 
     Returns the Figure.
     """
+    by = one_group_column(by, "plot_drivers_grid")
     sizes = drivers.groupby(by)["n"].sum()
     groups = largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes), "scored words")
@@ -153,7 +158,7 @@ def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6
     for ax, group in zip(axes, groups):
         plot_drivers(drivers, group=group, by=by, top=top, ax=ax)
     with plt.rc_context(RC):
-        fig.suptitle(f"Words that drive each outlet's sentiment{note}\n(negative in vermillion, positive in blue; "
+        fig.suptitle(f"Words that drive the sentiment of each {by}{note}\n(negative in vermillion, positive in blue; "
                      "occurrences in brackets)", x=0.01, ha="left")
     return fig
 
@@ -205,6 +210,7 @@ def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_labels: in
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_masking")
     table = comparison.sort_values("mean_masked", kind="stable").reset_index(drop=True)
     if ax is None:
         ax = new_axes(9.0, min(10.0, max(3.8, 0.45 * len(table) + 2.2)))
@@ -251,6 +257,7 @@ def plot_sentiment_position(positions: pd.DataFrame, *, group, by: str = "outlet
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_sentiment_position")
     rows = positions[positions[by] == group]
     if ax is None:
         ax = new_axes(4.0, 3.0)
@@ -278,6 +285,7 @@ def plot_sentiment_position_grid(positions: pd.DataFrame, *, by: str = "outlet",
 
     Returns the Figure.
     """
+    by = one_group_column(by, "plot_sentiment_position_grid")
     sizes = positions.groupby(by)["sentences"].sum()
     groups = largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes), "sentences")

@@ -1,5 +1,7 @@
 """The house look of every figure: colour-blind-safe colours and fonts readable at half size."""
 
+from matplotlib import cycler
+
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 OWN_VOICE = OKABE_ITO[0]
@@ -22,7 +24,7 @@ RC = {
     "legend.fontsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": __import__("cycler").cycler(color=list(OKABE_ITO)),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO)),
     "figure.dpi": 100,
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.15,

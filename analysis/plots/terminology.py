@@ -13,6 +13,7 @@ from analysis.plots.parts import (
     interval_rows,
     largest_groups,
     new_axes,
+    one_group_column,
     shown_rows,
     subset_note,
     wrap,
@@ -44,6 +45,7 @@ def plot_term_rates(rates: pd.DataFrame, *, family: str, by: str = "outlet", lab
 
     Returns the Axes; its title gives the matches behind the rates.
     """
+    by = one_group_column(by, "plot_term_rates")
     groups, row_labels = _rate_rows(rates, by)
     rows = rates[rates["family"] == family]
     if ax is None:
@@ -79,6 +81,7 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
 
     Returns the Figure.
     """
+    by = one_group_column(by, "plot_term_rates_grid")
     table = rates[rates["concept"] == concept]
     table, note = shown_rows(table, by, table.drop_duplicates([by, "voice"]).groupby(by)["words"].sum(), max_groups)
     used = table.groupby("family", sort=False)["n"].sum()
@@ -113,6 +116,7 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_family_counts")
     table = totals[totals["concept"] == concept]
     words = table.drop_duplicates(by).set_index(by)["words"]
     table, note = shown_rows(table, by, words, max_groups)
@@ -145,6 +149,7 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_name_variants")
     if entities is None:
         spread = variants.groupby("entity")["variant"].nunique()
         entities = spread[spread >= min_variants].index
@@ -163,7 +168,7 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
         for x, (left, right) in enumerate(zip(entity_of, entity_of[1:])):
             if left != right:
                 ax.axvline(x + 0.5, color="#555555", linewidth=1.0)
-        ax.set_title("Which spelling each outlet uses (mentions; colour: share of the entity's mentions)", loc="left")
+        ax.set_title(f"Which spelling each {by} uses (mentions; colour: share of the entity's mentions)", loc="left")
     return ax
 
 
@@ -180,6 +185,7 @@ def plot_keyness(scores: pd.DataFrame, *, group, by: str = "outlet", top: int = 
 
     Returns the Axes.
     """
+    by = one_group_column(by, "plot_keyness")
     best = scores[scores[by] == group].nlargest(top, "z", keep="first").iloc[::-1]
     if ax is None:
         ax = new_axes(4.5, 0.3 * top + 1.2)
@@ -209,6 +215,7 @@ def plot_keyness_grid(scores: pd.DataFrame, *, by: str = "outlet", top: int = 8,
 
     Returns the Figure.
     """
+    by = one_group_column(by, "plot_keyness_grid")
     sizes = scores.groupby(by)["n"].sum()
     groups = list(groups) if groups is not None else largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes))
