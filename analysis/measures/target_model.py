@@ -1,0 +1,320 @@
+"""Sentiment toward a named target in a sentence: a linear model trained on NewsMTSC, shipped as JSON.
+
+Sentence-level VADER gives every target of a sentence the same score, and in
+news the sentiment of a sentence is often not the sentiment toward the people
+it names ("Trump attacked Clinton": negative toward whom?). This model reads
+what is said around the mention: the words just before and after it, the
+sentence's words with the mention itself masked (so that a name's own prior
+does not count: the model must generalise to people it never saw), VADER's
+word valences weighted by their distance to the mention, negation near it,
+whether the mention stands inside a quotation or is the speaker of a
+reporting verb, and VADER's scores of the sentence and of the text on either
+side. A multinomial logistic regression weighs them.
+
+It was fitted on the `rw_train` split of NewsMTSC (Hamborg & Donnay 2021:
+single sentences of US political news, 2017-2019, with human polarity toward
+each named person) by `tools/train_target_sentiment.py`, which also reports
+its cross-validated and development-set macro-F1. The weights ship as
+`analysis/data/target_sentiment_model.json` and prediction is plain numpy:
+`mention_features` below is the one feature code that both training and
+prediction use.
+
+Bear in mind what it was trained on: people in US politics, crowd-coded. It
+has not seen this event's vocabulary; read its output alongside the drivers
+(`sentiment_drivers`) rather than as a measurement in its own right.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
+
+from analysis.language.grammar import PRONOUNS, REPORTING, TOKENS
+from analysis.language.quotes import inside, quote_spans, quoted_length
+from analysis.paths import data_file
+from analysis.tables import require_columns
+
+#: The classes, in the order of the model's coefficient rows and of the probability columns.
+LABELS = ("negative", "neutral", "positive")
+PROBABILITY_COLUMNS = tuple(f"p_{label}" for label in LABELS)
+MODEL_FILE = "target_sentiment_model.json"
+
+#: Feature settings the model is trained with (the shipped file records its own copy, which prediction uses).
+DEFAULT_SETTINGS = {
+    "window": 5,          # tokens either side whose words are features of their own ("l:", "r:")
+    "decay": 3.0,         # a word's VADER valence counts exp(-(distance - 1) / decay) toward the mention
+    "negation_window": 3,  # a negation this many tokens before a valenced word flips it (as VADER does)
+    "near": 4,            # tokens either side in which a negation counts as "near the mention"
+    "sentence_bigrams": False,  # 5-fold CV on rw_train: bigrams of the sentence lowered macro-F1 (0.658 vs 0.663)
+}
+
+#: The dense features, in the order of the model's columns after the word features.
+DENSE_FEATURES = (
+    "sentence_neg", "sentence_neu", "sentence_pos", "sentence_compound",
+    "left_compound", "right_compound", "clause_compound",
+    "near_positive", "near_negative", "left_positive", "left_negative", "right_positive", "right_negative",
+    "negation_near", "in_quotes", "quoted_share", "speaker", "according_to", "sentence_start",
+    "position", "pronoun", "possessive", "log_tokens",
+)
+
+_NEGATIONS = frozenset(word.replace("'", "") for word in NEGATE) | frozenset(NEGATE) | {"no", "n't"}
+# Clause boundaries for the clause around the mention: strong punctuation and contrast, not commas
+# (a comma separates a name from its apposition and its verb as often as it ends a clause).
+_CLAUSE = re.compile(r"[;:()\[\]—–]|\s-\s|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+_NUMBER = re.compile(r"^[\d.,:/%-]+$")
+# Words that may stand between a speaker and the reporting verb ("Trump also said", "Trump has repeatedly said").
+_SPEAKER_SKIP = frozenset({"also", "has", "had", "have", "then", "later", "previously", "recently", "repeatedly",
+                           "again", "once", "often", "reportedly", "publicly", "privately", "would", "will", "did",
+                           "does", "do", "could", "might", "may", ","})
+
+
+@lru_cache(maxsize=1)
+def _vader() -> SentimentIntensityAnalyzer:
+    # The lexicon ships in the vaderSentiment wheel; the analyzer is built once per process.
+    return SentimentIntensityAnalyzer()
+
+
+@lru_cache(maxsize=4096)
+def _compound(text: str) -> tuple[float, float, float, float]:
+    # A sentence with several targets is scored once, not once per target.
+    scores = _vader().polarity_scores(text) if text.strip() else {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+    return scores["neg"], scores["neu"], scores["pos"], scores["compound"]
+
+
+def _word(token: str) -> str:
+    """A token as a feature: lower case, one apostrophe, numbers as one symbol."""
+    lower = token.lower().replace("’", "'").replace("‘", "'")
+    if _NUMBER.match(lower) and any(c.isdigit() for c in lower):
+        return "<num>"
+    if lower in ("“", "”", "\"", "''", "``"):
+        return "<quote>"
+    return lower
+
+
+def _valences(words: list[str], negation_window: int) -> list[float]:
+    """VADER's lexicon valence of each word, flipped and damped after a negation as VADER does (x -0.74)."""
+    lexicon = _vader().lexicon
+    values = []
+    for i, word in enumerate(words):
+        value = lexicon.get(word, 0.0)
+        if value and any(w in _NEGATIONS or w.endswith("n't") for w in words[max(0, i - negation_window):i]):
+            value *= -0.74
+        values.append(value)
+    return values
+
+
+Features = tuple[dict[str, float], list[float]]
+
+
+def mention_features(text: str, start: int, end: int, settings: dict | None = None) -> Features:
+    """The model's features for the mention text[start:end]: word features (name -> count) and dense features.
+
+    Parameters
+    ----------
+    text : the sentence.
+    start, end : character offsets of the mention in `text`.
+    settings : the feature settings (default DEFAULT_SETTINGS; the shipped model records its own).
+
+    Returns
+    -------
+    A dict of word features, "s:" (a word of the sentence outside the
+    mention), "b:" (a bigram of the sentence, the mention as "<T>"; only with
+    `sentence_bigrams`, which the shipped model leaves off), "l:" and
+    "r:" (a word within `window` tokens left and right), "l1:", "r1:", "l2:",
+    "r2:" (the one and two tokens next to the mention); and a list of floats
+    in the order of DENSE_FEATURES.
+    """
+    settings = DEFAULT_SETTINGS if settings is None else settings
+    window, decay = int(settings["window"]), float(settings["decay"])
+    spans = list(TOKENS.span_tokenize(text))
+    inside_mention = [s < end and e > start for s, e in spans]
+    first = next((i for i, hit in enumerate(inside_mention) if hit), sum(1 for s, _ in spans if s < start))
+    last = max((i + 1 for i, hit in enumerate(inside_mention) if hit), default=first)
+    tokens = [_word(text[s:e]) for s, e in spans]
+    left, right = tokens[:first], tokens[last:]
+    masked = left + ["<T>"] + right
+
+    sparse: dict[str, float] = {}
+
+    def add(name: str) -> None:
+        sparse[name] = sparse.get(name, 0.0) + 1.0
+
+    for word in left + right:
+        if any(c.isalnum() for c in word) or word in ("!", "?", "<quote>"):
+            add("s:" + word)
+    if settings["sentence_bigrams"]:
+        for a, b in zip(masked, masked[1:]):
+            add(f"b:{a} {b}")
+    for word in left[-window:]:
+        add("l:" + word)
+    for word in right[:window]:
+        add("r:" + word)
+    add("l1:" + (left[-1] if left else "<s>"))
+    add("r1:" + (right[0] if right else "</s>"))
+    add("l2:" + " ".join((["<s>", "<s>"] + left)[-2:]))
+    add("r2:" + " ".join((right + ["</s>", "</s>"])[:2]))
+
+    # VADER's valences, by side and weighted by distance to the mention (the nearest word counts 1).
+    values = _valences(masked, int(settings["negation_window"]))
+    near_pos = near_neg = 0.0
+    sides = {"left": [0.0, 0.0], "right": [0.0, 0.0]}
+    for i, value in enumerate(values):
+        if not value or i == len(left):
+            continue
+        distance = len(left) - i if i < len(left) else i - len(left)
+        weight = math.exp(-(distance - 1) / decay)
+        side = sides["left" if i < len(left) else "right"]
+        if value > 0:
+            near_pos += weight * value
+            side[0] += value
+        else:
+            near_neg -= weight * value
+            side[1] -= value
+    near = int(settings["near"])
+    negation_near = float(any(w in _NEGATIONS or w.endswith("n't") for w in left[-near:] + right[:near]))
+
+    # Quotation: a mention inside quotation marks is quoted speech about the target, not the outlet's voice.
+    quotes = quote_spans(text)
+    in_quotes = float(inside(quotes, start, end))
+    quoted_share = quoted_length(quotes, 0, len(text)) / max(1, len(text))
+    # The target as the source: "Trump said", "Trump also told", "..., said Trump", "according to Trump".
+    following = [w for w in right[:4] if w not in _SPEAKER_SKIP]
+    speaker = float(bool(following) and following[0] in REPORTING)
+    preceding = [w for w in left[-2:] if w not in (",", "<quote>")]
+    speaker = max(speaker, float(bool(preceding) and preceding[-1] in REPORTING))
+    according_to = float(left[-2:] == ["according", "to"])
+    sentence_start = float(all(not any(c.isalnum() for c in w) for w in left))
+    mention = _word(text[start:end])
+    possessive = float(mention.endswith("'s") or mention in ("his", "her", "their", "its")
+                       or bool(right) and right[0] in ("'s", "'"))
+
+    # The clause around the mention: VADER of that stretch, when the sentence has several.
+    bounds = [0] + [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]
+    clause_start = max(b for b in bounds if b <= start)
+    clause_end = min((b for b in bounds if b >= end), default=len(text))
+    sentence = _compound(text)
+    dense = [
+        *sentence,
+        _compound(text[:start])[3], _compound(text[end:])[3], _compound(text[clause_start:clause_end])[3],
+        near_pos, near_neg, *sides["left"], *sides["right"],
+        negation_near, in_quotes, quoted_share, speaker, according_to, sentence_start,
+        start / max(1, len(text)), float(mention in PRONOUNS or mention in ("him", "his", "her", "them", "their")),
+        possessive, math.log1p(len(tokens)),
+    ]
+    return sparse, dense
+
+
+def encode(features: list[Features], model: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of mention_features as the model's inputs: word features as compressed sparse rows, dense as a matrix.
+
+    Parameters
+    ----------
+    features : one mention_features result per mention.
+    model : the model (`vocabulary`, `idf`, `dense_mean`, `dense_scale`, `dense_weight`).
+
+    Returns
+    -------
+    (indptr, indices, data, dense): word features are sublinear TF-IDF
+    (1 + log count, times idf), each row scaled to unit length, unknown words
+    dropped; dense features standardised and multiplied by `dense_weight`.
+    """
+    position = _vocabulary_index(tuple(model["vocabulary"]))
+    idf = np.asarray(model["idf"], dtype=float)
+    indptr, indices, data = [0], [], []
+    for sparse, _ in features:
+        known = sorted((position[name], count) for name, count in sparse.items() if name in position)
+        columns = [column for column, _ in known]
+        values = np.array([(1.0 + math.log(count)) * idf[column] for column, count in known], dtype=float)
+        norm = float(np.sqrt(np.sum(values ** 2)))
+        indices.extend(columns)
+        data.extend((values / norm if norm > 0 else values).tolist())
+        indptr.append(len(indices))
+    dense = np.array([row for _, row in features], dtype=float).reshape(len(features), len(DENSE_FEATURES))
+    dense = (dense - np.asarray(model["dense_mean"])) / np.asarray(model["dense_scale"]) * float(model["dense_weight"])
+    return np.array(indptr, dtype=np.int64), np.array(indices, dtype=np.int64), np.array(data, dtype=float), dense
+
+
+@lru_cache(maxsize=4)
+def _vocabulary_index(vocabulary: tuple[str, ...]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(vocabulary)}
+
+
+def predict_probabilities(features: list[Features], model: dict) -> np.ndarray:
+    """Class probabilities (rows: mentions; columns: LABELS) of mention_features rows under `model`, with numpy."""
+    indptr, indices, data, dense = encode(features, model)
+    n = len(features)
+    word_coef = np.asarray(model["word_coef"], dtype=float)    # classes x vocabulary
+    dense_coef = np.asarray(model["dense_coef"], dtype=float)  # classes x dense features
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    scores = dense @ dense_coef.T + np.asarray(model["intercept"], dtype=float)
+    for k in range(len(LABELS)):
+        scores[:, k] += np.bincount(rows, weights=word_coef[k, indices] * data, minlength=n)
+    scores -= scores.max(axis=1, keepdims=True)  # softmax without overflow
+    probabilities = np.exp(scores)
+    return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=1)
+def load_target_model() -> dict:
+    """The shipped model (`analysis/data/target_sentiment_model.json`), read once per process."""
+    model = json.loads(data_file(MODEL_FILE).read_text(encoding="utf-8"))
+    if tuple(model["labels"]) != LABELS or tuple(model["dense_features"]) != DENSE_FEATURES:
+        raise ValueError(f"{MODEL_FILE} was written for other features; retrain with tools/train_target_sentiment.py")
+    return model
+
+
+def _check_offsets(mentions: pd.DataFrame) -> None:
+    for row, text, start, end in zip(mentions.index, mentions["text"], mentions["start"], mentions["end"]):
+        if not isinstance(text, str):
+            raise ValueError(f"classify_target_sentiment: row {row!r} has no text (got {text!r})")
+        valid = all(isinstance(x, (int, np.integer)) or isinstance(x, (float, np.floating)) and float(x).is_integer()
+                    for x in (start, end))
+        if not valid or not 0 <= int(start) < int(end) <= len(text):
+            raise ValueError(
+                f"classify_target_sentiment: row {row!r} has offsets start={start!r}, end={end!r} that do not fit "
+                f"its text of {len(text)} characters (need whole numbers, 0 <= start < end <= len(text))"
+            )
+
+
+def classify_target_sentiment(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Sentiment toward a named target in its sentence: negative, neutral or positive, with probabilities.
+
+    A linear model over target-aware features (the words around the mention,
+    VADER valences weighted by distance to it, negation near it, quotation and
+    reporting verbs, VADER's scores of the sentence and of either side), fitted
+    on NewsMTSC `rw_train` (US political news; see the module docstring for
+    what that means for other news). Macro-F1 on NewsMTSC's development sets
+    is in `analysis/data/README.md`.
+
+    Parameters
+    ----------
+    mentions : one row per mention, with `text` (the sentence), `start` and
+        `end` (character offsets of the mention in `text`, end exclusive, as
+        `text[start:end]`). Give one sentence, not a paragraph. Other columns
+        are kept.
+
+    Returns
+    -------
+    A new table: the input's columns plus `label` (ordered categorical:
+    "negative" < "neutral" < "positive", the most probable class) and
+    `p_negative`, `p_neutral`, `p_positive` (probabilities summing to 1).
+    """
+    require_columns(mentions, ("text", "start", "end"), "classify_target_sentiment")
+    _check_offsets(mentions)
+    model = load_target_model()
+    settings = model["settings"]
+    features = [mention_features(text, int(start), int(end), settings)
+                for text, start, end in zip(mentions["text"], mentions["start"], mentions["end"])]
+    probabilities = predict_probabilities(features, model) if features else np.zeros((0, len(LABELS)))
+    labels = pd.Categorical.from_codes(probabilities.argmax(axis=1), categories=list(LABELS), ordered=True) \
+        if len(features) else pd.Categorical([], categories=list(LABELS), ordered=True)
+    added = ["label", *PROBABILITY_COLUMNS]
+    table = mentions.drop(columns=[c for c in added if c in mentions.columns])
+    # assign by position, not by index: a repeated index label must not multiply rows.
+    return table.assign(label=labels, **{column: probabilities[:, k] for k, column in enumerate(PROBABILITY_COLUMNS)})
