@@ -191,3 +191,26 @@ def test_a_95_percent_bootstrap_interval_of_a_mean_spans_about_two_standard_erro
     low, high = bootstrap_mean(values, np.arange(400), rng=np.random.default_rng(1), replicates=4000)
     standard_error = values.std(ddof=1) / np.sqrt(400)
     assert (high[0] - low[0]) / (2 * 1.96 * standard_error) == pytest.approx(1.0, abs=0.06)
+
+
+def test_target_sentiment_by_the_model_reports_a_score_and_label_shares_per_actor():
+    scored = an.score_sentences(pd.DataFrame({"outlet": "X", "doc_id": ["a", "a", "b"], "voice": "own", "text": [
+        "Iran condemned the brutal attack.", "Russia praised the peaceful talks with Iran.", "China met Russia."]}))
+    model = an.target_sentiment(scored, targets=["Iran", "Russia"], method="model", replicates=50).set_index("target")
+    assert {"mean_score", "share_negative", "share_neutral", "share_positive"} <= set(model.columns)
+    assert "mean_compound" not in model.columns
+    assert model.loc["Iran", "sentences"] == 2 and model.loc["Russia", "sentences"] == 2
+    assert model["mean_score"].between(-1, 1).all()
+    assert model[["share_negative", "share_neutral", "share_positive"]].sum(axis=1).round(6).eq(1).all()
+    with pytest.raises(ValueError, match="method must be 'vader' or 'model', not 'bert'"):
+        an.target_sentiment(scored, method="bert")
+
+
+def test_target_mentions_give_each_mention_its_offsets_and_both_labels():
+    scored = an.score_sentences(pd.DataFrame({"doc_id": ["a"], "text": ["The United States warned Iran again."]}))
+    mentions = an.target_mentions(scored, targets=["United States", "Iran"])
+    assert mentions[["target", "mention"]].values.tolist() == [["United States", "United States"], ["Iran", "Iran"]]
+    for text, start, end, mention in zip(mentions["text"], mentions["mention_start"], mentions["mention_end"], mentions["mention"]):
+        assert text[start:end] == mention
+    assert set(mentions["vader_label"].astype(str)) <= {"negative", "neutral", "positive"}
+    assert (mentions["score"] == mentions["p_positive"] - mentions["p_negative"]).all()

@@ -16,7 +16,8 @@ from conftest import PROJECT
 def test_without_the_data_every_missing_folder_is_named_and_nothing_fails(tmp_path):
     table = an.validate_all(tmp_path / "nowhere")
     assert an.missing_data(table) == [str(tmp_path / "nowhere" / name) for name in
-                                      ("vader_groundtruth", "sbd_golden_rules", "narrative_frames", "allsides_soleimani")]
+                                      ("vader_groundtruth", "sbd_golden_rules", "narrative_frames", "newsmtsc",
+                                       "allsides_soleimani")]
     findings = an.validation_findings(table)
     assert "Not checked here" in findings and "narrative_frames" in findings
     # The speaker check ships with the project, so it is reported even without the data sets.

@@ -63,6 +63,11 @@ def probe(file: str, before: str, after: str) -> tuple[bool, float]:
 
 
 def main() -> int:
+    baseline = subprocess.run(UNIT_TESTS, cwd=PROJECT, capture_output=True, text=True,
+                              env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
+    if baseline.returncode != 0:  # a failing suite would count every mutation as caught
+        print(baseline.stdout[-2000:])
+        raise SystemExit("the unit tests fail before any mutation: fix them first")
     caught = 0
     for number, (file, before, after) in enumerate(MUTATIONS, start=1):
         noticed, seconds = probe(file, before, after)

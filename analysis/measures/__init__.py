@@ -25,9 +25,11 @@ from analysis.measures.sentiment import (
     sentiment_by_position,
     sentiment_drivers,
     summarize_sentiment,
+    target_mentions,
     target_sentiment,
     token_valences,
 )
+from analysis.measures.target_model import classify_target_sentiment
 from analysis.measures.terms import (
     FINGERPRINT_ENTITIES,
     family_totals,
@@ -47,7 +49,7 @@ from analysis.measures.validation import (
 )
 
 __all__ = [
-    "FINGERPRINT_ENTITIES", "missing_data", "trust_table", "validate_all", "validation_data", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
+    "FINGERPRINT_ENTITIES", "classify_target_sentiment", "target_mentions", "missing_data", "trust_table", "validate_all", "validation_data", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
     "compare_masked", "count_removals", "describe_articles", "family_totals", "find_attributions", "find_terms",
     "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
     "mask_terms", "name_variants", "quoted_words_by_speaker", "score_sentences", "sentiment_by_position",

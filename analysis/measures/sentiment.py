@@ -29,6 +29,7 @@ from analysis.language.lexicon import IGNORE, load_lexicon
 from analysis.language.names import mask_spans, name_spans
 from analysis.language.quotes import sentence_voice
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_mean, group_rng
+from analysis.measures.target_model import LABELS, classify_target_sentiment
 from analysis.measures.terms import find_terms
 from analysis.tables import By, require_by, require_columns, split_by
 
@@ -164,19 +165,66 @@ def summarize_sentiment(
 _EMPTY_SUMMARY = {"sentences": 0, "articles": 0, "mean_compound": np.nan, "low": np.nan, "high": np.nan, "resampled": ""}
 
 
+def target_mentions(
+    scored: pd.DataFrame,
+    *,
+    targets: tuple[str, ...] | list[str] | None = None,
+    aliases: pd.DataFrame | str | Path | None = None,
+) -> pd.DataFrame:
+    """Every mention of a target entity, with the sentence's VADER label and the target model's label.
+
+    Parameters
+    ----------
+    scored : table from score_sentences (needs `doc_id`, `text`, `compound`; other columns are kept).
+    targets : entities of the aliases lexicon (default TARGETS).
+    aliases : DataFrame or CSV with `entity, variant, pattern` (default the shipped aliases.csv).
+
+    Returns
+    -------
+    DataFrame, one row per mention: the sentence's columns (its `text`, `compound`, ...),
+    `target`, `mention` (as written), `mention_start`, `mention_end` (offsets in the sentence's
+    `text`), `vader_label` (the sentence's compound at VADER's +/-0.05 thresholds), `label`,
+    `p_negative`, `p_neutral`, `p_positive` (classify_target_sentiment) and `score`
+    (p_positive - p_negative, -1 to 1).
+    """
+    require_columns(scored, ("doc_id", "text", "compound"), "target_mentions")
+    targets = list(targets or TARGETS)
+    table = load_lexicon(aliases, default="aliases.csv").table
+    keyed = scored.reset_index(drop=True)
+    hits = find_terms(keyed[["doc_id", "text"]].assign(sent_id=np.arange(len(keyed))),
+                      lexicon=table[table["concept"].isin(targets)])
+    rows = keyed.iloc[hits["sent_id"].to_numpy()].reset_index(drop=True)
+    mentions = rows.assign(target=hits["concept"].to_numpy(), mention=hits["match"].to_numpy(),
+                           mention_start=hits["start"].to_numpy(), mention_end=hits["end"].to_numpy())
+    classified = classify_target_sentiment(
+        pd.DataFrame({"text": mentions["text"], "start": mentions["mention_start"], "end": mentions["mention_end"]}))
+    vader = np.where(mentions["compound"] >= POSITIVE, "positive", np.where(mentions["compound"] <= NEGATIVE, "negative", "neutral"))
+    return mentions.assign(
+        vader_label=pd.Categorical(vader, categories=list(LABELS), ordered=True),
+        label=classified["label"].to_numpy(), p_negative=classified["p_negative"].to_numpy(),
+        p_neutral=classified["p_neutral"].to_numpy(), p_positive=classified["p_positive"].to_numpy(),
+        score=(classified["p_positive"] - classified["p_negative"]).to_numpy(),
+    )
+
+
 def target_sentiment(
     scored: pd.DataFrame,
     *,
     targets: tuple[str, ...] | list[str] | None = None,
     by: By = "outlet",
     aliases: pd.DataFrame | str | Path | None = None,
+    method: str = "vader",
     seed: int = SEED,
     replicates: int = REPLICATES,
 ) -> pd.DataFrame:
-    """Sentiment of the sentences that mention each target entity, per group.
+    """Sentiment toward each target entity, per group: of the sentences that name it (VADER), or toward it (model).
 
-    A sentence counts once for an entity however often it names it; a sentence
-    naming two entities counts for both (VADER scores the sentence, not the target).
+    With `method="vader"` a sentence counts once for an entity however often it
+    names it, and a sentence naming two entities counts for both (VADER scores
+    the sentence, not the target). With `method="model"` each mention is scored
+    by classify_target_sentiment (trained on NewsMTSC; macro-F1 0.67 against
+    sentence VADER's 0.51 on its development sets), and a sentence's value is
+    the mean `score` (p_positive - p_negative) of its mentions of the entity.
 
     Parameters
     ----------
@@ -184,30 +232,46 @@ def target_sentiment(
     targets : entities of the aliases lexicon (default TARGETS).
     by : the group column, or a list of them.
     aliases : DataFrame or CSV with `entity, variant, pattern` (default the shipped aliases.csv).
+    method : "vader" (the sentence's compound) or "model" (the target model's score).
     seed, replicates : the bootstrap's seed and number of replicates.
 
     Returns
     -------
     DataFrame, one row per group x target: the `by` column(s), `target`,
-    `sentences`, `articles`, `mean_compound`, `low`, `high`, `resampled`.
+    `sentences`, `articles`, `mean_compound` (method "vader") or `mean_score`
+    (method "model", -1 to 1), `low`, `high` (95% interval), `resampled`, and
+    for method "model" also `share_negative`, `share_neutral`, `share_positive`
+    (of the mentions, by the model's label).
     """
+    if method not in ("vader", "model"):
+        raise ValueError(f"target_sentiment: method must be 'vader' or 'model', not {method!r}")
     groups = require_by(scored, by, "target_sentiment")
     require_columns(scored, ("doc_id", "text", "compound"), "target_sentiment")
     targets = list(targets or TARGETS)
-    table = load_lexicon(aliases, default="aliases.csv").table
-    table = table[table["concept"].isin(targets)]
     keyed = scored.reset_index(drop=True).assign(_row=lambda t: np.arange(len(t)))
-    hits = find_terms(keyed[["doc_id", "_row", "text"]].rename(columns={"_row": "sent_id"}), lexicon=table)
-    mentions = hits[["sent_id", "concept"]].drop_duplicates()
-    all_groups = [(values, name) for values, name, _ in split_by(scored, groups)]
+    mentions = target_mentions(keyed, targets=targets, aliases=aliases)
+    if method == "model":
+        values = mentions.groupby(["_row", "target"], as_index=False)["score"].mean()
+    else:
+        values = mentions[["_row", "target", "compound"]].drop_duplicates(["_row", "target"]).rename(columns={"compound": "score"})
+    all_groups = [(group_values, name) for group_values, name, _ in split_by(scored, groups)]
     rows = []
     for target in targets:
-        mentioned = keyed.loc[mentions.loc[mentions["concept"] == target, "sent_id"].unique()]
-        parts = {values: part for values, _, part in split_by(mentioned, groups)}
-        for values, name in all_groups:
-            part = parts.get(values)
-            summary = _mean_with_interval((name, target), part, seed, replicates) if part is not None else _EMPTY_SUMMARY
-            rows.append({**dict(zip(groups, values)), "target": target, **summary})
+        chosen = values[values["target"] == target]
+        mentioned = keyed.loc[chosen["_row"].to_numpy()].assign(compound=chosen["score"].to_numpy())
+        labels = mentions[mentions["target"] == target]
+        parts = {group_values: part for group_values, _, part in split_by(mentioned, groups)}
+        label_parts = {group_values: part for group_values, _, part in split_by(labels, groups)} if len(labels) else {}
+        for group_values, name in all_groups:
+            part = parts.get(group_values)
+            summary = _mean_with_interval((name, target), part, seed, replicates) if part is not None else dict(_EMPTY_SUMMARY)
+            row = {**dict(zip(groups, group_values)), "target": target, **summary}
+            if method == "model":
+                row["mean_score"] = row.pop("mean_compound")
+                found = label_parts.get(group_values)
+                for label in LABELS:
+                    row[f"share_{label}"] = float((found["label"] == label).mean()) if found is not None else np.nan
+            rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -78,11 +78,12 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
 
 
 def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 30, ax=None):
-    """Heatmap: mean compound of the sentences that mention each target, per group; n in every cell.
+    """Heatmap: sentiment toward each target per group, with n in every cell: the mean compound of the sentences
+    that name it (target_sentiment, method "vader") or the model's mean score toward it (method "model").
 
     Parameters
     ----------
-    targets : table from target_sentiment.
+    targets : table from target_sentiment (its `mean_compound` or `mean_score` column is drawn).
     by : the group column.
     max_groups : with more groups, the ones with the most sentences are shown.
     ax : Axes to draw on (default: a new figure).
@@ -90,9 +91,10 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
     Returns the Axes.
     """
     by = one_group_column(by, "plot_target_sentiment")
+    value = "mean_score" if "mean_score" in targets.columns else "mean_compound"
     table, note = shown_rows(targets, by, targets.groupby(by)["sentences"].sum(), max_groups, "sentences")
     order = list(dict.fromkeys(table["target"]))
-    means = table.pivot(index=by, columns="target", values="mean_compound").reindex(columns=order)
+    means = table.pivot(index=by, columns="target", values=value).reindex(columns=order)
     counts = table.pivot(index=by, columns="target", values="sentences").reindex(columns=order)
     text = [[f"{mean:+.2f}\n(n = {int(n)})" if n else "–" for mean, n in zip(mean_row, count_row)]
             for mean_row, count_row in zip(means.to_numpy(dtype=float), counts.to_numpy())]
@@ -101,8 +103,14 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
     image = annotated_heatmap(ax, np.nan_to_num(means.to_numpy(dtype=float)), text, rows=[wrap(g) for g in means.index],
                               columns=[wrap(target, 12) for target in order], cmap=DIVERGING, vmin=-1, vmax=1)
     with plt.rc_context(RC):
-        ax.figure.colorbar(image, ax=ax, shrink=0.8).set_label("mean compound of sentences naming the target")
-        ax.set_title(f"Sentiment of sentences that name each actor (n = sentences){note}", loc="left", pad=34)
+        if value == "mean_score":
+            label, title = ("mean score toward the target (p positive - p negative)",
+                            "Sentiment toward each actor, by the target model (n = sentences)")
+        else:
+            label, title = ("mean compound of sentences naming the target",
+                            "Sentiment of sentences that name each actor (n = sentences)")
+        ax.figure.colorbar(image, ax=ax, shrink=0.8).set_label(label)
+        ax.set_title(f"{title}{note}", loc="left", pad=34)
     return ax
 
 
