@@ -214,3 +214,11 @@ def test_target_mentions_give_each_mention_its_offsets_and_both_labels():
         assert text[start:end] == mention
     assert set(mentions["vader_label"].astype(str)) <= {"negative", "neutral", "positive"}
     assert (mentions["score"] == mentions["p_positive"] - mentions["p_negative"]).all()
+
+
+def test_compare_masked_gives_tied_groups_the_same_best_rank():
+    summary = pd.DataFrame({"outlet": ["A", "B", "C"], "voice": "all", "sentences": 3,
+                            "mean_compound": [-0.5, -0.5, 0.1], "low": 0.0, "high": 0.0})
+    masked = summary.assign(mean_compound=[0.2, -0.1, -0.1])
+    table = an.compare_masked(summary, masked).set_index("outlet")
+    assert table["rank"].tolist() == [1, 1, 3] and table["rank_masked"].tolist() == [3, 1, 1]

@@ -242,3 +242,12 @@ def test_voice_words_counts_the_words_outside_and_inside_quotation_marks():
                                                  "text": ["He said “we will respond” today."]}))
     words = an.voice_words(sentences)
     assert words[["own_words", "quoted_words"]].values.tolist() == [[3, 3]]
+
+
+def test_name_variant_shares_are_of_the_entitys_mentions_in_each_group():
+    articles = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"],
+                             "text": ["The US and the U.S. and the US again.", "The US spoke."]})
+    variants = an.name_variants(an.split_sentences(articles)).set_index(["outlet", "variant"])
+    assert variants.loc[("X", "US"), "share"] == pytest.approx(2 / 3, abs=1e-4)
+    assert variants.loc[("X", "U.S."), "share"] == pytest.approx(1 / 3, abs=1e-4)
+    assert variants.loc[("Y", "US"), "share"] == 1.0

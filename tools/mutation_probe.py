@@ -13,8 +13,10 @@ import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
+# The notebooks, the model retraining checks and the validation notebook are slow and mutate nothing probed here.
 UNIT_TESTS = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-              "--ignore=tests/test_notebooks.py", "tests"]
+              "--ignore=tests/test_notebooks.py", "--ignore=tests/test_validation.py",
+              "--ignore=tests/test_target_model.py", "--ignore=tests/test_article_frames.py", "tests"]
 
 #: (file, text as it is, text as mutated): one change each, in the measures and the rules they use.
 MUTATIONS = [
@@ -43,6 +45,8 @@ MUTATIONS = [
     ("analysis/measures/stats.py", "tail = (1 - level) / 2 * 100", "tail = (1 - level) * 100"),
     ("analysis/language/quotes.py", "QUOTED_SENTENCE_SHARE = 0.5", "QUOTED_SENTENCE_SHARE = 0.6"),
     ("analysis/language/grammar.py", "if collected and lower in RELATIVES:", "if False:"),
+    ("analysis/measures/terms.py", 'counts.groupby([*groups, "entity"])["n"].transform("sum")', 'counts["n"].sum()'),
+    ("analysis/measures/sentiment.py", 'rank=table["mean_compound"].rank(method="min")', 'rank=table["mean_compound"].rank(method="max")'),
 ]
 
 
