@@ -13,6 +13,7 @@ from analysis.plots.parts import (
     category_colours,
     new_axes,
     one_group_column,
+    own_line,
     shown_rows,
     stacked_bars,
     wrap,
@@ -52,7 +53,7 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
     with plt.rc_context(RC):
         what = ("Frames invoked: sentences with at least one cue" if unit == "sentences"
                 else "Frames used: articles coded as using each frame")
-        ax.set_title(f"{what} (count and share){note}", loc="left", pad=44)
+        ax.set_title(f"{what} (count and share){own_line(note)}", loc="left", pad=44)
     return ax
 
 

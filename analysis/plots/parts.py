@@ -48,6 +48,11 @@ def subset_note(shown: int, total: int, what: str = "words") -> str:
     return "" if shown >= total else f" ({shown} of {total} groups with the most {what})"
 
 
+def own_line(note: str) -> str:
+    """A subset note on a line of its own under a heatmap's title, so that a long title is never cut."""
+    return f"\n{note.strip()}" if note else ""
+
+
 def shown_rows(table: pd.DataFrame, by: str, sizes: pd.Series, max_groups: int | None,
                what: str = "words") -> tuple[pd.DataFrame, str]:
     """The rows of the largest groups, and the note that says so when some are left out."""

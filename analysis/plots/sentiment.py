@@ -14,6 +14,7 @@ from analysis.plots.parts import (
     largest_groups,
     new_axes,
     one_group_column,
+    own_line,
     shown_rows,
     subset_note,
     wrap,
@@ -110,7 +111,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
             label, title = ("mean compound of sentences naming the target",
                             "Sentiment of sentences that name each actor (n = sentences)")
         ax.figure.colorbar(image, ax=ax, shrink=0.8).set_label(label)
-        ax.set_title(f"{title}{note}", loc="left", pad=34)
+        ax.set_title(f"{title}{own_line(note)}", loc="left", pad=34)
     return ax
 
 

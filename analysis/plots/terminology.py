@@ -14,6 +14,7 @@ from analysis.plots.parts import (
     largest_groups,
     new_axes,
     one_group_column,
+    own_line,
     shown_rows,
     subset_note,
     wrap,
@@ -132,7 +133,8 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
                       columns=[wrap(family, 14) for family in order],
                       vmax=max(np.nanmax(values, initial=0), 1e-9) * 1.3)
     with plt.rc_context(RC):
-        ax.set_title(f"{concept_title(concept)}: number of matches (colour: per 1,000 words){note}", loc="left", pad=34)
+        ax.set_title(f"{concept_title(concept)}: number of matches (colour: per 1,000 words){own_line(note)}",
+                     loc="left", pad=34)
     return ax
 
 
