@@ -162,6 +162,11 @@ REAL_PAGE_LINES = [
     ("contributed", "Reuters staff in Baghdad contributed reporting."),
     ("author_bio_follow", "Jane Doe covers national security for The Daily. Follow her on Twitter @jdoe."),
     ("author_bio_follow", "John Roe writes about foreign policy and the Middle East."),
+    ("timestamp_line", "11:48 a.m. EST"),
+    ("slideshow", "Slideshow (2 Images)"),
+    ("contact_prompt", "Write to W.J. Hennigan at wj.hennigan@time.com."),
+    ("print_edition", "This article appears in the January 27, 2020, print edition."),
+    ("divider", "___"),
 ]
 PROSE_THAT_LOOKS_LIKE_FURNITURE = [
     "Many factors contributed.",
@@ -169,6 +174,8 @@ PROSE_THAT_LOOKS_LIKE_FURNITURE = [
     "Kenneth Pollack is a resident scholar at the American Enterprise Institute, who warned of retaliation.",
     "Iraq's parliament voted on Sunday; watch: the vote could force U.S. troops to leave.",
     "The photo showed the wreckage of two cars on the airport road.",
+    "At 1 a.m. local time, the missiles struck the base.",
+    "Write to your representative, the senator urged voters at the rally.",
 ]
 
 
@@ -234,5 +241,5 @@ def test_cleaning_agrees_with_hand_labelled_lines_of_real_pages():
     truth = labels["label"].eq("remove").to_numpy()
     true_positives = sum(p and t for p, t in zip(predicted, truth))
     precision, recall = true_positives / sum(predicted), true_positives / truth.sum()
-    # Measured at 0.994 and 0.853 (held-out articles: 1.000 and 0.728); the target is 0.95 for both.
-    assert precision >= 0.98 and recall >= 0.84, (precision, recall)
+    # Measured at 0.994 and 0.863 (held-out articles: 1.000 and 0.750); the target is 0.95 for both.
+    assert precision >= 0.98 and recall >= 0.85, (precision, recall)
