@@ -188,14 +188,7 @@ def target_mentions(
     (p_positive - p_negative, -1 to 1).
     """
     require_columns(scored, ("doc_id", "text", "compound"), "target_mentions")
-    targets = list(targets or TARGETS)
-    table = load_lexicon(aliases, default="aliases.csv").table
-    keyed = scored.reset_index(drop=True)
-    hits = find_terms(keyed[["doc_id", "text"]].assign(sent_id=np.arange(len(keyed))),
-                      lexicon=table[table["concept"].isin(targets)])
-    rows = keyed.iloc[hits["sent_id"].to_numpy()].reset_index(drop=True)
-    mentions = rows.assign(target=hits["concept"].to_numpy(), mention=hits["match"].to_numpy(),
-                           mention_start=hits["start"].to_numpy(), mention_end=hits["end"].to_numpy())
+    mentions = _find_mentions(scored, list(targets or TARGETS), aliases)
     classified = classify_target_sentiment(
         pd.DataFrame({"text": mentions["text"], "start": mentions["mention_start"], "end": mentions["mention_end"]}))
     vader = np.where(mentions["compound"] >= POSITIVE, "positive", np.where(mentions["compound"] <= NEGATIVE, "negative", "neutral"))
@@ -205,6 +198,17 @@ def target_mentions(
         p_neutral=classified["p_neutral"].to_numpy(), p_positive=classified["p_positive"].to_numpy(),
         score=(classified["p_positive"] - classified["p_negative"]).to_numpy(),
     )
+
+
+def _find_mentions(scored: pd.DataFrame, targets: list[str], aliases) -> pd.DataFrame:
+    """The sentence rows once per target mention, with `target`, `mention`, `mention_start`, `mention_end`."""
+    table = load_lexicon(aliases, default="aliases.csv").table
+    keyed = scored.reset_index(drop=True)
+    hits = find_terms(keyed[["doc_id", "text"]].assign(sent_id=np.arange(len(keyed))),
+                      lexicon=table[table["concept"].isin(targets)])
+    rows = keyed.iloc[hits["sent_id"].to_numpy()].reset_index(drop=True)
+    return rows.assign(target=hits["concept"].to_numpy(), mention=hits["match"].to_numpy(),
+                       mention_start=hits["start"].to_numpy(), mention_end=hits["end"].to_numpy())
 
 
 def target_sentiment(
@@ -249,7 +253,9 @@ def target_sentiment(
     require_columns(scored, ("doc_id", "text", "compound"), "target_sentiment")
     targets = list(targets or TARGETS)
     keyed = scored.reset_index(drop=True).assign(_row=lambda t: np.arange(len(t)))
-    mentions = target_mentions(keyed, targets=targets, aliases=aliases)
+    # Only the model needs each mention classified; VADER's value is the sentence's.
+    mentions = (target_mentions(keyed, targets=targets, aliases=aliases) if method == "model"
+                else _find_mentions(keyed, targets, aliases))
     if method == "model":
         values = mentions.groupby(["_row", "target"], as_index=False)["score"].mean()
     else:
