@@ -167,8 +167,15 @@ REAL_PAGE_LINES = [
     ("contact_prompt", "Write to W.J. Hennigan at wj.hennigan@time.com."),
     ("print_edition", "This article appears in the January 27, 2020, print edition."),
     ("divider", "___"),
+    ("credit_caption", "Mourners carry a coffin through Karbala on Saturday [File: Jane Roe/ Reuters]"),
+    ("credit_caption", "A portrait of the general hangs in Tehran, January 5, 2020. (John Doe/AP)"),
+    ("credit_caption", "Jane Roe/AP Protesters gather outside the embassy compound in Baghdad on Tuesday."),
+    ("signup_terms", "Get our best stories in your inbox. By signing up, you agree to our Privacy Policy."),
+    ("print_edition", "• This article is based in part on wire-service reports."),
 ]
 PROSE_THAT_LOOKS_LIKE_FURNITURE = [
+    "The Senate vote ran along party lines (51/49), AP reported.",
+    "• Officials said the base was hit by at least 15 missiles.",
     "Many factors contributed.",
     "Analysts said the drone strike contributed to a dangerous escalation in the region.",
     "Kenneth Pollack is a resident scholar at the American Enterprise Institute, who warned of retaliation.",
@@ -225,21 +232,17 @@ def test_an_inline_rule_in_a_users_file_needs_a_known_scope():
 
 @pytest.mark.needs_shared
 def test_cleaning_agrees_with_hand_labelled_lines_of_real_pages():
-    import json
-    from pathlib import Path
-
+    from analysis.measures.validation import validate_cleaning
     from conftest import SHARED
 
-    labels = pd.read_csv(Path(__file__).parent / "data" / "allsides_cleaning_labels.csv", dtype={"doc_id": str})
-    removed = set()
-    for doc_id in labels["doc_id"].unique():
-        record = json.loads((SHARED / "data" / "allsides_soleimani" / "jsons" / f"{doc_id}.json").read_text(encoding="utf-8"))
-        cleaned = clean_article(record["content_original"], title=record["title"], author=record["authors"] or None,
-                                rules=load_rules())
-        removed |= {(doc_id, line) for line, _, rule in cleaned.removed if rule not in ("dateline", "link_card")}
-    predicted = [(d, line) in removed for d, line in zip(labels["doc_id"], labels["line"])]
-    truth = labels["label"].eq("remove").to_numpy()
-    true_positives = sum(p and t for p, t in zip(predicted, truth))
-    precision, recall = true_positives / sum(predicted), true_positives / truth.sum()
-    # Measured at 0.994 and 0.863 (held-out articles: 1.000 and 0.750); the target is 0.95 for both.
-    assert precision >= 0.98 and recall >= 0.85, (precision, recall)
+    scores = validate_cleaning(SHARED / "data").set_index("metric")["value"]
+    # Measured at 0.994 and 0.909; the target is 0.95 for both (what is missed: README, Limitations).
+    assert scores["precision of removal"] >= 0.98 and scores["recall of removal"] >= 0.89, scores
+
+
+def test_a_closing_line_about_the_author_is_their_bio_and_one_about_someone_else_is_kept():
+    body = [PROSE[0], PROSE[1]]
+    bio = clean_article("\n\n".join(body + ["Jane Roe is the host of “Roe Tonight” on CNN."]), author="Jane Roe, Staff")
+    other = clean_article("\n\n".join(body + ["John Bolton is a former national security adviser."]), author="Jane Roe")
+    assert [rule for _, _, rule in bio.removed] == ["author_bio"]
+    assert other.removed == [] and other.text.endswith("former national security adviser.")

@@ -30,6 +30,8 @@ from analysis.paths import data_file
 MAX_HEADING_WORDS = 15
 #: Bylines and standfirsts are looked for among this many first non-empty lines.
 HEADER_LINES = 12
+BIO_LINES = 3  # an author's bio stands among the last kept lines of a page
+MAX_BIO_WORDS = 40
 #: A question of at most this many words alone on its line is a subheading.
 QUESTION_HEADING_WORDS = 12
 #: A top line of at least this many words, this share of whose words recur in one later paragraph, is a summary.
@@ -44,6 +46,11 @@ _QUESTION_START = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _SPACE_RUN = re.compile(r"[ \t\f\v]+")
 # List items are content even when short and unpunctuated.
+_BIO_START = re.compile(
+    r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s+"
+    r"(?:is|was|has been|covers|writes|reports|hosts|edits|teaches|served)\b"
+)
+_BULLET = re.compile(r"^[•·▪●◦⁃]\s+")
 _LIST_ITEM = re.compile(r"(?:[-–—•·*▪●◦⁃]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _BYLINE = re.compile(
     r"(?:(?:written|words|reported|story|text|photos?)\s+)?by\s+"
@@ -80,7 +87,8 @@ class BoilerplateRules:
     inline: tuple[tuple[str, re.Pattern], ...] = ()
 
     def match(self, line: str) -> str | None:
-        found = self.regex.fullmatch(line)
+        """The name of the first rule the whole line matches, or None; a bullet in front does not hide furniture."""
+        found = self.regex.fullmatch(line) or self.regex.fullmatch(_BULLET.sub("", line, count=1))
         return self.names[int(found.lastgroup[1:])] if found else None
 
     def cut(self, line: str) -> tuple[str, list[tuple[str, str]]]:
@@ -192,6 +200,7 @@ def clean_article(
     _mark_standfirst(lines, verdict)
     _mark_summary(lines, verdict)
     _mark_headings(lines, verdict)
+    _mark_author_bio(lines, verdict, author)
 
     kept = [i for i, rule in verdict.items() if rule is None]
     removed = [(i + 1, lines[i], rule) for i, rule in verdict.items() if rule is not None]
@@ -235,6 +244,22 @@ def _mark_summary(lines: list[str], verdict: dict[int, str | None]) -> None:
             if j > i and verdict[j] is None and len(words & later) >= SUMMARY_OVERLAP * len(words):
                 verdict[i] = "standfirst"
                 break
+
+
+def _mark_author_bio(lines: list[str], verdict: dict[int, str | None], author: str | None) -> None:
+    """A short line among the last BIO_LINES kept that starts with one of the metadata authors' names and goes on
+    "is", "covers", "writes" ... is that author's biography ("S.E. Cupp is the host of ... on CNN.")."""
+    names = {_letters(name) for name in (author or "").split(",") if len(name.split()) >= 2}
+    if not names:
+        return
+    for i in [i for i, rule in verdict.items() if rule is None][-BIO_LINES:]:
+        found = _BIO_START.match(lines[i])
+        if found and _letters(found.group("name")) in names and len(lines[i].split()) <= MAX_BIO_WORDS:
+            verdict[i] = "author_bio"
+
+
+def _letters(text: str) -> str:
+    return "".join(character for character in text.casefold() if character.isalpha())
 
 
 def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
