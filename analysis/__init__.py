@@ -3,187 +3,68 @@
     import analysis as an
     articles = an.load_articles("seeds")
     sentences = an.split_sentences(articles)
+
+Names are imported on first use (PEP 562), so `python -m analysis` and a
+notebook that only loads a corpus do not pay for NLTK, scikit-learn and matplotlib.
 """
 
-from analysis.corpus import (
-    CorpusError,
-    CorpusWarning,
-    load_articles,
-    load_rules,
-    removed_lines,
-)
-from analysis.figures import save_figure, save_table
-from analysis.language import (
-    compile_pattern,
-    content_words,
-    count_words,
-    load_lexicon,
-    sentence_spans,
-    split_paragraphs,
-    split_sentences,
-    split_text,
-)
-from analysis.measures import (
-    FINGERPRINT_ENTITIES,
-    agency_shares,
-    agent_categories,
-    agents_named,
-    article_frames,
-    classify_agency,
-    classify_target_sentiment,
-    code_frames,
-    compare_masked,
-    count_removals,
-    describe_articles,
-    family_totals,
-    find_attributions,
-    find_terms,
-    first_mention,
-    frame_features,
-    frame_prevalence,
-    frame_shares,
-    frame_weights,
-    group_similarity,
-    keyness,
-    kwic,
-    kwic_side_by_side,
-    lexicon_audit,
-    mask_terms,
-    missing_data,
-    name_variants,
-    quoted_words_by_speaker,
-    score_sentences,
-    sentiment_by_position,
-    sentiment_drivers,
-    shared_passages,
-    similarity,
-    summarize_sentiment,
-    target_mentions,
-    target_sentiment,
-    term_rates,
-    token_valences,
-    trust_table,
-    validate_all,
-    validation_data,
-    voice_shares,
-    voice_words,
-)
-from analysis.plots import (
-    plot_agency_forms,
-    plot_agents,
-    plot_drivers,
-    plot_drivers_grid,
-    plot_family_counts,
-    plot_frame_shares,
-    plot_keyness,
-    plot_keyness_grid,
-    plot_lexicon_audit,
-    plot_masking,
-    plot_name_variants,
-    plot_removals,
-    plot_sentence_sentiment,
-    plot_sentiment_position,
-    plot_sentiment_position_grid,
-    plot_similarity,
-    plot_speakers,
-    plot_target_sentiment,
-    plot_term_rates,
-    plot_term_rates_grid,
-    plot_validation,
-    plot_voice,
-)
-from analysis.reports import save_validation, show_validation, validation_findings
-from analysis.settings import Settings, configure, current_settings
-from analysis.tables import fill_missing_groups
+from __future__ import annotations
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "agency_shares",
-    "agent_categories",
-    "agents_named",
-    "article_frames",
-    "classify_agency",
-    "classify_target_sentiment",
-    "code_frames",
-    "compare_masked",
-    "compile_pattern",
-    "configure",
-    "content_words",
-    "CorpusError",
-    "CorpusWarning",
-    "count_removals",
-    "count_words",
-    "current_settings",
-    "describe_articles",
-    "family_totals",
-    "fill_missing_groups",
-    "find_attributions",
-    "find_terms",
-    "FINGERPRINT_ENTITIES",
-    "first_mention",
-    "frame_features",
-    "frame_prevalence",
-    "frame_shares",
-    "frame_weights",
-    "group_similarity",
-    "keyness",
-    "kwic",
-    "kwic_side_by_side",
-    "lexicon_audit",
-    "load_articles",
-    "load_lexicon",
-    "load_rules",
-    "mask_terms",
-    "missing_data",
-    "name_variants",
-    "plot_agency_forms",
-    "plot_agents",
-    "plot_drivers",
-    "plot_drivers_grid",
-    "plot_family_counts",
-    "plot_frame_shares",
-    "plot_keyness",
-    "plot_keyness_grid",
-    "plot_lexicon_audit",
-    "plot_masking",
-    "plot_name_variants",
-    "plot_removals",
-    "plot_sentence_sentiment",
-    "plot_sentiment_position",
-    "plot_sentiment_position_grid",
-    "plot_similarity",
-    "plot_speakers",
-    "plot_target_sentiment",
-    "plot_term_rates",
-    "plot_term_rates_grid",
-    "plot_validation",
-    "plot_voice",
-    "quoted_words_by_speaker",
-    "removed_lines",
-    "save_figure",
-    "save_table",
-    "save_validation",
-    "score_sentences",
-    "sentence_spans",
-    "sentiment_by_position",
-    "sentiment_drivers",
-    "Settings",
-    "shared_passages",
-    "show_validation",
-    "similarity",
-    "split_paragraphs",
-    "split_sentences",
-    "split_text",
-    "summarize_sentiment",
-    "target_mentions",
-    "target_sentiment",
-    "term_rates",
-    "token_valences",
-    "trust_table",
-    "validate_all",
-    "validation_data",
-    "validation_findings",
-    "voice_shares",
-    "voice_words",
-]
+#: Where each public name lives.
+_EXPORTS = {
+    "analysis.corpus": (
+        "CorpusError", "CorpusWarning", "load_articles", "load_rules", "removed_lines",
+    ),
+    "analysis.figures": (
+        "save_figure", "save_table",
+    ),
+    "analysis.language": (
+        "compile_pattern", "content_words", "count_words", "load_lexicon", "sentence_spans", "split_paragraphs",
+        "split_sentences", "split_text",
+    ),
+    "analysis.measures": (
+        "FINGERPRINT_ENTITIES", "agency_shares", "agent_categories", "agents_named", "article_frames",
+        "classify_agency", "classify_target_sentiment", "code_frames", "compare_masked", "count_removals",
+        "describe_articles", "family_totals", "find_attributions", "find_terms", "first_mention", "frame_features",
+        "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",
+        "kwic_side_by_side", "lexicon_audit", "mask_terms", "missing_data", "name_variants",
+        "quoted_words_by_speaker", "score_sentences", "sentiment_by_position", "sentiment_drivers", "shared_passages",
+        "similarity", "summarize_sentiment", "target_mentions", "target_sentiment", "term_rates", "token_valences",
+        "trust_table", "validate_all", "validation_data", "voice_shares", "voice_words",
+    ),
+    "analysis.plots": (
+        "plot_agency_forms", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts",
+        "plot_frame_shares", "plot_keyness", "plot_keyness_grid", "plot_lexicon_audit", "plot_masking",
+        "plot_name_variants", "plot_removals", "plot_sentence_sentiment", "plot_sentiment_position",
+        "plot_sentiment_position_grid", "plot_similarity", "plot_speakers", "plot_target_sentiment",
+        "plot_term_rates", "plot_term_rates_grid", "plot_validation", "plot_voice",
+    ),
+    "analysis.reports": (
+        "save_validation", "show_validation", "validation_findings",
+    ),
+    "analysis.settings": (
+        "Settings", "configure", "current_settings",
+    ),
+    "analysis.tables": (
+        "fill_missing_groups",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE_OF, key=str.casefold)
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,4 +1,7 @@
-"""Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP]`."""
+"""Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP] [--only N ...]`.
+
+Runs the numbered notebooks headless; each executed notebook is kept as HTML in DIR/reports/.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="execute every numbered notebook headless, in order")
     run.add_argument("--corpus", help="corpus folder or table (default: the project's seeds/)")
     run.add_argument("--group", help="column to compare by (default: outlet)")
-    run.add_argument("--out", help="folder for figures (default: the project's figures/)")
+    run.add_argument("--out", help="folder for figures, tables and reports/ (default: the project's figures/, for the seeds only)")
     run.add_argument("--columns", help="field mapping for tables, e.g. text=content_original,outlet=source")
-    run.add_argument("--only", nargs="*", help="run only notebooks whose names start with these, e.g. 01")
+    run.add_argument("--only", nargs="*", help="run only these notebooks: 5, 05, 05-validation or 05-validation.ipynb")
     args = parser.parse_args(argv)
     try:
         run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only)

@@ -17,21 +17,23 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
 
 from analysis.paths import DATA_DIR, PROJECT_DIR
+from analysis.plots.style import house_style
 from analysis.settings import Settings, current_settings
 
 PNG_DPI = 150
 FLOAT_FORMAT = "%.6g"  # six significant digits: enough for any figure, stable across platforms
 SVG_HASHSALT = "soleimani-framing"
 MANIFEST = "manifest.json"
+REPORTS = "reports"  # executed notebooks as HTML, in this folder of the output folder
+LONG_TABLE = 40  # rows; a longer LaTeX table breaks across pages
 DISTRIBUTION = "soleimani-framing"
 #: What `import analysis` and the notebooks run on: pyproject.toml's dependencies (a test keeps the two in step).
 RUNTIME_DEPENDENCIES = (
     "pandas", "numpy", "matplotlib", "nltk", "vaderSentiment", "scikit-learn", "pyarrow",
-    "nbclient", "nbformat", "ipykernel", "ipython",
+    "nbclient", "nbformat", "nbconvert", "traitlets", "ipykernel", "ipython", "tabulate", "Jinja2",
 )
 #: The files whose state decides the figures: the package, the notebooks and the pins.
 CODE_PATHS = ("analysis", "notebooks", "requirements.txt", "constraints.txt", "pyproject.toml")
@@ -64,7 +66,7 @@ def save_figure(
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
     fig.savefig(paths[0], dpi=PNG_DPI, metadata={"Software": None})
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+    with house_style({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(paths[1], metadata={"Date": None})
     if data is not None:
         paths.append(out / f"{name}.csv")
@@ -74,24 +76,70 @@ def save_figure(
 
 
 def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, settings: Settings | None = None) -> Path:
-    """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv` and record it in the manifest.
+    """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv`, `.md` and `.tex`; record it in the manifest.
+
+    The Markdown (GitHub pipes, via tabulate) and LaTeX (booktabs, a longtable past
+    LONG_TABLE rows) copies are pandas' own writers, ready to paste into a paper.
 
     Parameters
     ----------
     table : the rows to save.
     name : file stem (letters, digits, '-', '_').
-    caption : what the table holds, for the manifest.
+    caption : what the table holds, for the manifest and the LaTeX caption.
     settings : as for save_figure.
 
-    Returns the path written.
+    Returns the path of the CSV.
     """
     _check_name(name)
     settings = settings or current_settings()
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{name}.csv"
-    table.to_csv(path, index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    _record(out, name, [path], caption, settings)
+    paths = [out / f"{name}.csv", out / f"{name}.md", out / f"{name}.tex"]
+    table.to_csv(paths[0], index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+    paths[1].write_text(_markdown(table) + "\n", encoding="utf-8")
+    paths[2].write_text(table.to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
+                                       longtable=len(table) > LONG_TABLE, caption=_latex_text(caption or name),
+                                       label=f"tab:{name}"),
+                        encoding="utf-8")
+    _record(out, name, paths, caption, settings)
+    return paths[0]
+
+
+def _markdown(table: pd.DataFrame) -> str:
+    """A pipe table; a '|' inside a cell is escaped so it cannot split the row."""
+    escaped = table.apply(lambda column: column.str.replace("|", "\\|", regex=False)
+                          if pd.api.types.is_string_dtype(column) else column)
+    return escaped.to_markdown(index=False, floatfmt=".6g") if len(table.columns) else ""
+
+
+def _latex_text(text: str) -> str:
+    """Text with LaTeX's special characters escaped (pandas escapes the cells, not the caption)."""
+    special = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+               "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return "".join(special.get(character, character) for character in text)
+
+
+def save_report(notebook, name: str, *, settings: Settings | None = None) -> Path:
+    """Keep an executed notebook: `<out>/reports/<name>.html` (self-contained, figures embedded) and `<name>.ipynb`.
+
+    Parameters
+    ----------
+    notebook : an executed nbformat NotebookNode.
+    name : file stem, the notebook's name ("01-corpus").
+    settings : as for save_figure.
+
+    Returns the path of the HTML.
+    """
+    import nbformat  # with nbconvert, a second and more to import; only the run command writes reports
+    from nbconvert import HTMLExporter
+
+    _check_name(name)
+    settings = settings or current_settings()
+    path = Path(settings.out) / REPORTS / f"{name}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    path.write_text(html, encoding="utf-8")
+    nbformat.write(notebook, path.with_suffix(".ipynb"))
     return path
 
 

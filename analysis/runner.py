@@ -1,16 +1,24 @@
-"""Execute the numbered notebooks headless, in order, with the settings passed through the environment."""
+"""Execute the numbered notebooks headless, in order, with the settings passed through the environment.
+
+`run_all` checks the settings before it starts a kernel (the corpus loads, the
+group column exists, another corpus is not written into the project's
+figures/), prints one progress line per notebook, keeps each executed
+notebook as HTML in `<out>/reports/`, and ends with the corpus warnings.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-
+from analysis.corpus import CorpusError, load_articles
 from analysis.paths import (
     ENV_COLUMNS,
     ENV_CORPUS,
@@ -18,34 +26,67 @@ from analysis.paths import (
     ENV_OUT,
     NOTEBOOKS_DIR,
     PROJECT_DIR,
+    SEEDS_DIR,
 )
+from analysis.figures import save_report
+from analysis.settings import Settings, configure
+from analysis.tables import group_columns
 
 CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
 
 
 class NotebookFailed(RuntimeError):
-    """A notebook cell raised; the message names the notebook and the cell."""
+    """A notebook cell raised, or the settings cannot work; the message names the notebook, cell or setting."""
+
+
+@dataclass
+class RunSummary:
+    """What `run_all` did: the reports it wrote, seconds per notebook, the corpus warnings."""
+
+    reports: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def notebooks(folder: Path = NOTEBOOKS_DIR, only: list[str] | None = None) -> list[Path]:
-    """The numbered notebooks (NN-slug.ipynb) in order, optionally only those whose name starts with one of `only`."""
+    """The numbered notebooks (NN-slug.ipynb) in order, or those `only` names: "5", "05", "05-validation" or the file name.
+
+    Raises NotebookFailed naming the notebooks there are when an entry of `only` matches none.
+    """
     found = sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
-    if only:
-        found = [p for p in found if any(p.name.startswith(prefix) for prefix in only)]
-    return found
+    if not only:
+        return found
+    chosen = []
+    for wanted in only:
+        key = wanted.strip().removesuffix(".ipynb")
+        key = f"{int(key):02d}" if key.isdigit() else key
+        matches = [p for p in found if p.stem == key or p.stem.startswith(f"{key}-") or p.stem.split("-")[0] == key]
+        if not matches:
+            raise NotebookFailed(f"--only {wanted!r} names no notebook; there are {', '.join(p.stem for p in found)}")
+        chosen.extend(p for p in matches if p not in chosen)
+    return sorted(chosen)
 
 
-def run_notebook(path: Path, env: dict[str, str]) -> None:
-    """Execute one notebook in a fresh kernel, in its own folder; outputs are not saved."""
+def run_notebook(path: Path, env: dict[str, str]):
+    """Execute one notebook in a fresh kernel, in its own folder; return it with its outputs (the file is not changed)."""
+    # Imported here: a second and a half, which a settings error should not wait for.
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from traitlets.config import Config
+
     notebook = nbformat.read(path, as_version=4)
     old = {key: os.environ.get(key) for key in env}
     os.environ.update(env)  # the kernel inherits this process's environment
     try:
-        client = NotebookClient(
-            notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-        )
-        client.execute()
+        with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
+            client = NotebookClient(
+                notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                # A socket file in a private folder, not an open TCP port (and no warning about one).
+                config=Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}}),
+                resources={"metadata": {"path": str(path.parent)}},
+            )
+            client.execute()
     except CellExecutionError as error:
         cell = _failed_cell(notebook)
         raise NotebookFailed(f"{path.name}, cell {cell}: {_last_line(str(error))}") from None
@@ -55,6 +96,35 @@ def run_notebook(path: Path, env: dict[str, str]) -> None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+    return notebook
+
+
+def check_settings(settings: Settings) -> list[str]:
+    """Load the corpus once before any kernel starts; return its warnings as lines.
+
+    Raises NotebookFailed with one line when the corpus does not load, when the
+    group column is missing (listing the columns there are and a close match), or
+    when another corpus or grouping would overwrite the project's committed figures/.
+    """
+    figures = (PROJECT_DIR / "figures").resolve()
+    seeds_as_committed = (settings.corpus.resolve() == SEEDS_DIR.resolve()
+                          and settings.group == "outlet" and not settings.columns)
+    if settings.out.resolve() == figures and not seeds_as_committed:
+        raise NotebookFailed(f"the project's figures/ holds the seeds' figures grouped by outlet; "
+                             f"write {settings.corpus} grouped by {settings.group!r} elsewhere with --out DIR")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            articles = load_articles(settings.corpus, **settings.columns)
+        except (CorpusError, OSError, ValueError) as error:
+            raise NotebookFailed(f"corpus: {error}") from None
+    if settings.group not in articles.columns:
+        available = group_columns(articles)
+        close = difflib.get_close_matches(settings.group, list(articles.columns), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise NotebookFailed(f"--group {settings.group!r} is not a column of {settings.corpus}; "
+                             f"group by one of {', '.join(available)}{hint}")
+    return list(dict.fromkeys(str(warning.message) for warning in caught))
 
 
 def _failed_cell(notebook) -> str:
@@ -71,17 +141,32 @@ def _last_line(message: str) -> str:
     return lines[-1] if lines else message
 
 
-def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, stream=sys.stderr) -> None:
-    """Run every numbered notebook; raise NotebookFailed at the first failing cell."""
-    env = {}
-    for key, value in ((ENV_CORPUS, corpus), (ENV_GROUP, group), (ENV_OUT, out), (ENV_COLUMNS, columns)):
-        if value is not None:
-            env[key] = str(Path(value).resolve()) if key in (ENV_CORPUS, ENV_OUT) else str(value)
-    # The kernel imports this package even where it is not installed (a bare checkout).
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
+def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, stream=sys.stderr) -> RunSummary:
+    """Check the settings, then run the numbered notebooks (or `only` those) and keep each as an HTML report.
+
+    Raises NotebookFailed at a bad setting (before any kernel starts) or at the first failing cell.
+    Returns a RunSummary.
+    """
     paths = notebooks(only=only)
     if not paths:
         raise NotebookFailed(f"no notebooks found in {NOTEBOOKS_DIR}")
-    for path in paths:
-        print(f"running {path.name} ...", file=stream, flush=True)
-        run_notebook(path, env)
+    settings = configure(corpus=corpus, group=group, out=out, columns=columns)
+    summary = RunSummary(warnings=check_settings(settings))
+    env = {ENV_CORPUS: str(settings.corpus.resolve()), ENV_GROUP: settings.group, ENV_OUT: str(settings.out.resolve())}
+    if columns:
+        env[ENV_COLUMNS] = columns if isinstance(columns, str) else ",".join(f"{k}={v}" for k, v in columns.items())
+    # The kernel imports this package even where it is not installed (a bare checkout).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
+    for number, path in enumerate(paths, start=1):
+        print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
+        start = time.perf_counter()
+        executed = run_notebook(path, env)
+        summary.seconds[path.stem] = time.perf_counter() - start
+        summary.reports.append(save_report(executed, path.stem, settings=settings))
+        print(f"[{number}/{len(paths)}] {path.stem}: {summary.seconds[path.stem]:.1f} s, "
+              f"report {summary.reports[-1]}", file=stream, flush=True)
+    if summary.warnings:
+        print(f"corpus warnings ({len(summary.warnings)}), also shown in the notebooks:", file=stream)
+        for line in summary.warnings:
+            print(f"  - {line}", file=stream)
+    return summary

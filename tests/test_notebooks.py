@@ -15,6 +15,7 @@ import pandas as pd
 from conftest import DESKS, PROJECT, SEEDS
 
 FIGURES = PROJECT / "figures"
+OUTPUTS = (".png", ".svg", ".csv", ".md", ".tex")
 NOTEBOOKS = notebooks()
 
 
@@ -55,9 +56,9 @@ def fresh_figures(tmp_path_factory):
 def test_the_committed_figures_are_not_stale(fresh_figures):
     # Notebook 05 reads ../shared/data: without it (a user's clone) it saves nothing, and its files are not compared.
     validated = (PROJECT.parent / "shared" / "data").is_dir()
-    committed = sorted(p.name for p in FIGURES.iterdir() if p.suffix in (".png", ".svg", ".csv")
+    committed = sorted(p.name for p in FIGURES.iterdir() if p.suffix in OUTPUTS
                        and (validated or not p.name.startswith("05-")))
-    fresh = sorted(p.name for p in fresh_figures.iterdir() if p.suffix in (".png", ".svg", ".csv"))
+    fresh = sorted(p.name for p in fresh_figures.iterdir() if p.suffix in OUTPUTS)
     assert fresh == committed, "figures/ lists other files than the notebooks write: run `make figures`"
     stale = [name for name in committed if (FIGURES / name).read_bytes() != (fresh_figures / name).read_bytes()]
     assert stale == [], f"re-run `make figures`: stale {stale}"
@@ -96,6 +97,82 @@ def test_every_figure_has_a_caption_and_its_numbers(fresh_figures):
         assert f"{name}.csv" in entry["files"], name
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_saved_figure_is_shown_inline_in_the_kept_notebook(fresh_figures, path):
+    report = fresh_figures / "reports" / f"{path.stem}.ipynb"
+    assert report.with_suffix(".html").is_file() and report.is_file()
+    executed = nbformat.read(report, as_version=4)
+    shown = sum("image/png" in output.get("data", {}) for cell in executed.cells if cell.cell_type == "code"
+                for output in cell.outputs)
+    manifest = json.loads((fresh_figures / "manifest.json").read_text(encoding="utf-8"))
+    saved = sum(entry["notebook"] == path.stem and any(f.endswith(".png") for f in entry["files"])
+                for entry in manifest.values())
+    assert shown == saved
+
+
+def test_a_table_for_papers_is_saved_as_csv_markdown_and_latex(tmp_path):
+    import analysis as an
+
+    settings = an.configure(out=tmp_path)
+    table = pd.DataFrame({"outlet": ["A|B", "C_D & E"], "rate": [1.23456789, 2.0]})
+    csv = an.save_table(table, "rates", caption="Rates: 50% of {words}", settings=settings)
+    assert csv == tmp_path / "rates.csv"
+    markdown = (tmp_path / "rates.md").read_text(encoding="utf-8").splitlines()
+    assert markdown[0].startswith("| outlet") and "A\\|B" in markdown[2] and "1.23457" in markdown[2]
+    latex = (tmp_path / "rates.tex").read_text(encoding="utf-8")
+    assert r"\caption{Rates: 50\% of \{words\}}" in latex and r"C\_D \& E" in latex and r"\label{tab:rates}" in latex
+    entry = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["rates"]
+    assert set(entry["files"]) == {"rates.csv", "rates.md", "rates.tex"}
+
+
+@pytest.mark.parametrize("only, expected", [(["5"], ["05-validation"]), (["05"], ["05-validation"]),
+                                            (["05-validation"], ["05-validation"]), (["02-terminology.ipynb", "1"],
+                                                                                      ["01-corpus", "02-terminology"])])
+def test_only_takes_a_number_or_a_name(only, expected):
+    assert [p.stem for p in notebooks(only=only)] == expected
+
+
+def test_only_naming_no_notebook_lists_the_notebooks_there_are():
+    with pytest.raises(NotebookFailed, match=r"--only '7' names no notebook; there are 01-corpus, 02-terminology"):
+        notebooks(only=["7"])
+
+
+def _run_command(*arguments, timeout=600):
+    return subprocess.run([sys.executable, "-m", "analysis", "run", *arguments],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_wrong_group_is_named_before_any_notebook_starts(tmp_path):
+    result = _run_command("--group", "countri", "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "--group 'countri' is not a column" in result.stderr and "did you mean 'country'?" in result.stderr
+    assert "01-corpus" not in result.stderr and not (tmp_path / "reports").exists()
+
+
+def test_another_corpus_is_never_written_into_the_projects_figures(desk_corpus):
+    before = (FIGURES / "manifest.json").read_bytes()
+    for arguments in (["--corpus", str(desk_corpus)], ["--group", "ownership"]):
+        result = _run_command(*arguments, "--only", "01")
+        assert result.returncode == 1 and "elsewhere with --out DIR" in result.stderr, arguments
+    assert (FIGURES / "manifest.json").read_bytes() == before
+
+
+def test_corpus_warnings_show_in_the_notebook_and_at_the_end_of_the_run(tmp_path):
+    from conftest import write_corpus
+
+    prose = "Officials said the strike near Baghdad airport killed the general on Friday. " * 3
+    corpus = write_corpus(tmp_path / "corpus", {"a.txt": prose, "b.txt": prose.replace("Friday", "Thursday"),
+                                                "stray.txt": prose}, "file,outlet\na.txt,X\nb.txt,Y\n")
+    result = _run_command("--corpus", str(corpus), "--out", str(tmp_path / "out"), "--only", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "corpus warnings (1)" in result.stderr and "stray.txt" in result.stderr.split("corpus warnings")[1]
+    assert "01-corpus: " in result.stderr and " s, report " in result.stderr
+    executed = nbformat.read(tmp_path / "out" / "reports" / "01-corpus.ipynb", as_version=4)
+    shown = [output.get("text", "") for cell in executed.cells if cell.cell_type == "code" for output in cell.outputs
+             if output.get("name") == "stderr"]
+    assert any("stray.txt" in text and "CorpusWarning" in text for text in shown)
+
+
 def test_a_failing_cell_is_reported_with_its_notebook_and_cell(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1"),
@@ -107,13 +184,13 @@ def test_a_failing_cell_is_reported_with_its_notebook_and_cell(tmp_path):
         run_notebook(path, {})
 
 
-def test_the_command_exits_non_zero_naming_the_notebook_for_a_bad_corpus(tmp_path):
+def test_the_command_exits_non_zero_naming_a_bad_corpus_before_any_notebook(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "run", "--only", "01", "--corpus", str(tmp_path / "missing"), "--out", str(tmp_path)],
         cwd=PROJECT, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 1
-    assert "01-corpus.ipynb, cell" in result.stderr and "corpus not found" in result.stderr
+    assert "error: corpus: corpus not found" in result.stderr and "01-corpus" not in result.stderr
 
 
 @pytest.mark.parametrize("group", ["desk", "ownership"])

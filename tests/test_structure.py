@@ -153,7 +153,7 @@ def test_every_imported_third_party_library_is_declared():
 #: layout, dates) or the numbers (scikit-learn's solvers), so a later install cannot change a committed figure.
 BYTE_SHAPING = {"pillow", "fonttools", "kiwisolver", "contourpy", "cycler", "pyparsing", "python-dateutil",
                 "packaging", "tzdata", "joblib", "threadpoolctl", "regex"}
-TOOLS = {"jupyterlab", "nbconvert", "pytest"}
+TOOLS = {"jupyterlab", "pytest"}
 
 
 def test_requirements_pin_only_what_runs_or_shapes_the_figures():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -14,7 +13,7 @@ from analysis.plots.parts import (
     stacked_bars,
     wrap,
 )
-from analysis.plots.style import OWN_VOICE, QUOTED, RC
+from analysis.plots.style import OWN_VOICE, QUOTED, house_style
 
 
 def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
@@ -48,7 +47,7 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     rotation = 0 if rules_down and values.shape[1] <= 6 else 40
     annotated_heatmap(ax, values, text, rows=row_labels, columns=column_labels, vmax=max(values.max(initial=0), 1) * 1.25,
                       fontsize=10, columns_on_top=rules_down, column_rotation=rotation)
-    with plt.rc_context(RC):
+    with house_style():
         ax.set_xlabel("" if rules_down else "rule that removed the line")
         ax.set_ylabel("rule that removed the line" if rules_down else "")
         ax.set_title("Lines removed by cleaning (number of lines per cell)", loc="left", pad=40 if rules_down else 12)
@@ -76,7 +75,7 @@ def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
               for _, record in table.iterrows()]
     stacked_bars(ax, percent, row_labels=labels, colours={"own": OWN_VOICE, "quoted": QUOTED}, min_label=np.inf,
                  labels={"own": "own voice", "quoted": "inside quotation marks"})
-    with plt.rc_context(RC):
+    with house_style():
         for row, share in enumerate(table["quoted_share"]):
             ax.text(101, row, f"{share:.0%} quoted", va="center", fontsize=10)
         ax.set_xticks(range(0, 101, 20), [f"{tick}%" for tick in range(0, 101, 20)])

@@ -3,7 +3,6 @@ are quoted, and how alike the articles are."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -18,7 +17,7 @@ from analysis.plots.parts import (
     stacked_bars,
     wrap,
 )
-from analysis.plots.style import RC
+from analysis.plots.style import house_style
 
 
 def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "sentences",
@@ -50,7 +49,7 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
                             for group in share.index],
                       columns=[wrap(frame, 13) for frame in order], fontsize=8.5,
                       vmax=max(float(np.nanmax(values, initial=0)), 0.01) * 1.25)
-    with plt.rc_context(RC):
+    with house_style():
         what = ("Frames invoked: sentences with at least one cue" if unit == "sentences"
                 else "Frames used: articles coded as using each frame")
         ax.set_title(f"{what} (count and share){own_line(note)}", loc="left", pad=44)
@@ -84,7 +83,7 @@ def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
         ax = new_axes(9.0, max(2.8, 0.5 * len(table) + 1.8))
     stacked_bars(ax, table, row_labels=[f"{wrap(group)} (n = {mentions[group]})" for group in table.index],
                  colours=category_colours(table.columns))
-    with plt.rc_context(RC):
+    with house_style():
         ax.set_xlabel("share of mentions of the killing (%)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False)
         ax.set_title("Who killed whom? Grammatical form of each mention of the killing", loc="left", pad=28)
@@ -112,7 +111,7 @@ def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", ax=None):
     annotated_heatmap(ax, counts.to_numpy(), text, rows=[wrap(group) for group in counts.index],
                       columns=[str(c) for c in counts.columns], fontsize=10,
                       vmax=max(int(counts.to_numpy().max(initial=0)), 1) * 1.3)
-    with plt.rc_context(RC):
+    with house_style():
         ax.set_title("Agents named for the killing\n(mentions; 'none' = agent hidden)", loc="left", pad=30)
     return ax
 
@@ -136,7 +135,7 @@ def plot_speakers(voices: pd.DataFrame, *, by: str = "outlet", ax=None):
     stacked_bars(ax, table, row_labels=[f"{wrap(group)}\n({totals[group]} quoted words)" for group in table.index],
                  colours=category_colours(table.columns), min_label=9, edgecolor="#666666",
                  labels={name: str(name) for name in table.columns})
-    with plt.rc_context(RC):
+    with house_style():
         ax.set_xlabel("share of quoted words (%)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False, fontsize=9)
         ax.set_title("Whose words are quoted", loc="left", pad=48)
@@ -166,7 +165,7 @@ def plot_similarity(groups: pd.DataFrame, *, by: str = "outlet", ax=None):
     labels = [wrap(name, 16) for name in names]
     image = annotated_heatmap(ax, values, text, rows=labels, columns=labels, vmin=0, vmax=1, columns_on_top=False,
                               column_rotation=35, aspect="equal")
-    with plt.rc_context(RC):
+    with house_style():
         ax.figure.colorbar(image, ax=ax, shrink=0.7).set_label("cosine similarity of TF-IDF vectors")
         ax.set_title("How alike the articles are\n(mean pairwise similarity; blank = no pair)", loc="left")
     return ax

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.colors import to_rgb
 
 from analysis.paths import data_file
-from analysis.plots.style import OKABE_ITO, RC, RESIDUAL_GREYS, SEQUENTIAL
+from analysis.plots.style import OKABE_ITO, house_style, RESIDUAL_GREYS, SEQUENTIAL
 from analysis.tables import RESIDUAL_CATEGORIES
 
 LABEL_WIDTH = 28  # characters per line of a wrapped group label
@@ -100,7 +100,7 @@ def concept_title(concept: str) -> str:
 
 def new_axes(width: float, height: float):
     """One Axes on a new figure in the house style."""
-    with plt.rc_context(RC):
+    with house_style():
         _, ax = plt.subplots(figsize=(width, height), layout="constrained")
     return ax
 
@@ -110,7 +110,7 @@ def facet_grid(panels: int, columns: int, panel_width: float, panel_height: floa
     panels = max(panels, 1)
     columns = max(1, min(columns, panels))
     rows = int(np.ceil(panels / columns))
-    with plt.rc_context(RC):
+    with house_style():
         fig, axes = plt.subplots(rows, columns, figsize=(panel_width * columns + 2.2, panel_height * rows + 1.0),
                                  squeeze=False, sharey=sharey, layout="constrained")
     for ax in axes.flat[panels:]:
@@ -149,7 +149,7 @@ def annotated_heatmap(
     finite = values[np.isfinite(values)]
     if vmax is None:
         vmax = max(float(finite.max()) if finite.size else 0.0, 1e-9) * 1.25
-    with plt.rc_context(RC):
+    with house_style():
         shown = np.where(np.isfinite(values), values, vmin)
         image = ax.imshow(shown, cmap=cmap, aspect=aspect, vmin=vmin, vmax=vmax)
         colours = image.cmap(image.norm(shown))
@@ -171,7 +171,7 @@ def stacked_bars(ax, shares: pd.DataFrame, *, row_labels: list[str], colours: di
                  edgecolor: str | None = None, labels: dict | None = None) -> None:
     """Horizontal bars of `shares` (rows x categories, in %) stacked left to right, one row per index entry
     from the top down; a segment of at least `min_label` % carries its value."""
-    with plt.rc_context(RC):
+    with house_style():
         left = np.zeros(len(shares))
         for category in shares.columns:
             values = shares[category].to_numpy(dtype=float)
@@ -191,7 +191,7 @@ def stacked_bars(ax, shares: pd.DataFrame, *, row_labels: list[str], colours: di
 def interval_rows(ax, positions, centre, low, high, *, colour, marker: str = "o", markersize: float = 5.5,
                   linewidth: float = 1.6, label: str | None = None, vertical: bool = False) -> None:
     """A point estimate with its interval at each position: horizontal rows, or vertical columns."""
-    with plt.rc_context(RC):
+    with house_style():
         if vertical:
             ax.vlines(positions, low, high, color=colour, linewidth=linewidth)
             ax.plot(positions, centre, marker, color=colour, markersize=markersize, linestyle="none", label=label)

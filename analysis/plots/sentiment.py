@@ -3,7 +3,6 @@ masking, and sentiment along the article."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -25,7 +24,7 @@ from analysis.plots.style import (
     OWN_VOICE,
     POSITIVE_COLOUR,
     QUOTED,
-    RC,
+    house_style,
 )
 
 VOICES = (("own", OWN_VOICE, 0.18, "own voice"), ("quoted", QUOTED, -0.18, "quoted (≥ half the sentence)"))
@@ -53,7 +52,7 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
     if ax is None:
         ax = new_axes(9.5, 0.9 * len(groups) + 1.6)
     rng = np.random.default_rng(0)  # jitter only: fixed so the figure is byte-identical on re-runs
-    with plt.rc_context(RC):
+    with house_style():
         for row, group in enumerate(groups):
             for voice, colour, shift, label in VOICES:
                 in_voice = scored[(scored[by] == group) & (scored["voice"] == voice)]
@@ -103,7 +102,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
         ax = new_axes(max(6.5, 1.15 * len(order) + 3.2), max(2.8, 0.5 * len(means) + 1.9))
     image = annotated_heatmap(ax, np.nan_to_num(means.to_numpy(dtype=float)), text, rows=[wrap(g) for g in means.index],
                               columns=[wrap(target, 12) for target in order], cmap=DIVERGING, vmin=-1, vmax=1)
-    with plt.rc_context(RC):
+    with house_style():
         if value == "mean_score":
             label, title = ("mean score toward the target (p positive - p negative)",
                             "Sentiment toward each actor, by the target model (n = sentences)")
@@ -135,7 +134,7 @@ def plot_drivers(drivers: pd.DataFrame, *, group, by: str = "outlet", top: int =
     both = pd.concat([positive.iloc[::-1], negative.iloc[::-1]])
     if ax is None:
         ax = new_axes(4.5, 0.28 * 2 * top + 1.3)
-    with plt.rc_context(RC):
+    with house_style():
         colours = [NEGATIVE_COLOUR if value < 0 else POSITIVE_COLOUR for value in both["contribution"]]
         ax.barh(range(len(both)), both["contribution"], color=colours)
         ax.set_yticks(range(len(both)), [f"{word} ({n}×)" for word, n in zip(both["word"], both["n"])])
@@ -166,7 +165,7 @@ def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6
     fig, axes = facet_grid(len(groups), columns, 3.7, 0.28 * 2 * top + 1.0, sharey=False)
     for ax, group in zip(axes, groups):
         plot_drivers(drivers, group=group, by=by, top=top, ax=ax)
-    with plt.rc_context(RC):
+    with house_style():
         fig.suptitle(f"Words that drive the sentiment of each {by}{note}\n(negative in vermillion, positive in blue; "
                      "occurrences in brackets)", x=0.01, ha="left")
     return fig
@@ -187,7 +186,7 @@ def plot_lexicon_audit(audit: pd.DataFrame, *, ax=None):
     table = table.sort_values(["valence", "label"], kind="stable").reset_index(drop=True)
     if ax is None:
         ax = new_axes(9.0, 0.3 * len(table) + 1.6)
-    with plt.rc_context(RC):
+    with house_style():
         colours = [NEGATIVE_COLOUR if v < 0 else POSITIVE_COLOUR for v in table["valence"]]
         ax.barh(range(len(table)), table["valence"], color=colours)
         for row, record in table.iterrows():
@@ -227,7 +226,7 @@ def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_labels: in
                                          (1, "mean_masked", "low_masked", "high_masked", QUOTED)):
         interval_rows(ax, np.full(len(table), x), table[centre], table[low], table[high], colour=colour,
                       linewidth=1, vertical=True)
-    with plt.rc_context(RC):
+    with house_style():
         for _, record in table.iterrows():
             ax.plot([0, 1], [record["mean_compound"], record["mean_masked"]], color="#888888", linewidth=1)
         values = np.concatenate([table[c].to_numpy(dtype=float) for c in ("low", "high", "low_masked", "high_masked")])
@@ -270,7 +269,7 @@ def plot_sentiment_position(positions: pd.DataFrame, *, group, by: str = "outlet
     rows = positions[positions[by] == group]
     if ax is None:
         ax = new_axes(4.0, 3.0)
-    with plt.rc_context(RC):
+    with house_style():
         ax.plot(rows["position"], rows["mean_compound"], color=OWN_VOICE, linewidth=1.2)
         ax.scatter(rows["position"], rows["mean_compound"], s=12 * rows["sentences"], color=OWN_VOICE, zorder=3)
         ax.axhline(0, color="#cccccc", linewidth=0.8)
@@ -301,7 +300,7 @@ def plot_sentiment_position_grid(positions: pd.DataFrame, *, by: str = "outlet",
     fig, axes = facet_grid(len(groups), columns, 3.0, 2.4)
     for ax, group in zip(axes, groups):
         plot_sentiment_position(positions, group=group, by=by, ax=ax)
-    with plt.rc_context(RC):
+    with house_style():
         axes[0].set_ylabel("mean compound")
         fig.suptitle(f"Sentiment along the article: start (0) to end (1){note}; point size = sentences", x=0.01, ha="left")
     return fig

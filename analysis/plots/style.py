@@ -1,5 +1,8 @@
 """The house look of every figure: colour-blind-safe colours and fonts readable at half size."""
 
+from contextlib import contextmanager
+
+import matplotlib
 from matplotlib import cycler
 
 # Okabe & Ito (2008) colour-blind-safe palette.
@@ -30,3 +33,19 @@ RC = {
     "savefig.pad_inches": 0.15,
     "svg.fonttype": "path",
 }
+
+
+@contextmanager
+def house_style(params: dict = RC):
+    """Set `params` for the drawing inside, then put back exactly those keys.
+
+    Not `plt.rc_context`: on leaving it restores every rcParam, including
+    `interactive`, which the inline backend of Jupyter switches on after the
+    context was entered; every later figure would then stay hidden in the notebook.
+    """
+    saved = {key: matplotlib.rcParams[key] for key in params}
+    matplotlib.rcParams.update(params)
+    try:
+        yield
+    finally:
+        matplotlib.rcParams.update(saved)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -19,7 +18,7 @@ from analysis.plots.parts import (
     subset_note,
     wrap,
 )
-from analysis.plots.style import OWN_VOICE, QUOTED, RC
+from analysis.plots.style import OWN_VOICE, QUOTED, house_style
 
 VOICES = (("own", OWN_VOICE, "o", 0.15, "own voice"), ("quoted", QUOTED, "D", -0.15, "inside quotation marks"))
 
@@ -56,7 +55,7 @@ def plot_term_rates(rates: pd.DataFrame, *, family: str, by: str = "outlet", lab
         part = rows[rows["voice"] == voice]
         interval_rows(ax, part[by].map(positions) + shift, part["per_1k"], part["low"], part["high"],
                       colour=colour, marker=marker, label=label)
-    with plt.rc_context(RC):
+    with house_style():
         own_n = int(rows.loc[rows["voice"] == "own", "n"].sum())
         quoted_n = int(rows.loc[rows["voice"] == "quoted", "n"].sum())
         ax.set_title(f"{family}\n(n = {own_n} own, {quoted_n} quoted)", fontsize=11)
@@ -91,7 +90,7 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
     fig, axes = facet_grid(len(families), columns, 2.9, (0.42 if groups <= 10 else 0.36) * groups + 0.9)
     for ax, family in zip(axes, families):
         plot_term_rates(table, family=family, by=by, ax=ax)
-    with plt.rc_context(RC):
+    with house_style():
         if families:
             handles, legend_labels = axes[0].get_legend_handles_labels()
             fig.legend(handles, legend_labels, loc="outside lower center", ncols=2, frameon=False)
@@ -132,7 +131,7 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
     annotated_heatmap(ax, values, text, rows=[f"{wrap(group)}\n({words[group]} words)" for group in counts.index],
                       columns=[wrap(family, 14) for family in order],
                       vmax=max(np.nanmax(values, initial=0), 1e-9) * 1.3)
-    with plt.rc_context(RC):
+    with house_style():
         ax.set_title(f"{concept_title(concept)}: number of matches (colour: per 1,000 words){own_line(note)}",
                      loc="left", pad=34)
     return ax
@@ -165,7 +164,7 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
     text = [[str(int(n)) if n else "" for n in row] for row in counts.to_numpy()]
     annotated_heatmap(ax, shares.to_numpy(), text, rows=[wrap(group) for group in counts.index], columns=columns,
                       vmax=1.25, columns_on_top=False, column_rotation=60)
-    with plt.rc_context(RC):
+    with house_style():
         entity_of = [column.split(": ")[0] for column in columns]
         for x, (left, right) in enumerate(zip(entity_of, entity_of[1:])):
             if left != right:
@@ -191,7 +190,7 @@ def plot_keyness(scores: pd.DataFrame, *, group, by: str = "outlet", top: int = 
     best = scores[scores[by] == group].nlargest(top, "z", keep="first").iloc[::-1]
     if ax is None:
         ax = new_axes(4.5, 0.3 * top + 1.2)
-    with plt.rc_context(RC):
+    with house_style():
         rows = np.arange(len(best))
         ax.barh(rows, best["z"], color=OWN_VOICE)
         ax.set_yticks(rows, [f"{term} ({n})" for term, n in zip(best["term"], best["n"])])
@@ -224,7 +223,7 @@ def plot_keyness_grid(scores: pd.DataFrame, *, by: str = "outlet", top: int = 8,
     fig, axes = facet_grid(len(groups), columns, 3.6, 0.3 * top + 0.9, sharey=False)
     for ax, group in zip(axes, groups):
         plot_keyness(scores, group=group, by=by, top=top, ax=ax)
-    with plt.rc_context(RC):
+    with house_style():
         fig.suptitle(f"Most distinctive words of each group vs all others{note}\n(count in brackets; dashed line: z = 1.96)",
                      x=0.01, ha="left")
     return fig

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from analysis.plots.parts import interval_rows, new_axes, wrap
-from analysis.plots.style import OWN_VOICE, QUOTED, RC
+from analysis.plots.style import OWN_VOICE, QUOTED, house_style
 
 
 def plot_validation(table: pd.DataFrame, *, ax=None):
@@ -27,7 +26,7 @@ def plot_validation(table: pd.DataFrame, *, ax=None):
     interval_rows(ax, positions, rows["value"], rows["low"].fillna(rows["value"]), rows["high"].fillna(rows["value"]),
                   colour=OWN_VOICE, label="this package (95% interval)")
     has_reference = rows["reference_value"].notna()
-    with plt.rc_context(RC):
+    with house_style():
         ax.plot(rows.loc[has_reference, "reference_value"], positions[has_reference.to_numpy()], "D", color=QUOTED,
                 markersize=5, linestyle="none", label="reference or target")
         ax.set_yticks(positions, [f"{measure}: {metric}\n{wrap(data, 48)} (n = {n})" for measure, metric, data, n in
