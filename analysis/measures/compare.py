@@ -1,0 +1,147 @@
+"""Are two groups different? Differences, effect sizes, permutation p-values and Benjamini-Hochberg q-values.
+
+Articles are the independent units: a comparison permutes whole articles between
+the two sides when each side has at least two, and falls back to permuting
+sentences (rows) otherwise, which treats the sentences of one article as
+independent and so overstates the evidence; the `resampled` column says which.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from analysis.measures.stats import SEED, group_rng
+from analysis.tables import require_by, require_columns
+
+PERMUTATIONS = 1999  # p-values in steps of 1/2000
+CHUNK = 200  # permutations drawn at once: bounded memory on long tables
+MANY_GROUPS = 6  # past this many groups, compare each with the rest rather than every pair
+
+
+
+def compare_groups(
+    table: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    value: str,
+    weight: str | None = None,
+    unit: str = "doc_id",
+    against: str | None = None,
+    permutations: int = PERMUTATIONS,
+    seed: int = SEED,
+) -> pd.DataFrame:
+    """Compare the groups of `by` on the mean of `value`, pair by pair or each against the rest.
+
+    Parameters
+    ----------
+    table : one row per observation (sentence, mention or article) with `by`, `value` and `unit`.
+    by : the group column.
+    value : the numeric column compared (e.g. `compound`; 0/1 for a share).
+    weight : optional column of weights; a side's mean is sum(value * weight) / sum(weight)
+        (with value = matches / words and weight = words, the rate per word).
+    unit : the column naming the independent units (articles); rows without one are an error.
+    against : "each" (every pair of groups) or "rest" (each group against all others);
+        default "each" up to MANY_GROUPS groups, else "rest".
+    permutations : number of random relabellings behind each p-value.
+    seed : seed of the permutations (combined with the names compared, so adding a group
+        leaves the other comparisons unchanged).
+
+    Returns one row per comparison: `<by>_a`, `<by>_b` (a group, and the other group or
+    "rest"), `value`, `mean_a`, `mean_b`, `difference` (a - b), `effect_size` (Hedges' g
+    over the resampled units; NaN where a side has one), `n_a`, `n_b` (units),
+    `resampled` ("articles" or "sentences"), `p` (two-sided permutation p-value) and `q`
+    (Benjamini-Hochberg over all rows). Rows without a `value` are left out of both sides; a comparison where either side
+    has no rows gets NaN statistics.
+    """
+    require_columns(table, [value, unit] + ([weight] if weight else []), "compare_groups")
+    columns = require_by(table, by, "compare_groups")
+    if len(columns) != 1:
+        raise ValueError(f"compare_groups: compare by one column, not {columns}; combine them into one column first")
+    by = columns[0]
+    rows = table[table[value].notna()]
+    groups = sorted(rows[by].dropna().unique(), key=str)
+    against = against or ("each" if len(groups) <= MANY_GROUPS else "rest")
+    if against not in ("each", "rest"):
+        raise ValueError(f"compare_groups: against must be 'each' or 'rest', not {against!r}")
+    pairs = list(combinations(groups, 2)) if against == "each" else [(group, "rest") for group in groups]
+    results = []
+    for a, b in pairs:
+        side_a = rows[rows[by] == a]
+        side_b = rows[rows[by] != a] if b == "rest" else rows[rows[by] == b]
+        results.append({f"{by}_a": a, f"{by}_b": b, "value": value,
+                        **_compare(side_a, side_b, value, weight, unit, permutations,
+                                   group_rng(f"{a}\x00{b}\x00{value}", seed))})
+    result = pd.DataFrame(results, columns=[f"{by}_a", f"{by}_b", "value", "mean_a", "mean_b", "difference",
+                                            "effect_size", "n_a", "n_b", "resampled", "p"])
+    return result.assign(q=bh_qvalues(result["p"].to_numpy(dtype=float)))
+
+
+def _compare(side_a, side_b, value, weight, unit, permutations, rng) -> dict:
+    by_articles = side_a[unit].nunique() >= 2 and side_b[unit].nunique() >= 2
+    sums_a, weights_a = _units(side_a, value, weight, unit if by_articles else None)
+    sums_b, weights_b = _units(side_b, value, weight, unit if by_articles else None)
+    if not len(sums_a) or not len(sums_b):
+        return dict(mean_a=np.nan, mean_b=np.nan, difference=np.nan, effect_size=np.nan, n_a=len(sums_a),
+                    n_b=len(sums_b), resampled="articles" if by_articles else "sentences", p=np.nan)
+    mean_a, mean_b = sums_a.sum() / weights_a.sum(), sums_b.sum() / weights_b.sum()
+    sums, weights = np.concatenate([sums_a, sums_b]), np.concatenate([weights_a, weights_b])
+    observed = mean_a - mean_b
+    null = _permuted_differences(sums, weights, len(sums_a), permutations, rng)
+    # The tolerance keeps ties with the observed difference from being lost to rounding.
+    extreme = np.count_nonzero(np.abs(null) >= abs(observed) - 1e-12)
+    return dict(mean_a=mean_a, mean_b=mean_b, difference=observed,
+                effect_size=_hedges_g(sums_a / weights_a, sums_b / weights_b),
+                n_a=len(sums_a), n_b=len(sums_b), resampled="articles" if by_articles else "sentences",
+                p=(1 + extreme) / (1 + permutations))
+
+
+def _units(rows: pd.DataFrame, value: str, weight: str | None, unit: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: the weighted sum of values and the sum of weights (rows are their own units when `unit` is None)."""
+    weights = rows[weight].to_numpy(dtype=float) if weight else np.ones(len(rows))
+    sums = rows[value].to_numpy(dtype=float) * weights
+    if unit is None:
+        keep = weights > 0
+        return sums[keep], weights[keep]
+    grouped = pd.DataFrame({"unit": rows[unit].to_numpy(), "s": sums, "w": weights}).groupby("unit", sort=True).sum()
+    grouped = grouped[grouped["w"] > 0]
+    return grouped["s"].to_numpy(), grouped["w"].to_numpy()
+
+
+def _permuted_differences(sums, weights, size_a, permutations, rng) -> np.ndarray:
+    """Side a's mean minus side b's after random relabelling of the units, `permutations` times."""
+    total_sum, total_weight = sums.sum(), weights.sum()
+    differences = []
+    for start in range(0, permutations, CHUNK):
+        count = min(CHUNK, permutations - start)
+        chosen = rng.random((count, len(sums))).argpartition(size_a - 1, axis=1)[:, :size_a]
+        sum_a, weight_a = sums[chosen].sum(axis=1), weights[chosen].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            differences.append(sum_a / weight_a - (total_sum - sum_a) / (total_weight - weight_a))
+    return np.concatenate(differences)
+
+
+def _hedges_g(a: np.ndarray, b: np.ndarray) -> float:
+    """Standardised mean difference with the small-sample correction; NaN when a side has one unit."""
+    if len(a) < 2 or len(b) < 2:
+        return np.nan
+    pooled = np.sqrt(((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2))
+    if pooled == 0:
+        return np.nan
+    correction = 1 - 3 / (4 * (len(a) + len(b)) - 9)
+    return float((a.mean() - b.mean()) / pooled * correction)
+
+
+def bh_qvalues(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values (false discovery rate) of the p-values; NaN stays NaN and is not counted."""
+    p = np.asarray(p, dtype=float)
+    q = np.full(p.shape, np.nan)
+    present = np.flatnonzero(~np.isnan(p))
+    if not len(present):
+        return q
+    order = present[np.argsort(p[present], kind="stable")]
+    ranked = p[order] * len(order) / np.arange(1, len(order) + 1)
+    q[order] = np.minimum(1.0, np.minimum.accumulate(ranked[::-1])[::-1])
+    return q
