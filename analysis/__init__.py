@@ -27,7 +27,7 @@ _EXPORTS = {
         "split_sentences", "split_text",
     ),
     "analysis.measures": (
-        "FINGERPRINT_ENTITIES", "bh_qvalues", "compare_groups", "agency_shares", "agent_categories", "agents_named", "article_frames",
+        "FINGERPRINT_ENTITIES", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named", "article_frames",
         "classify_agency", "classify_target_sentiment", "code_frames", "compare_masked", "count_removals",
         "describe_articles", "family_totals", "find_attributions", "find_terms", "first_mention", "frame_features",
         "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",
@@ -37,11 +37,14 @@ _EXPORTS = {
         "trust_table", "validate_all", "validation_data", "voice_shares", "voice_words",
     ),
     "analysis.plots": (
-        "plot_agency_forms", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts",
+        "plot_agency_forms", "plot_coverage", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts",
         "plot_frame_shares", "plot_keyness", "plot_keyness_grid", "plot_lexicon_audit", "plot_masking",
         "plot_name_variants", "plot_removals", "plot_sentence_sentiment", "plot_sentiment_position",
         "plot_sentiment_position_grid", "plot_similarity", "plot_speakers", "plot_target_sentiment",
         "plot_term_rates", "plot_term_rates_grid", "plot_validation", "plot_voice",
+    ),
+    "analysis.findings": (
+        "compared", "corpus_findings", "framing_findings", "sentiment_findings", "terminology_findings",
     ),
     "analysis.reports": (
         "save_validation", "show_validation", "validation_findings",

@@ -19,10 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--group", help="column to compare by (default: outlet)")
     run.add_argument("--out", help="folder for figures, tables and reports/ (default: the project's figures/, for the seeds only)")
     run.add_argument("--columns", help="field mapping for tables, e.g. text=content_original,outlet=source")
+    run.add_argument("--event", help="the event's date, from which coverage is timed (default: 2020-01-03)")
     run.add_argument("--only", nargs="*", help="run only these notebooks: 5, 05, 05-validation or 05-validation.ipynb")
     args = parser.parse_args(argv)
     try:
-        run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only)
+        run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only,
+                event=args.event)
     except NotebookFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -16,6 +16,9 @@ ENV_CORPUS = "ANALYSIS_CORPUS"
 ENV_GROUP = "ANALYSIS_GROUP"
 ENV_OUT = "ANALYSIS_OUT"
 ENV_COLUMNS = "ANALYSIS_COLUMNS"
+ENV_EVENT = "ANALYSIS_EVENT"
+#: The seeds' event: the strike at Baghdad airport, early on 3 January 2020 (local time).
+SEEDS_EVENT = "2020-01-03"
 
 
 def figures_dir() -> Path:

@@ -22,6 +22,7 @@ from analysis.corpus import CorpusError, load_articles
 from analysis.paths import (
     ENV_COLUMNS,
     ENV_CORPUS,
+    ENV_EVENT,
     ENV_GROUP,
     ENV_OUT,
     NOTEBOOKS_DIR,
@@ -141,7 +142,8 @@ def _last_line(message: str) -> str:
     return lines[-1] if lines else message
 
 
-def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, stream=sys.stderr) -> RunSummary:
+def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event=None,
+            stream=sys.stderr) -> RunSummary:
     """Check the settings, then run the numbered notebooks (or `only` those) and keep each as an HTML report.
 
     Raises NotebookFailed at a bad setting (before any kernel starts) or at the first failing cell.
@@ -150,9 +152,10 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, strea
     paths = notebooks(only=only)
     if not paths:
         raise NotebookFailed(f"no notebooks found in {NOTEBOOKS_DIR}")
-    settings = configure(corpus=corpus, group=group, out=out, columns=columns)
+    settings = configure(corpus=corpus, group=group, out=out, columns=columns, event=event)
     summary = RunSummary(warnings=check_settings(settings))
-    env = {ENV_CORPUS: str(settings.corpus.resolve()), ENV_GROUP: settings.group, ENV_OUT: str(settings.out.resolve())}
+    env = {ENV_CORPUS: str(settings.corpus.resolve()), ENV_GROUP: settings.group, ENV_OUT: str(settings.out.resolve()),
+           ENV_EVENT: settings.event}
     if columns:
         env[ENV_COLUMNS] = columns if isinstance(columns, str) else ",".join(f"{k}={v}" for k, v in columns.items())
     # The kernel imports this package even where it is not installed (a bare checkout).

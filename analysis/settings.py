@@ -2,7 +2,7 @@
 
 A notebook's `parameters` cell holds UPPER_CASE values (None by default) and
 passes them to `configure`; anything left None comes from the environment
-(`ANALYSIS_CORPUS`, `ANALYSIS_GROUP`, `ANALYSIS_OUT`, `ANALYSIS_COLUMNS`), so
+(`ANALYSIS_CORPUS`, `ANALYSIS_GROUP`, `ANALYSIS_OUT`, `ANALYSIS_COLUMNS`, `ANALYSIS_EVENT`), so
 `python -m analysis run`, papermill and plain `jupyter nbconvert --execute`
 all work. `save_figure` reads the configured settings for the output folder,
 the notebook's name and the corpus to fingerprint.
@@ -21,9 +21,11 @@ from analysis.corpus import CorpusError, CorpusWarning, load_articles
 from analysis.paths import (
     ENV_COLUMNS,
     ENV_CORPUS,
+    ENV_EVENT,
     ENV_GROUP,
     ENV_OUT,
     SEEDS_DIR,
+    SEEDS_EVENT,
     figures_dir,
 )
 from analysis.tables import fill_missing_groups, group_columns
@@ -38,6 +40,7 @@ class Settings:
     out: Path = field(default_factory=figures_dir)
     columns: dict[str, str] = field(default_factory=dict)
     notebook: str | None = None
+    event: str = SEEDS_EVENT
 
     def load(self) -> pd.DataFrame:
         """The corpus's articles (see load_articles), with the column mapping applied.
@@ -82,6 +85,7 @@ def configure(
     group: str | None = None,
     out: str | Path | None = None,
     columns: str | dict | None = None,
+    event: str | None = None,
 ) -> Settings:
     """Fix this session's settings; None means: from the environment, else the default.
 
@@ -92,6 +96,8 @@ def configure(
     group : the column to compare by (default $ANALYSIS_GROUP, else "outlet").
     out : folder for figures (default $ANALYSIS_OUT, else the project's figures/).
     columns : field mapping for tables, "text=content_original,outlet=source" or a dict.
+    event : the event's date, from which coverage is timed (default $ANALYSIS_EVENT, else the
+        seeds' event, 2020-01-03).
 
     Returns the Settings; pass them to save_figure(..., settings=...), which
     otherwise uses the ones configured last.
@@ -103,6 +109,7 @@ def configure(
         out=Path(out or os.environ.get(ENV_OUT) or figures_dir()),
         columns=parse_columns(columns if columns is not None else os.environ.get(ENV_COLUMNS)),
         notebook=notebook,
+        event=event or os.environ.get(ENV_EVENT) or SEEDS_EVENT,
     )
     return _current
 

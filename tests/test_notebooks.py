@@ -17,6 +17,7 @@ from conftest import DESKS, PROJECT, SEEDS
 FIGURES = PROJECT / "figures"
 OUTPUTS = (".png", ".svg", ".csv", ".md", ".tex")
 NOTEBOOKS = notebooks()
+SEED_OUTLETS = ("Republic World", "TASS", "Herald", "Epoch Times", "Fort Russ")
 
 
 def test_the_notebooks_are_numbered_and_start_with_01():
@@ -34,9 +35,12 @@ def test_notebooks_are_committed_without_outputs_and_stay_thin(path):
         # Notebooks call the package; NLTK's downloader ("nltk" + ".download") fails offline anyway.
         for forbidden in ("def ", "class ", "import re", "open(", "nltk" + ".download"):
             assert forbidden not in cell.source, f"{path.name}: {forbidden!r} belongs in the package"
-    # Findings: written for the seeds in a Markdown cell, or computed from the tables (notebook 05).
-    assert any((cell.cell_type == "markdown" and "## Findings" in cell.source)
-               or (cell.cell_type == "code" and "an.show_validation(" in cell.source) for cell in notebook.cells)
+    # Findings are computed from the tables by the package, never written by hand for one corpus.
+    assert any(cell.cell_type == "code" and ("_findings(" in cell.source or "an.show_validation(" in cell.source)
+               for cell in code)
+    prose = " ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    named = [outlet for outlet in SEED_OUTLETS if outlet in prose]
+    assert named == [], f"{path.name}: static text names seed outlets {named}; compute such findings from the tables"
 
 
 @pytest.fixture(scope="module")

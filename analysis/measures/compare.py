@@ -13,6 +13,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from analysis.language.tokens import count_words
 from analysis.measures.stats import SEED, group_rng
 from analysis.tables import require_by, require_columns
 
@@ -145,3 +146,25 @@ def bh_qvalues(p: np.ndarray) -> np.ndarray:
     ranked = p[order] * len(order) / np.arange(1, len(order) + 1)
     q[order] = np.minimum(1.0, np.minimum.accumulate(ranked[::-1])[::-1])
     return q
+
+
+def count_per_sentence(sentences: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """Every sentence with how many of the `found` rows (term hits, frame cues) stand in it: the table to compare on.
+
+    Parameters
+    ----------
+    sentences : table from split_sentences (`doc_id`, `section`, `sent_id`, `text`).
+    found : rows located by `doc_id`, `section`, `sent_id` (find_terms, code_frames, ...).
+
+    Returns the sentences with `words`, `n` (rows of `found` in the sentence),
+    `per_word` (n / words, 0 for a sentence without words) and `present` (1.0 if n > 0, else 0.0).
+    """
+    keys = ["doc_id", "section", "sent_id"]
+    require_columns(sentences, [*keys, "text"], "count_per_sentence")
+    require_columns(found, keys, "count_per_sentence")
+    counts = found.groupby(keys, sort=False).size().rename("n").reset_index()
+    table = sentences.merge(counts, on=keys, how="left")
+    words = np.array([count_words(text) for text in table["text"]], dtype=float)
+    n = table["n"].fillna(0).to_numpy(dtype=float)
+    return table.assign(words=words, n=n, per_word=np.divide(n, words, out=np.zeros_like(n), where=words > 0),
+                        present=(n > 0).astype(float))

@@ -101,3 +101,47 @@ def voice_shares(sentences: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
         quoted_sentences=table["quoted_sentences"].astype("int64"),
         quoted_sentence_share=(table["quoted_sentences"] / table["sentences"]).round(4),
     ).drop(columns=["chars", "quoted_chars"])
+
+
+AUTO_DAYS = 62  # freq="auto": daily bars up to two months of coverage
+
+
+def coverage_over_time(articles: pd.DataFrame, *, by: By = "outlet", event=None, freq: str = "D") -> pd.DataFrame:
+    """How many articles and words each group published per period, and how long after the event.
+
+    Parameters
+    ----------
+    articles : table from load_articles (needs `doc_id`, `date`, `text` and the `by` column(s)).
+    by : the group column(s).
+    event : the event's date and time (anything pandas.Timestamp reads, e.g. "2020-01-03");
+        None leaves the distance to it out.
+    freq : the period, as a pandas offset alias: "D" days, "W" weeks, "h" hours, "M" months;
+        "auto" picks days for a span of up to AUTO_DAYS days, weeks up to a year, else months.
+
+    Returns
+    -------
+    DataFrame, one row per group and period with articles: the `by` column(s), `period`
+    (the period's start), `articles`, `words`, and with an event `days_since_event`
+    (`hours_since_event` for hourly periods): from the event to the period's start.
+    Undated articles are counted in rows whose `period` is NaT, never dropped.
+    """
+    groups = require_by(articles, by, "coverage_over_time")
+    require_columns(articles, ("doc_id", "date", "text"), "coverage_over_time")
+    dates = pd.to_datetime(articles["date"])
+    if freq == "auto":
+        span = (dates.max() - dates.min()).days if dates.notna().any() else 0
+        freq = "D" if span <= AUTO_DAYS else "W" if span <= 366 else "M"
+    try:
+        periods = dates.dt.to_period(freq).dt.start_time
+    except ValueError as error:
+        raise ValueError(f"coverage_over_time: freq {freq!r} is not a pandas period ({error})") from None
+    table = articles[groups].assign(period=periods, words=[count_words(text) for text in articles["text"]])
+    table = table.groupby([*groups, "period"], dropna=False, sort=True, as_index=False).agg(
+        articles=("words", "size"), words=("words", "sum"))
+    if event is None:
+        return table
+    sample = pd.Period("2020-01-01", freq=freq)
+    hourly = sample.end_time - sample.start_time < pd.Timedelta(days=1)
+    unit, seconds = ("hours_since_event", 3600) if hourly else ("days_since_event", 86400)
+    since = (table["period"] - pd.Timestamp(event)).dt.total_seconds() / seconds
+    return table.assign(**{unit: since})

@@ -1,19 +1,27 @@
-"""Plots of notebook 01: what cleaning removed, and own voice vs quotation."""
+"""Plots of notebook 01: what cleaning removed, own voice vs quotation, and coverage over time."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.ticker import MaxNLocator
 
 from analysis.plots.parts import (
     LABEL_WIDTH,
     annotated_heatmap,
+    category_colours,
+    largest_groups,
     new_axes,
     one_group_column,
+    own_line,
     stacked_bars,
+    subset_note,
     wrap,
 )
-from analysis.plots.style import OWN_VOICE, QUOTED, house_style
+from analysis.plots.style import OWN_VOICE, QUOTED, RESIDUAL_GREYS, house_style
+
+OTHER_GROUPS = "other groups"
 
 
 def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
@@ -82,4 +90,58 @@ def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
         ax.set_xlabel("share of body characters (%)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)
         ax.set_title("Own voice vs quotation in the article bodies", loc="left", pad=28)
+    return ax
+
+
+def plot_coverage(coverage: pd.DataFrame, *, by: str = "outlet", event=None, max_groups: int = 6, ax=None):
+    """Articles per period as stacked bars, one colour per group (the largest `max_groups`, the rest grey).
+
+    Parameters
+    ----------
+    coverage : table from coverage_over_time (`<by>`, `period`, `articles`); rows with no
+        `period` (undated articles) are counted in the title, not drawn.
+    by : the group column.
+    event : the event's date, drawn as a vertical line (None: no line).
+    max_groups : groups given their own colour; the others are pooled as "other groups".
+    ax : Axes to draw on (default: a new figure).
+
+    Returns the Axes.
+    """
+    by = one_group_column(by, "plot_coverage")
+    dated = coverage[coverage["period"].notna()]
+    undated = int(coverage.loc[coverage["period"].isna(), "articles"].sum())
+    sizes = dated.groupby(by)["articles"].sum()
+    shown = largest_groups(sizes, max_groups)
+    label = dated[by].where(dated[by].isin(shown), OTHER_GROUPS)
+    grid = dated.assign(label=label).pivot_table(index="period", columns="label", values="articles", aggfunc="sum",
+                                                 fill_value=0, observed=True)
+    order = [group for group in shown if group in grid.columns] + ([OTHER_GROUPS] if OTHER_GROUPS in grid.columns else [])
+    grid = grid[order]
+    colours = category_colours([group for group in order if group != OTHER_GROUPS])
+    colours[OTHER_GROUPS] = RESIDUAL_GREYS[0]
+    periods = pd.DatetimeIndex(grid.index)
+    gaps = np.diff(periods.values).astype("timedelta64[s]").astype(float) / 86400 if len(periods) > 1 else [1.0]
+    width = 0.8 * max(min(gaps), 1 / 24)  # days; a bar starts where its period does and never touches the next
+    if ax is None:
+        ax = new_axes(9.5, 4.6)
+    with house_style():
+        bottom = np.zeros(len(grid))
+        for group in order:
+            ax.bar(periods, grid[group].to_numpy(), width=width, bottom=bottom, color=colours[group], align="edge",
+                   edgecolor="white", linewidth=0.4, label=f"{wrap(group, 30)} ({int(sizes.get(group, 0)) if group != OTHER_GROUPS else int(sizes.drop(shown, errors='ignore').sum())})")
+            bottom += grid[group].to_numpy()
+        if event is not None:
+            moment = pd.Timestamp(event)
+            ax.axvline(moment, color="black", linewidth=1, linestyle="--")
+            ax.annotate(f"event {moment:%Y-%m-%d}", (moment, 1), xycoords=("data", "axes fraction"),
+                        xytext=(4, -4), textcoords="offset points", va="top", fontsize=9)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel("articles per period")
+        locator = AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        note = subset_note(len(shown), len(sizes), "articles")
+        ax.set_title(f"Articles per period by {by}: {int(sizes.sum())} dated, {undated} undated{own_line(note)}",
+                     loc="left")
+        ax.legend(title=f"{by} (articles)", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax

@@ -1,0 +1,225 @@
+"""Findings written from the tables the figures use, so they are true for any corpus and after any change.
+
+Each `*_findings` function takes tables the notebook already holds and returns
+Markdown (an `IPython.display.Markdown`, which the notebook displays; `.data`
+is the text). A difference between groups is called a difference only where
+`compare_groups` supports it (q < ALPHA); counts and sample sizes are stated,
+and the caveats follow the data (single-article groups, thin quotation,
+undated articles).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown
+
+ALPHA = 0.05  # false discovery rate at which a difference is reported
+THIN_WORDS = 100  # quoted rates on fewer words are marked as thin
+SHOWN = 5  # comparisons listed by name; the rest are counted
+
+
+def _names(values, limit: int = 4) -> str:
+    values = [str(value) for value in values]
+    listed = ", ".join(values[:limit])
+    return listed + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def _single_article_caveat(articles_per_group: pd.Series) -> str:
+    single = articles_per_group[articles_per_group == 1]
+    if single.empty:
+        return ""
+    if len(single) == len(articles_per_group):
+        return ("**Every group is one article**: a difference between groups is a difference between articles, and "
+                "intervals and tests resample the sentences of one article, which treats them as independent and "
+                "overstates the certainty.")
+    return (f"**{len(single)} of {len(articles_per_group)} groups are a single article** ({_names(single.index)}): "
+            "their intervals and tests resample sentences, not articles, and overstate the certainty.")
+
+
+def compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2, scale: float = 1.0) -> str:
+    """One paragraph on what `compare_groups` supports: the differences with q < ALPHA, or that none is.
+
+    Parameters
+    ----------
+    comparisons : table from compare_groups.
+    by : the group column it compared.
+    what : the measure in words ("mean VADER compound per sentence").
+    digits : decimals of the means shown.
+    scale : factor applied to the means (1000 for rates per 1,000 words).
+    """
+    if comparisons.empty:
+        return f"*{what}: fewer than two groups, nothing to compare.*"
+    tested = comparisons[comparisons["p"].notna()]
+    supported = tested[tested["q"] < ALPHA].sort_values(["q", "difference"], kind="stable")
+    method = (f"{len(tested)} comparisons of {by} ({'pairs' if (comparisons[f'{by}_b'] != 'rest').all() else 'each against the rest'}), "
+              f"permutation tests with Benjamini-Hochberg q-values")
+    sentences = int((tested["resampled"] == "sentences").sum())
+    caveat = (f" {sentences} of them permute sentences because a side has a single article." if sentences else "")
+    if supported.empty:
+        smallest = tested["q"].min() if len(tested) else float("nan")
+        return (f"**{what}: no difference between groups is supported** (smallest q = {smallest:.3f}; {method}).{caveat}")
+    lines = [f"**{what}: {len(supported)} of {len(tested)} comparisons differ at q < {ALPHA}** ({method}).{caveat}"]
+    for row in supported.head(SHOWN).itertuples(index=False):
+        a, b = getattr(row, f"{by}_a"), getattr(row, f"{by}_b")
+        size = "" if pd.isna(row.effect_size) else f", Hedges' g = {row.effect_size:.2f}"
+        lines.append(f"- {a} ({row.mean_a * scale:.{digits}f}, n = {row.n_a} {row.resampled}) vs {b} "
+                     f"({row.mean_b * scale:.{digits}f}, n = {row.n_b}): difference {row.difference * scale:+.{digits}f}"
+                     f"{size}, q = {row.q:.3f}")
+    if len(supported) > SHOWN:
+        lines.append(f"- and {len(supported) - SHOWN} more (see the comparisons table)")
+    return "\n".join(lines)
+
+
+def corpus_findings(sizes: pd.DataFrame, removal_counts: pd.DataFrame, voice: pd.DataFrame,
+                    coverage: pd.DataFrame, *, by: str = "outlet") -> Markdown:
+    """Findings of notebook 01: what the corpus is, what cleaning removed, how much is quotation, when it was published.
+
+    Parameters
+    ----------
+    sizes : table from describe_articles.
+    removal_counts : table from count_removals.
+    voice : table from voice_shares.
+    coverage : table from coverage_over_time.
+    by : the group column.
+    """
+    per_group = sizes.groupby(by)["doc_id"].nunique()
+    words = sizes["words"]
+    spread = (f"{per_group.min()} article{'s' if per_group.min() != 1 else ''} per group" if per_group.min() == per_group.max()
+              else f"{per_group.min()} to {per_group.max()} articles per group")
+    parts = [f"- **The corpus:** {len(sizes)} articles from {len(per_group)} groups of {by} "
+             f"({spread}); bodies of {words.min()} to {words.max()} "
+             f"words (median {words.median():.0f})."]
+    if len(removal_counts):
+        rules = removal_counts.groupby("rule")["n"].sum().sort_values(ascending=False, kind="stable")
+        lines = removal_counts.groupby(by)["n"].sum().sort_values(ascending=False, kind="stable")
+        top = ", ".join(f"{rule.replace('_', ' ')} ({n})" for rule, n in rules.head(3).items())
+        parts.append(f"- **Cleaning removed {int(rules.sum())} lines** by {len(rules)} rules, most by {top}; "
+                     f"most from {lines.index[0]} ({lines.iloc[0]} lines).")
+    else:
+        parts.append("- **Cleaning removed no line.**")
+    ranked = voice.sort_values("quoted_share", kind="stable")
+    parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
+                 f"{ranked[by].iloc[0]} and {ranked['quoted_share'].iloc[-1]:.0%} in {ranked[by].iloc[-1]} "
+                 f"(the lowest and highest of {len(ranked)} groups).")
+    dated = coverage[coverage["period"].notna()]
+    undated = int(coverage.loc[coverage["period"].isna(), "articles"].sum())
+    if len(dated):
+        span = f"{dated['period'].min():%Y-%m-%d} to {dated['period'].max():%Y-%m-%d}"
+        since = ""
+        if "days_since_event" in dated.columns:
+            near = int(dated.loc[dated["days_since_event"].between(0, 7), "articles"].sum())
+            since = f"; {near} within a week after the event"
+        parts.append(f"- **Dates:** {int(dated['articles'].sum())} dated articles, {span}{since}; {undated} undated.")
+    else:
+        parts.append(f"- **Dates:** none of the {undated} articles is dated; coverage over time cannot be shown.")
+    caveat = _single_article_caveat(per_group)
+    return Markdown("\n".join(parts) + (f"\n\n{caveat}" if caveat else ""))
+
+
+def terminology_findings(totals: pd.DataFrame, rates: pd.DataFrame, comparisons: pd.DataFrame, *,
+                         by: str = "outlet") -> Markdown:
+    """Findings of notebook 02: which words for the event and for Soleimani each group uses, and what differs.
+
+    Parameters
+    ----------
+    totals : table from family_totals.
+    rates : table from term_rates (for the quoted words behind each rate).
+    comparisons : compare_groups of the event words per word (own voice), from count_per_sentence.
+    by : the group column.
+    """
+    groups = totals[by].nunique()
+    parts = []
+    for concept, label in (("event", "Words for the event"), ("label", "Labels for Soleimani")):
+        used = totals[(totals["concept"] == concept) & (totals["n"] > 0)]
+        if used.empty:
+            parts.append(f"- **{label}:** none found.")
+            continue
+        families = used.groupby("family").agg(n=("n", "sum"), quoted=("n_quoted", "sum"), groups=(by, "nunique"))
+        families = families.sort_values(["n", "groups"], ascending=False, kind="stable")
+        listed = "; ".join(f"*{family}* {row.n} ({row.quoted} quoted, {row.groups} of {groups} groups)"
+                           for family, row in families.head(5).iterrows())
+        parts.append(f"- **{label}** (matches, of which inside quotation marks, and groups using the family): {listed}.")
+    quoted_words = rates[(rates["voice"] == "quoted")].groupby(by)["words"].max()
+    thin = quoted_words[quoted_words < THIN_WORDS]
+    if len(thin):
+        parts.append(f"- **Thin:** quoted rates of {len(thin)} of {len(quoted_words)} groups rest on fewer than "
+                     f"{THIN_WORDS} quoted words ({_names(thin.index)}); read them as counts, not rates.")
+    parts.append("")
+    parts.append(compared(comparisons, by=by, what="Words for the event per 1,000 words in the outlet's own voice",
+                          scale=1000, digits=1))
+    return Markdown("\n".join(parts))
+
+
+def sentiment_findings(summary: pd.DataFrame, comparisons: pd.DataFrame, names_effect: pd.DataFrame, *,
+                       by: str = "outlet") -> Markdown:
+    """Findings of notebook 03: mean sentence sentiment per group, what differs, and how much names move it.
+
+    Parameters
+    ----------
+    summary : table from summarize_sentiment.
+    comparisons : compare_groups of `compound` over all sentences.
+    names_effect : compare_masked of the scores with and without names (its `change` column).
+    by : the group column.
+    """
+    overall = summary[summary["voice"] == "all"].sort_values("mean_compound", kind="stable")
+    low, high = overall.iloc[0], overall.iloc[-1]
+    parts = [f"- **Mean VADER compound per sentence** runs from {low['mean_compound']:+.2f} ({low[by]}, "
+             f"95% interval {low['low']:+.2f} to {low['high']:+.2f}, n = {low['sentences']} sentences) to "
+             f"{high['mean_compound']:+.2f} ({high[by]}, {high['low']:+.2f} to {high['high']:+.2f}, "
+             f"n = {high['sentences']}); {int((overall['mean_compound'] < 0).sum())} of {len(overall)} groups are "
+             f"below zero."]
+    voices = summary.pivot_table(index=by, columns="voice", values="mean_compound", observed=True)
+    if {"own", "quoted"} <= set(voices.columns):
+        gap = (voices["quoted"] - voices["own"]).dropna()
+        if len(gap):
+            widest = gap.abs().idxmax()
+            parts.append(f"- **Quotation changes the tone most in {widest}:** quoted sentences average "
+                         f"{voices.loc[widest, 'quoted']:+.2f}, its own voice {voices.loc[widest, 'own']:+.2f}.")
+    if len(names_effect):
+        shift = names_effect["change"]
+        parts.append(f"- **Names in VADER's lexicon** move group means by {shift.min():+.2f} to {shift.max():+.2f} "
+                     f"when kept out of the score.")
+    parts.append("")
+    parts.append(compared(comparisons, by=by, what="Mean VADER compound per sentence"))
+    caveat = _single_article_caveat(overall.set_index(by)["articles"])
+    return Markdown("\n".join(parts) + (f"\n\n{caveat}" if caveat else ""))
+
+
+def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataFrame, comparisons: pd.DataFrame, *,
+                     frame: str, by: str = "outlet") -> Markdown:
+    """Findings of notebook 04: the frames each group leans on, who acts in the killing, whose words are quoted.
+
+    Parameters
+    ----------
+    frames : table from frame_shares (sentence level).
+    forms : table from agency_shares.
+    voices : table from quoted_words_by_speaker.
+    comparisons : compare_groups of the share of sentences with a cue of `frame`.
+    frame : the frame compared.
+    by : the group column.
+    """
+    parts = []
+    used = frames[frames["n"] > 0]
+    if used.empty:
+        parts.append("- **Frames:** no sentence carries a frame cue.")
+    else:
+        leading = used.sort_values(["share", "n"], ascending=False, kind="stable").groupby(by, sort=True).head(1)
+        listed = "; ".join(f"{row[by]}: *{row['frame']}* ({row['share']:.0%} of {row['sentences']} sentences)"
+                           for _, row in leading.head(8).iterrows())
+        more = f" ({len(leading) - 8} more groups in the table)" if len(leading) > 8 else ""
+        parts.append(f"- **The frame each group uses most** (share of its sentences with a cue): {listed}{more}.")
+    mentions = forms.groupby("form", observed=True)["n"].sum()
+    if mentions.sum():
+        named = int(mentions.get("active", 0) + mentions.get("passive_agent", 0))
+        parts.append(f"- **Agency:** of {int(mentions.sum())} mentions of the killing, {named} have a grammatical agent "
+                     f"(active, or passive with 'by': a person, a state or a weapon) and {int(mentions.sum()) - named} "
+                     f"hide it (agentless passive or the event as a noun).")
+    quoted = voices[voices["quoted_words"] > 0]
+    if len(quoted):
+        top = quoted.sort_values("quoted_words", ascending=False, kind="stable").groupby(by, sort=True).head(1)
+        listed = "; ".join(f"{row[by]}: {row['speaker_group']} ({row['quoted_word_share']:.0%})"
+                           for _, row in top.head(8).iterrows())
+        parts.append(f"- **Whose words are quoted most** (share of quoted words): {listed}.")
+    parts.append("")
+    parts.append(compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{frame}* frame", digits=2))
+    return Markdown("\n".join(parts))
