@@ -20,14 +20,14 @@ _EXPORTS = {
         "CorpusError", "CorpusWarning", "load_articles", "load_rules", "removed_lines",
     ),
     "analysis.figures": (
-        "save_figure", "save_table",
+        "save_figure", "save_measures", "save_table",
     ),
     "analysis.language": (
         "compile_pattern", "content_words", "count_words", "load_lexicon", "sentence_spans", "split_paragraphs",
         "split_sentences", "split_text",
     ),
     "analysis.measures": (
-        "FINGERPRINT_ENTITIES", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named", "article_frames",
+        "FINGERPRINT_ENTITIES", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named", "article_frames",
         "classify_agency", "classify_target_sentiment", "code_frames", "compare_masked", "count_removals",
         "describe_articles", "family_totals", "find_attributions", "find_terms", "first_mention", "frame_features",
         "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",
@@ -44,7 +44,7 @@ _EXPORTS = {
         "plot_term_rates", "plot_term_rates_grid", "plot_validation", "plot_voice",
     ),
     "analysis.findings": (
-        "compared", "corpus_findings", "framing_findings", "sentiment_findings", "terminology_findings",
+        "compared", "corpus_findings", "framing_findings", "measures_findings", "sentiment_findings", "terminology_findings",
     ),
     "analysis.reports": (
         "save_validation", "show_validation", "validation_findings",

@@ -105,6 +105,37 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     return paths[0]
 
 
+def save_measures(table: pd.DataFrame, name: str, *, dictionary: pd.DataFrame, caption: str | None = None,
+                  settings: Settings | None = None) -> list[Path]:
+    """Write a table of measures for R, Stata or pandas: `<name>.csv`, `<name>.parquet` and its data dictionary
+    `<name>-dictionary.csv` (and `.md`); record them in the manifest.
+
+    Parameters
+    ----------
+    table : one row per article (article_measures).
+    name : file stem (letters, digits, '-', '_').
+    dictionary : what each column is (measure_dictionary): `column`, `unit`, `how`.
+    caption : what the table holds, for the manifest.
+    settings : as for save_figure.
+
+    Returns the paths written.
+    """
+    _check_name(name)
+    missing = sorted(set(table.columns) - set(dictionary["column"]))
+    if missing:
+        raise ValueError(f"save_measures: the dictionary does not describe column(s) {missing}")
+    settings = settings or current_settings()
+    out = Path(settings.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{name}.csv", out / f"{name}.parquet", out / f"{name}-dictionary.csv", out / f"{name}-dictionary.md"]
+    table.to_csv(paths[0], index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+    table.to_parquet(paths[1], index=False)
+    dictionary.to_csv(paths[2], index=False, lineterminator="\n")
+    paths[3].write_text(_markdown(dictionary) + "\n", encoding="utf-8")
+    _record(out, name, paths, caption, settings)
+    return paths
+
+
 def _markdown(table: pd.DataFrame) -> str:
     """A pipe table; a '|' inside a cell is escaped so it cannot split the row."""
     escaped = table.apply(lambda column: column.str.replace("|", "\\|", regex=False)

@@ -10,6 +10,8 @@ undated articles).
 
 from __future__ import annotations
 
+from math import comb
+
 import pandas as pd
 from IPython.display import Markdown
 
@@ -223,3 +225,42 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
     parts.append("")
     parts.append(compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{frame}* frame", digits=2))
     return Markdown("\n".join(parts))
+
+
+def measures_findings(measures: pd.DataFrame, sections: pd.DataFrame, *, by: str = "outlet") -> Markdown:
+    """Findings of notebook 06: what the table of measures holds, and each headline against its own body.
+
+    Parameters
+    ----------
+    measures : table from article_measures.
+    sections : article_measures(..., by_section=True).
+    by : the group column.
+    """
+    rates = [c for c in measures.columns if c.startswith("rate_")]
+    parts = [f"- **The table:** {len(measures)} articles × {len(measures.columns)} columns ({len(rates)} term rates, "
+             f"{sum(c.startswith('frame_') for c in measures.columns)} frames, "
+             f"{sum(c.startswith('agency_') for c in measures.columns)} agency forms, "
+             f"{sum(c.startswith('speaker_') for c in measures.columns)} speaker groups), grouped by {by} "
+             f"into {measures[by].nunique()} groups."]
+    missing = int(measures["compound_quoted"].isna().sum())
+    parts.append(f"- **Quoted sentiment** is missing for {missing} of {len(measures)} articles: they quote no "
+                 f"sentence (empty, not zero).")
+    paired = sections.pivot_table(index="doc_id", columns="section", values="compound_own", observed=True)
+    if {"title", "body"} <= set(paired.columns):
+        gaps = (paired["title"] - paired["body"]).dropna()
+        below, above = int((gaps < 0).sum()), int((gaps > 0).sum())
+        parts.append(f"- **Headline vs its own body** (own voice, {len(gaps)} articles with both): the headline is "
+                     f"more negative in {below}, more positive in {above} (mean difference {gaps.mean():+.2f}; "
+                     f"two-sided sign test p = {sign_test(below, above):.3f}).")
+    else:
+        parts.append("- **Headlines:** no article has both a headline and a body sentence in its own voice.")
+    return Markdown("\n".join(parts))
+
+
+def sign_test(below: int, above: int) -> float:
+    """Two-sided exact sign test: the chance of a split at least this uneven if either side were as likely."""
+    n = below + above
+    if n == 0:
+        return 1.0
+    tail = sum(comb(n, k) for k in range(min(below, above) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)

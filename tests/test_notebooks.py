@@ -15,7 +15,7 @@ import pandas as pd
 from conftest import DESKS, PROJECT, SEEDS
 
 FIGURES = PROJECT / "figures"
-OUTPUTS = (".png", ".svg", ".csv", ".md", ".tex")
+OUTPUTS = (".png", ".svg", ".csv", ".md", ".tex", ".parquet")
 NOTEBOOKS = notebooks()
 SEED_OUTLETS = ("Republic World", "TASS", "Herald", "Epoch Times", "Fort Russ")
 
@@ -220,7 +220,7 @@ def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
     corpus = PROJECT.parent / "shared" / "data" / "allsides_soleimani" / "jsons"
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--group", "source", "--out", str(tmp_path),
-         "--columns", "text=content_original,outlet=source,title=title,date=date", "--only", "01", "02", "03", "04"],
+         "--columns", "text=content_original,outlet=source,title=title,date=date", "--only", "01", "02", "03", "04", "06"],
         cwd=PROJECT, capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -230,3 +230,13 @@ def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
     rates = __import__("pandas").read_csv(tmp_path / "02-terminology-event.csv")
     assert rates["source"].nunique() == 47
     assert set(rates["resampled"]) == {"articles", "sentences"}  # outlets with one article and with several
+    # The Findings are this corpus' own: its outlets named, none of the seeds'.
+    sources = set(rates["source"])
+    for name in ("01-corpus", "02-terminology", "03-sentiment", "04-framing", "06-article-measures"):
+        executed = nbformat.read(tmp_path / "reports" / f"{name}.ipynb", as_version=4)
+        findings = " ".join(output["data"]["text/markdown"] for cell in executed.cells if cell.cell_type == "code"
+                            for output in cell.outputs if "text/markdown" in output.get("data", {}))
+        prose = " ".join(cell.source for cell in executed.cells if cell.cell_type == "markdown")
+        assert findings, name
+        assert [outlet for outlet in SEED_OUTLETS if outlet in findings + prose] == [], name
+        assert name.startswith("06") or any(source in findings for source in sources), name

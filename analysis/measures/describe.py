@@ -141,7 +141,7 @@ def coverage_over_time(articles: pd.DataFrame, *, by: By = "outlet", event=None,
     if event is None:
         return table
     sample = pd.Period("2020-01-01", freq=freq)
-    hourly = sample.end_time - sample.start_time < pd.Timedelta(days=1)
+    hourly = sample.end_time - sample.start_time < pd.Timedelta(hours=23)  # a day period ends 1 ns before the next
     unit, seconds = ("hours_since_event", 3600) if hourly else ("days_since_event", 86400)
     since = (table["period"] - pd.Timestamp(event)).dt.total_seconds() / seconds
     return table.assign(**{unit: since})
