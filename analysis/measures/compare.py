@@ -51,8 +51,9 @@ def compare_groups(
         leaves the other comparisons unchanged).
 
     Returns one row per comparison: `<by>_a`, `<by>_b` (a group, and the other group or
-    "rest"), `value`, `mean_a`, `mean_b`, `difference` (a - b), `effect_size` (Hedges' g
-    over the resampled units; NaN where a side has one), `n_a`, `n_b` (units),
+    "rest"), `value`, `mean_a`, `mean_b`, `difference` (a - b of the pooled means), `effect_size`
+    (Hedges' g over the resampled units' own means, unweighted, so with weights its sign can
+    differ from `difference`'s; NaN where a side has one unit), `n_a`, `n_b` (units),
     `resampled` ("articles" or "sentences"), `p` (two-sided permutation p-value) and `q`
     (Benjamini-Hochberg over all rows). Rows without a `value` are left out of both sides; a comparison where either side
     has no rows gets NaN statistics.
