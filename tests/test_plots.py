@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.figure  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import analysis as an  # noqa: E402
+import analysis.plots.parts  # noqa: E402,F401  (the package imports lazily: an.plots exists once imported)
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +116,7 @@ def test_plot_term_rates_grid_draws_a_panel_per_family_in_use_and_says_how_many_
     fig = an.plot_term_rates_grid(rates, max_groups=1)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title().split("\n")[0] for ax in visible] == ["killing"]  # "murder" has no match
-    assert "(1 of 2 groups with the most words)" in fig._suptitle.get_text()
+    assert fig._suptitle.get_text().split("\n")[-1] == "1 of 2 groups shown (those with the most words)"
     assert "Terms for the event" in fig._suptitle.get_text()  # the title comes from analysis/data/concepts.csv
 
 
@@ -196,7 +200,7 @@ def test_plot_drivers_draws_the_positive_then_the_negative_contributions(drivers
 def test_plot_drivers_grid_draws_one_panel_per_group_largest_first_in_name_order(drivers):
     fig = an.plot_drivers_grid(drivers, max_groups=1)
     assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["A"]
-    assert "(1 of 2 groups with the most scored words)" in fig._suptitle.get_text()
+    assert fig._suptitle.get_text().split("\n")[-1] == "1 of 2 groups shown (those with the most scored words)"
 
 
 def test_plot_lexicon_audit_draws_each_valence_and_marks_terms_vader_does_not_know():
@@ -208,15 +212,17 @@ def test_plot_lexicon_audit_draws_each_valence_and_marks_terms_vader_does_not_kn
     assert _texts(ax) == ["not in VADER (scores 0)"]
 
 
-def test_plot_masking_draws_both_means_and_labels_the_ranks():
+def test_plot_masking_draws_both_means_a_row_per_group_and_labels_the_ranks():
     comparison = pd.DataFrame({"outlet": ["A", "B"], "sentences": [10, 4], "mean_compound": [-0.4, -0.1],
                                "low": [-0.6, -0.3], "high": [-0.2, 0.1], "mean_masked": [0.1, -0.05],
                                "low_masked": [0.0, -0.2], "high_masked": [0.2, 0.1], "change": [0.5, 0.05],
                                "rank": [1, 2], "rank_masked": [2, 1]})
     ax = an.plot_masking(comparison)
-    assert _texts(ax) == ["B: #2 → #1 (n = 4)", "A: #1 → #2 (n = 10)"]
-    written = sorted(y for line in ax.lines for x, y in zip(line.get_xdata(), line.get_ydata()) if x == 0)
-    assert -0.4 in written and -0.1 in written
+    # Bottom row first: A (least negative after masking), then B (#1 after masking) on top.
+    assert _ticks(ax.get_yticklabels()) == ["A (n = 10)", "B (n = 4)"]
+    assert _texts(ax) == ["#1 → #2", "#2 → #1"]
+    written, masked = (sorted(line.get_xdata()) for line in ax.lines if line.get_linestyle() == "None")
+    assert written == [-0.4, -0.1] and masked == [-0.05, 0.1]
 
 
 @pytest.fixture
@@ -225,10 +231,11 @@ def positions():
                          "sentences": [3, 1, 2], "mean_compound": [-0.5, 0.2, 0.1]})
 
 
-def test_plot_sentiment_position_draws_each_bin_sized_by_its_sentences(positions):
+def test_plot_sentiment_position_draws_each_bin_sized_by_its_sentences_and_writes_its_value(positions):
     ax = an.plot_sentiment_position(positions, group="A")
     assert list(ax.lines[0].get_ydata()) == [-0.5, 0.2]
-    assert list(ax.collections[0].get_sizes()) == [36.0, 12.0]
+    assert list(ax.collections[0].get_sizes()) == [60.0, 28.0]  # 12 + 48 * sentences / the largest bin (3)
+    assert _texts(ax) == ["-0.50", "3", "+0.20", "1"]
     assert ax.get_title() == "A (n = 4)"
 
 
@@ -281,8 +288,9 @@ def test_plot_similarity_writes_each_mean_and_leaves_missing_pairs_blank():
     pairs = pd.DataFrame({"desk_a": ["x", "y", "x"], "desk_b": ["y", "x", "x"], "similarity": [0.25, 0.25, 0.5],
                           "pairs": [2, 2, 1]})
     ax = an.plot_similarity(pairs, by="desk")
-    assert _texts(ax) == ["0.50", "0.25", "0.25"]
+    assert _texts(ax) == ["0.50\n(1)", "0.25\n(2)", "0.25\n(2)"]
     assert _ticks(ax.get_yticklabels()) == ["x", "y"]
+    assert ax.images[0].get_clim() == (0.0, pytest.approx(0.25 * 1.15))  # scaled to between-group values
 
 
 def test_a_plot_given_several_group_columns_says_how_to_combine_them():
@@ -302,3 +310,206 @@ def test_largest_groups_keeps_the_largest_and_returns_them_in_name_order():
                                                   ("#E69F00", "black")])
 def test_text_colour_switches_at_mid_luminance(background, expected):
     assert an.plots.parts.text_colour(background) == expected
+
+
+# -- many groups: every figure reads at 47 groups as at 5 --------------------------------------
+
+MANY = [f"Outlet {i:02d}" + (" Online News Network" if i % 5 == 0 else "") for i in range(47)]
+NOTE = r"(\d+) of 47 groups shown \(those with the most [a-z ]+\)"
+
+
+def _many_tables() -> dict:
+    """Synthetic tables of 47 groups of distinct sizes (the later a group in MANY, the larger), in every shape the
+    notebooks plot."""
+    rng = np.random.default_rng(0)
+    size = {group: 100 + 10 * i for i, group in enumerate(MANY)}
+    rates, totals, targets, frames, drivers, scores, voices, positions, summary, scored = ([] for _ in range(10))
+    for group in MANY:
+        words = size[group] * 10
+        for family in ("killing", "assassination", "strike", "murder", "attack"):
+            for voice in ("own", "quoted"):
+                rates.append((group, "event", family, voice, 2, words, 2.0, 0.5, 4.0))
+            totals.append((group, "label", family, 2, 1, 3, words, 1000 * 3 / words))
+        for target in ("United States", "Iran", "Soleimani", "Russia", "China", "Iraq", "UN"):
+            targets.append((group, target, 4, rng.uniform(-0.8, 0.5)))
+        for frame in ("conflict", "responsibility", "human interest", "morality", "economic consequences", "legality"):
+            frames.append((group, frame, 3, size[group], 3 / size[group]))
+        for word, contribution in (("war", -5.0), ("killed", -4.0), ("support", 3.0), ("peace", 2.0)):
+            drivers.append((group, word, contribution, 2, contribution, "negative" if contribution < 0 else "positive"))
+        for term, z in (("drone", 5.0), ("strike", 4.0), ("general", 3.0)):
+            scores.append((group, term, size[group] // 10, 1.0, z))
+        for speaker, share in (("US officials", 0.5), ("Iranian officials", 0.3), ("unattributed", 0.2)):
+            voices.append((group, speaker, 1, round(size[group] * share), share, share))
+        for bin_, position in enumerate((0.1, 0.3, 0.5, 0.7, 0.9), start=1):
+            positions.append((group, bin_, position, size[group] // 5, rng.uniform(-0.6, 0.4)))
+        for voice in ("own", "quoted"):
+            summary.append((group, voice, size[group] // 2, -0.1, -0.3, 0.1))
+            scored += [(group, voice, value) for value in rng.uniform(-1, 1, 5)]
+    means = rng.uniform(-0.4, 0.1, len(MANY))
+    masked = means + rng.uniform(0, 0.2, len(MANY))
+    comparison = pd.DataFrame({"outlet": MANY, "sentences": [size[g] for g in MANY], "mean_compound": means,
+                               "low": means - 0.1, "high": means + 0.1, "mean_masked": masked,
+                               "low_masked": masked - 0.1, "high_masked": masked + 0.1, "change": masked - means,
+                               "rank": pd.Series(means).rank(method="first").astype(int),
+                               "rank_masked": pd.Series(masked).rank(method="first").astype(int)})
+    similarity = pd.DataFrame([(a, b, 0.4 if a == b else rng.uniform(0.02, 0.2), size[a] * size[b] // 1000)
+                               for a in MANY for b in MANY], columns=["outlet_a", "outlet_b", "similarity", "pairs"])
+    variants = pd.DataFrame([(group, entity, variant, n, n / 6) for group in MANY for entity, variant, n in
+                             (("United States", "US", 2), ("United States", "U.S.", 3), ("United States", "America", 1),
+                              ("Soleimani", "Soleimani", 5), ("Soleimani", "Qassem Soleimani", 1))],
+                            columns=["outlet", "entity", "variant", "n", "share"])
+    agency = pd.DataFrame({"outlet": np.repeat(MANY, 4), "form": ["active", "nominal", "passive_agentless", "nominal"] * 47,
+                           "agent": ["a US drone", "", "", "Iran"] * 47})
+    return {
+        "rates": pd.DataFrame(rates, columns=["outlet", "concept", "family", "voice", "n", "words", "per_1k", "low", "high"]),
+        "totals": pd.DataFrame(totals, columns=["outlet", "concept", "family", "n_own", "n_quoted", "n", "words", "per_1k"]),
+        "targets": pd.DataFrame(targets, columns=["outlet", "target", "sentences", "mean_compound"]),
+        "frames": pd.DataFrame(frames, columns=["outlet", "frame", "n", "sentences", "share"]),
+        "drivers": pd.DataFrame(drivers, columns=["outlet", "word", "valence", "n", "contribution", "direction"]),
+        "scores": pd.DataFrame(scores, columns=["outlet", "term", "n", "log_odds", "z"]),
+        "voices": pd.DataFrame(voices, columns=["outlet", "speaker_group", "attributions", "quoted_words",
+                                                "attribution_share", "quoted_word_share"]),
+        "positions": pd.DataFrame(positions, columns=["outlet", "bin", "position", "sentences", "mean_compound"]),
+        "summary": pd.DataFrame(summary, columns=["outlet", "voice", "sentences", "mean_compound", "low", "high"]),
+        "scored": pd.DataFrame(scored, columns=["outlet", "voice", "compound"]),
+        "comparison": comparison, "similarity": similarity, "variants": variants,
+        "forms": an.agency_shares(agency), "agents": an.agents_named(agency),
+    }
+
+
+@pytest.fixture(scope="module")
+def many():
+    return _many_tables()
+
+
+MANY_PLOTS = {
+    "term_rates_grid": lambda t: an.plot_term_rates_grid(t["rates"]),
+    "family_counts": lambda t: an.plot_family_counts(t["totals"], concept="label"),
+    "family_counts_one_family": lambda t: an.plot_family_counts(t["totals"][t["totals"]["family"] == "killing"],
+                                                                concept="label"),  # a narrow figure: a long title
+    "name_variants": lambda t: an.plot_name_variants(t["variants"]),
+    "keyness_grid": lambda t: an.plot_keyness_grid(t["scores"], top=3),
+    "sentence_sentiment": lambda t: an.plot_sentence_sentiment(t["scored"], t["summary"]),
+    "target_sentiment": lambda t: an.plot_target_sentiment(t["targets"]),
+    "drivers_grid": lambda t: an.plot_drivers_grid(t["drivers"], top=2),
+    "masking": lambda t: an.plot_masking(t["comparison"]),
+    "sentiment_position_grid": lambda t: an.plot_sentiment_position_grid(t["positions"]),
+    "frame_shares": lambda t: an.plot_frame_shares(t["frames"]),
+    "agency_forms": lambda t: an.plot_agency_forms(t["forms"]),
+    "agents": lambda t: an.plot_agents(t["agents"]),
+    "speakers": lambda t: an.plot_speakers(t["voices"]),
+    "similarity": lambda t: an.plot_similarity(t["similarity"]),
+}
+
+
+def _drawn(made):
+    """The figure, drawn (so that every text has its final place), its title Text, and its main Axes."""
+    fig = made if isinstance(made, matplotlib.figure.Figure) else made.figure
+    fig.canvas.draw()
+    if made is fig:
+        return fig, fig._suptitle, None
+    return fig, made._left_title, made
+
+
+def _overlapping(texts) -> list[tuple[str, str]]:
+    """Pairs of visible, non-empty texts whose drawn boxes overlap."""
+    boxes = [(text.get_text(), text.get_window_extent()) for text in texts if text.get_visible() and text.get_text()]
+    return [(a, b) for (a, box_a), (b, box_b) in zip(boxes, boxes[1:]) if box_a.overlaps(box_b)]
+
+
+@pytest.mark.parametrize("name", MANY_PLOTS)
+def test_at_47_groups_a_figure_stays_page_sized_shows_the_top_groups_and_says_so_on_a_line_of_its_own(many, name):
+    fig, title, _ = _drawn(MANY_PLOTS[name](many))
+    width, height = fig.get_size_inches()
+    assert width <= 16 and height <= 20, (width, height)  # the similarity heatmap was 30 x 29 inches
+    last_line = title.get_text().split("\n")[-1]
+    shown = re.fullmatch(NOTE, last_line)
+    assert shown, title.get_text()
+    assert 1 <= int(shown.group(1)) <= 30
+
+
+@pytest.mark.parametrize("name", MANY_PLOTS)
+def test_at_47_groups_the_title_is_wrapped_inside_the_figure_and_its_axes(many, name):
+    fig, title, ax = _drawn(MANY_PLOTS[name](many))
+    box = title.get_window_extent()
+    assert box.x0 >= fig.bbox.x0 - 1 and box.x1 <= fig.bbox.x1 + 1, (box, fig.bbox)
+    assert box.y1 <= fig.bbox.y1 + 1
+    if ax is not None:  # a title set at the Axes' left edge ends before the Axes' right edge
+        assert box.x1 <= ax.get_window_extent().x1 + 1
+
+
+@pytest.mark.parametrize("name", [n for n in MANY_PLOTS if not n.endswith("_grid")])
+def test_at_47_groups_the_row_labels_do_not_overlap(many, name):
+    fig, _, ax = _drawn(MANY_PLOTS[name](many))
+    labels = sorted(ax.get_yticklabels(), key=lambda label: label.get_window_extent().y0)
+    assert len(labels) >= 20
+    assert _overlapping(labels) == []
+
+
+def test_fit_title_wraps_between_words_within_the_axes_and_keeps_the_note_whole():
+    from analysis.plots.parts import fit_title
+
+    fig, ax = plt.subplots(figsize=(3, 2), layout="constrained")
+    title = "A title far too long for three inches of figure, which would run past the edge"
+    text = fit_title(ax, title, "12 of 47 groups shown (those with the most words)")
+    fig.canvas.draw()
+    lines = text.get_text().split("\n")
+    note = "12 of 47 groups shown (those with the most words)"
+    assert len(lines) >= 4
+    assert " ".join(lines).split() == title.split() + note.split()  # wrapped between words, no word lost or cut
+    assert any(line.startswith("12 of 47 groups") for line in lines)  # the note starts a line of its own
+    assert text.get_window_extent().x1 <= ax.get_window_extent().x1 + 1
+
+
+def test_plot_similarity_at_47_groups_orders_by_clustering_and_writes_every_value(many):
+    table = many["similarity"].copy()
+    # Two blocks: groups with an even index are alike among themselves, and so are the odd ones.
+    index = {group: i for i, group in enumerate(MANY)}
+    alike = table["outlet_a"].map(index) % 2 == table["outlet_b"].map(index) % 2
+    table.loc[alike & (table["outlet_a"] != table["outlet_b"]), "similarity"] = 0.3
+    ax = an.plot_similarity(table, max_groups=10)
+    order = [label.get_text() for label in ax.get_yticklabels()]
+    parity = [index[name.replace("\n", " ")] % 2 for name in order]
+    assert len(order) == 10 and parity in ([0] * 5 + [1] * 5, [1] * 5 + [0] * 5)  # each block side by side
+    values = _cells(ax)
+    assert len(_texts(ax)) == values.size  # every cell carries its value and pairs
+    assert _texts(ax)[1].startswith(f"{values[0, 1]:.2f}\n(")
+    assert ax.images[0].get_clim()[1] == pytest.approx(0.3 * 1.15)  # contrast: scaled to the largest between-group value
+
+
+def test_plot_masking_at_47_groups_shows_the_largest_with_their_ranks_among_all(many):
+    comparison = many["comparison"]
+    fig, title, ax = _drawn(an.plot_masking(comparison))
+    assert len(ax.get_yticklabels()) == 30
+    shown = comparison.nlargest(30, "sentences").sort_values("mean_masked", ascending=False)
+    assert _texts(ax) == [f"#{r} → #{m}" for r, m in zip(shown["rank"], shown["rank_masked"])]
+    assert _overlapping(sorted(ax.texts, key=lambda text: text.get_window_extent().y0)) == []
+
+
+def test_plot_sentiment_position_at_47_groups_bounds_the_points_and_writes_every_value(many):
+    fig, _, _ = _drawn(an.plot_sentiment_position_grid(many["positions"]))
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 12
+    for ax in panels:
+        assert max(ax.collections[0].get_sizes()) <= 60  # a blob could hide its neighbours and the value
+        values = [text for text in ax.texts if text.get_text()[0] in "+-"]
+        assert len(values) == 5
+        assert _overlapping(sorted(values, key=lambda text: text.get_window_extent().x0)) == []
+
+
+def test_plot_name_variants_at_47_groups_puts_the_columns_on_top(many):
+    fig, _, ax = _drawn(an.plot_name_variants(many["variants"]))
+    top = ax.get_window_extent().y1
+    labels = [label for label in ax.get_xticklabels() if label.get_visible() and label.get_text()]
+    assert len(labels) == 5
+    assert all(label.get_window_extent().y0 >= top - 1 for label in labels)
+
+
+def test_named_categories_get_clearly_different_colours():
+    from matplotlib.colors import to_rgb
+
+    from analysis.plots.parts import category_colours
+
+    colours = list(category_colours([f"speaker group {i}" for i in range(11)]).values())
+    closest = min(np.linalg.norm(np.subtract(to_rgb(a), to_rgb(b))) for i, a in enumerate(colours) for b in colours[i + 1:])
+    assert closest >= 0.2  # tab20's blue beside Okabe-Ito's was 0.12 apart

@@ -10,18 +10,23 @@ from analysis.plots.parts import (
     annotated_heatmap,
     categories,
     category_colours,
+    fit_title,
+    largest_groups,
     new_axes,
     one_group_column,
-    own_line,
     shown_rows,
     stacked_bars,
+    subset_note,
     wrap,
 )
 from analysis.plots.style import house_style
 
+#: Stacked bars and heatmaps show at most this many groups by default: past it, rows stop being legible on a page.
+MAX_GROUPS = 30
+
 
 def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "sentences",
-                      max_groups: int | None = 30, ax=None):
+                      max_groups: int | None = MAX_GROUPS, ax=None):
     """Heatmap: share of each group's sentences (or articles) using each frame (colour), with the count in each cell.
 
     Parameters
@@ -49,10 +54,9 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
                             for group in share.index],
                       columns=[wrap(frame, 13) for frame in order], fontsize=8.5,
                       vmax=max(float(np.nanmax(values, initial=0)), 0.01) * 1.25)
-    with house_style():
-        what = ("Frames invoked: sentences with at least one cue" if unit == "sentences"
-                else "Frames used: articles coded as using each frame")
-        ax.set_title(f"{what} (count and share){own_line(note)}", loc="left", pad=44)
+    what = ("Frames invoked: sentences with at least one cue" if unit == "sentences"
+            else "Frames used: articles coded as using each frame")
+    fit_title(ax, f"{what} (count and share)", note, pad=44)
     return ax
 
 
@@ -64,7 +68,7 @@ def _stacked_shares(table: pd.DataFrame, by: str, category: str, value: str) -> 
     return wide.loc[sorted(wide.index, reverse=True)] * 100
 
 
-def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
+def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = MAX_GROUPS, ax=None):
     """Stacked bars: how each group's mentions of the killing split into active, passive with and
     without agent, and nominal forms; n mentions beside each group.
 
@@ -72,100 +76,134 @@ def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
     ----------
     shares : table from agency_shares.
     by : the group column.
+    max_groups : with more groups, the ones with the most mentions are shown.
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
     """
     by = one_group_column(by, "plot_agency_forms")
-    table = _stacked_shares(shares, by, "form", "share")
     mentions = shares.drop_duplicates(by).set_index(by)["mentions"]
+    shares, note = shown_rows(shares, by, mentions, max_groups, "mentions")
+    table = _stacked_shares(shares, by, "form", "share")
     if ax is None:
-        ax = new_axes(9.0, max(2.8, 0.5 * len(table) + 1.8))
+        ax = new_axes(10.0, max(2.8, 0.5 * len(table) + 1.8))
     stacked_bars(ax, table, row_labels=[f"{wrap(group)} (n = {mentions[group]})" for group in table.index],
                  colours=category_colours(table.columns))
     with house_style():
         ax.set_xlabel("share of mentions of the killing (%)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False)
-        ax.set_title("Who killed whom? Grammatical form of each mention of the killing", loc="left", pad=28)
+    fit_title(ax, "Who killed whom? Grammatical form of each mention of the killing", note, pad=28)
     return ax
 
 
-def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", ax=None):
-    """Heatmap: how often each group names each kind of agent of the killing (counts; 'none' = no agent named).
+def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = MAX_GROUPS, ax=None):
+    """Heatmap: how often each group names each kind of agent of the killing (counts; 'none' = no agent named);
+    the mentions of each group beside its name.
 
     Parameters
     ----------
     agents : table from agents_named (columns in the order of its `agent_category`).
     by : the group column.
+    max_groups : with more groups, the ones with the most mentions are shown.
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
     """
     by = one_group_column(by, "plot_agents")
+    mentions = agents.groupby(by)["n"].sum()
+    agents, note = shown_rows(agents, by, mentions, max_groups, "mentions")
     order = categories(agents["agent_category"])
     counts = agents.pivot_table(index=by, columns="agent_category", values="n", aggfunc="sum", fill_value=0,
                                 observed=True).reindex(columns=order, fill_value=0).astype(int)
     if ax is None:
         ax = new_axes(max(7.5, 1.1 * counts.shape[1] + 3.2), max(2.6, 0.45 * len(counts) + 1.8))
     text = [[str(n) if n else "" for n in row] for row in counts.to_numpy()]
-    annotated_heatmap(ax, counts.to_numpy(), text, rows=[wrap(group) for group in counts.index],
+    annotated_heatmap(ax, counts.to_numpy(), text, rows=[f"{wrap(group)} ({mentions[group]})" for group in counts.index],
                       columns=[str(c) for c in counts.columns], fontsize=10,
                       vmax=max(int(counts.to_numpy().max(initial=0)), 1) * 1.3)
-    with house_style():
-        ax.set_title("Agents named for the killing\n(mentions; 'none' = agent hidden)", loc="left", pad=30)
+    fit_title(ax, "Agents named for the killing\n(mentions; 'none' = agent hidden; all mentions in brackets)", note, pad=30)
     return ax
 
 
-def plot_speakers(voices: pd.DataFrame, *, by: str = "outlet", ax=None):
+def plot_speakers(voices: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = MAX_GROUPS, ax=None):
     """Stacked bars: whose words make up each group's quotations (share of quoted words by speaker group).
 
     Parameters
     ----------
     voices : table from quoted_words_by_speaker (segments in the order of its `speaker_group`).
     by : the group column.
+    max_groups : with more groups, the ones with the most quoted words are shown.
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
     """
     by = one_group_column(by, "plot_speakers")
+    totals = voices.groupby(by, observed=True)["quoted_words"].sum()
+    voices, note = shown_rows(voices, by, totals, max_groups, "quoted words")
     table = _stacked_shares(voices, by, "speaker_group", "quoted_word_share")
-    totals = voices.groupby(by)["quoted_words"].sum()
     if ax is None:
-        ax = new_axes(9.5, max(3.0, 0.5 * len(table) + 2.0))
+        ax = new_axes(11.0, max(3.0, 0.5 * len(table) + 1.6))
     stacked_bars(ax, table, row_labels=[f"{wrap(group)}\n({totals[group]} quoted words)" for group in table.index],
                  colours=category_colours(table.columns), min_label=9, edgecolor="#666666",
                  labels={name: str(name) for name in table.columns})
     with house_style():
         ax.set_xlabel("share of quoted words (%)")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False, fontsize=9)
-        ax.set_title("Whose words are quoted", loc="left", pad=48)
+        # Beside the bars, one entry a line: above them, a long list of speaker groups ran into the title.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9, title="speaker group",
+                  alignment="left")
+    fit_title(ax, "Whose words are quoted", note)
     return ax
 
 
-def plot_similarity(groups: pd.DataFrame, *, by: str = "outlet", ax=None):
-    """Heatmap of mean TF-IDF cosine similarity between groups' articles (numbers shown up to 15 groups).
+def _cluster_order(similarity: np.ndarray) -> list[int]:
+    """The leaf order of average-linkage clustering on 1 - similarity (a missing pair counts as unlike), so that
+    alike groups sit side by side; merges the closest two clusters first, ties by position: deterministic."""
+    distance = 1 - np.where(np.isfinite(similarity), similarity, 0.0)
+    clusters = [[index] for index in range(len(distance))]
+    while len(clusters) > 1:
+        _, first, second = min((distance[np.ix_(a, b)].mean(), i, j) for i, a in enumerate(clusters)
+                                for j, b in enumerate(clusters) if i < j)
+        clusters[first] = clusters[first] + clusters.pop(second)
+    return clusters[0] if clusters else []
+
+
+def plot_similarity(groups: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 20, ax=None):
+    """Heatmap of mean TF-IDF cosine similarity between groups' articles, every cell with its value and the
+    article pairs behind it; rows and columns in the order of an average-linkage clustering, so that alike groups
+    sit together. Colours span 0 to a little above the largest similarity between different groups.
 
     Parameters
     ----------
-    groups : table from group_similarity (`<by>_a`, `<by>_b`, `similarity`).
+    groups : table from group_similarity (`<by>_a`, `<by>_b`, `similarity`, `pairs`).
     by : the group column.
+    max_groups : with more groups, the ones with the most article pairs are shown.
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
     """
     by = one_group_column(by, "plot_similarity")
-    names = sorted(set(groups[f"{by}_a"]) | set(groups[f"{by}_b"]))
-    matrix = groups.pivot(index=f"{by}_a", columns=f"{by}_b", values="similarity").reindex(index=names, columns=names)
-    values = matrix.to_numpy(dtype=float)
+    every = sorted(set(groups[f"{by}_a"]) | set(groups[f"{by}_b"]))
+    sizes = groups.groupby(f"{by}_a")["pairs"].sum().reindex(every, fill_value=0)
+    shown = largest_groups(sizes, max_groups)
+    note = subset_note(len(shown), len(every), "article pairs")
+    pivot = {column: groups.pivot(index=f"{by}_a", columns=f"{by}_b", values=column).reindex(index=shown, columns=shown)
+             for column in ("similarity", "pairs")}
+    order = [shown[index] for index in _cluster_order(pivot["similarity"].to_numpy(dtype=float))]
+    values, pairs = (pivot[column].reindex(index=order, columns=order).to_numpy(dtype=float) for column in ("similarity", "pairs"))
     if ax is None:
-        side = max(5.5, 0.55 * len(names) + 3.0)
-        ax = new_axes(side + 1.2, side)
-    show = len(names) <= 15
-    text = [[f"{value:.2f}" if show and value == value else "" for value in row] for row in values]
-    labels = [wrap(name, 16) for name in names]
-    image = annotated_heatmap(ax, values, text, rows=labels, columns=labels, vmin=0, vmax=1, columns_on_top=False,
-                              column_rotation=35, aspect="equal")
+        side = max(5.0, 0.5 * len(order) + 3.0)
+        ax = new_axes(side + 1.4, side)
+    text = [[f"{value:.2f}\n({int(n)})" if value == value else "" for value, n in zip(value_row, pairs_row)]
+            for value_row, pairs_row in zip(values, pairs)]
+    # Between-group similarities are small; a scale up to 1 would paint them all the same pale blue. The diagonal
+    # (within a group) may run past the scale's top and is drawn in its darkest colour.
+    between = values[~np.eye(len(order), dtype=bool) & np.isfinite(values)]
+    vmax = max(float(between.max()) if between.size else float(np.nanmax(values, initial=0)), 0.01) * 1.15
+    labels = [wrap(name, 18) for name in order]
+    image = annotated_heatmap(ax, values, text, rows=labels, columns=labels, vmin=0, vmax=vmax, fontsize=7.5,
+                              column_rotation=45, aspect="equal")
     with house_style():
-        ax.figure.colorbar(image, ax=ax, shrink=0.7).set_label("cosine similarity of TF-IDF vectors")
-        ax.set_title("How alike the articles are\n(mean pairwise similarity; blank = no pair)", loc="left")
+        ax.figure.colorbar(image, ax=ax, shrink=0.7, extend="max").set_label("cosine similarity of TF-IDF vectors")
+    fit_title(ax, "How alike the articles are: mean pairwise similarity (article pairs in brackets; blank = no pair; "
+                  "ordered by clustering)", note, pad=12)
     return ax

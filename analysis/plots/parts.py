@@ -44,12 +44,12 @@ def largest_groups(sizes: pd.Series, limit: int | None) -> list:
 
 
 def subset_note(shown: int, total: int, what: str = "words") -> str:
-    """' (20 of 47 groups with the most words)' when groups were left out, else ''."""
-    return "" if shown >= total else f" ({shown} of {total} groups with the most {what})"
+    """'20 of 47 groups shown (those with the most words)' when groups were left out, else ''."""
+    return "" if shown >= total else f"{shown} of {total} groups shown (those with the most {what})"
 
 
 def own_line(note: str) -> str:
-    """A subset note on a line of its own under a heatmap's title, so that a long title is never cut."""
+    """A subset note on a line of its own under a title, so that wrapping the title never splits or hides it."""
     return f"\n{note.strip()}" if note else ""
 
 
@@ -60,6 +60,57 @@ def shown_rows(table: pd.DataFrame, by: str, sizes: pd.Series, max_groups: int |
     return table[table[by].isin(shown)], subset_note(len(shown), len(sizes), what)
 
 
+def wrap_to_width(text: str, width: float, prop, renderer) -> str:
+    """Wrap each line of `text` between words so that none is wider than `width` pixels as `renderer` draws
+    it in the font `prop`; a single word wider than that stands on its own line."""
+    def fits(line: str) -> bool:
+        return renderer.get_text_width_height_descent(line, prop, ismath=False)[0] <= width
+
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and not fits(candidate):
+                lines.append(line)
+                candidate = word
+            line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+#: Titles are wrapped a little narrower than the space they have: text widths change slightly with the
+#: resolution (hinting), and the PNG is written at a higher one than the layout is computed at.
+TITLE_SPACE = 0.96
+
+
+def fit_title(ax, title: str, note: str = "", *, loc: str = "left", **kwargs):
+    """Set the Axes title wrapped to the width of the Axes, with the subset `note` on a line of its own, so
+    that no title is cut at the figure's edge; returns the title Text.
+
+    The figure is laid out without the title first: a title wider than the Axes would make the
+    constrained layout narrow the Axes to make room for it.
+    """
+    fig = ax.figure
+    with house_style():
+        ax.set_title("", loc=loc)
+        fig.draw_without_rendering()
+        text = ax.set_title(title + own_line(note), loc=loc, **kwargs)
+        text.set_text(wrap_to_width(text.get_text(), TITLE_SPACE * ax.get_window_extent().width,
+                                    text.get_fontproperties(), fig._get_renderer()))
+    return text
+
+
+def fit_suptitle(fig, title: str, note: str = ""):
+    """Set the figure's title at its top left, wrapped to the figure's width, with the subset `note` on a line
+    of its own; returns the title Text."""
+    with house_style():
+        text = fig.suptitle(title + own_line(note), x=0.01, ha="left")
+        text.set_text(wrap_to_width(text.get_text(), TITLE_SPACE * 0.98 * fig.bbox.width,
+                                    text.get_fontproperties(), fig._get_renderer()))
+    return text
+
+
 def categories(values: pd.Series) -> list:
     """The distinct values in display order: a categorical's own order, else order of first appearance."""
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -68,9 +119,15 @@ def categories(values: pd.Series) -> list:
     return list(dict.fromkeys(values.dropna()))
 
 
+#: Named categories past the seven Okabe-Ito colours: dark hues that none of those (nor the residual greys) resembles;
+#: tab20's blues and oranges, used before, were near twins of Okabe-Ito's.
+EXTRA_COLOURS = ("#332288", "#882255", "#999933", "#8C564B", "#44AA99", "#AA4499", "#661100", "#6699CC")
+
+
 def category_colours(names) -> dict:
-    """A colour per category in order: the colour-blind-safe palette for named ones, greys for the residual ones."""
-    palette = [colour for colour in OKABE_ITO if colour != "#000000"] + list(plt.get_cmap("tab20").colors)
+    """A colour per category in order: the colour-blind-safe palette for named ones (then EXTRA_COLOURS),
+    greys for the residual ones."""
+    palette = [colour for colour in OKABE_ITO if colour != "#000000"] + list(EXTRA_COLOURS)
     colours, named = {}, 0
     for name in names:
         if name in RESIDUAL_CATEGORIES:

@@ -9,11 +9,12 @@ import pandas as pd
 from analysis.plots.parts import (
     annotated_heatmap,
     facet_grid,
+    fit_suptitle,
+    fit_title,
     interval_rows,
     largest_groups,
     new_axes,
     one_group_column,
-    own_line,
     shown_rows,
     subset_note,
     wrap,
@@ -50,7 +51,7 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
     groups = sorted(largest_groups(sizes, max_groups), reverse=True)
     note = subset_note(len(groups), len(sizes), "sentences")
     if ax is None:
-        ax = new_axes(9.5, 0.9 * len(groups) + 1.6)
+        ax = new_axes(9.5, (0.9 if len(groups) <= 10 else 0.62) * len(groups) + 1.8)
     rng = np.random.default_rng(0)  # jitter only: fixed so the figure is byte-identical on re-runs
     with house_style():
         for row, group in enumerate(groups):
@@ -70,10 +71,11 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
         for threshold in (-0.05, 0.05):
             ax.axvline(threshold, color="#cccccc", linewidth=0.6, linestyle=":")
         ax.set_xlim(-1.02, 1.02)
+        ax.set_ylim(-0.6, len(groups) - 0.4)
         ax.set_xlabel("VADER compound score per sentence (−1 negative … +1 positive)")
         ax.plot([], [], "D", color="black", label="mean with 95% interval")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False)
-        ax.set_title(f"Sentence sentiment by {by}{note}", loc="left", pad=30)
+    fit_title(ax, f"Sentence sentiment by {by}", note, pad=30)
     return ax
 
 
@@ -99,7 +101,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
     text = [[f"{mean:+.2f}\n(n = {int(n)})" if n else "–" for mean, n in zip(mean_row, count_row)]
             for mean_row, count_row in zip(means.to_numpy(dtype=float), counts.to_numpy())]
     if ax is None:
-        ax = new_axes(max(6.5, 1.15 * len(order) + 3.2), max(2.8, 0.5 * len(means) + 1.9))
+        ax = new_axes(max(7.5, 1.15 * len(order) + 3.2), max(2.8, 0.5 * len(means) + 1.9))
     image = annotated_heatmap(ax, np.nan_to_num(means.to_numpy(dtype=float)), text, rows=[wrap(g) for g in means.index],
                               columns=[wrap(target, 12) for target in order], cmap=DIVERGING, vmin=-1, vmax=1)
     with house_style():
@@ -110,7 +112,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
             label, title = ("mean compound of sentences naming the target",
                             "Sentiment of sentences that name each actor (n = sentences)")
         ax.figure.colorbar(image, ax=ax, shrink=0.8).set_label(label)
-        ax.set_title(f"{title}{own_line(note)}", loc="left", pad=34)
+    fit_title(ax, title, note, pad=34)
     return ax
 
 
@@ -165,9 +167,8 @@ def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6
     fig, axes = facet_grid(len(groups), columns, 3.7, 0.28 * 2 * top + 1.0, sharey=False)
     for ax, group in zip(axes, groups):
         plot_drivers(drivers, group=group, by=by, top=top, ax=ax)
-    with house_style():
-        fig.suptitle(f"Words that drive the sentiment of each {by}{note}\n(negative in vermillion, positive in blue; "
-                     "occurrences in brackets)", x=0.01, ha="left")
+    fit_suptitle(fig, f"Words that drive the sentiment of each {by}\n(negative in vermillion, positive in blue; "
+                      "occurrences in brackets)", note)
     return fig
 
 
@@ -201,60 +202,58 @@ def plot_lexicon_audit(audit: pd.DataFrame, *, ax=None):
         ax.axvline(0, color="#666666", linewidth=0.8)
         ax.set_xlim(-4, 4)
         ax.set_xlabel("VADER lexicon valence (−4 … +4)")
-        ax.set_title("How VADER scores the study's key terms", loc="left")
+    fit_title(ax, "How VADER scores the study's key terms")
     return ax
 
 
-def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_labels: int = 12, ax=None):
-    """Each group's mean compound with its framing terms (left) and with them masked (right), with 95% intervals;
-    the labels give each group's rank before and after (#1 = most negative).
+def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 30, ax=None):
+    """Each group's mean compound as written and with its framing terms masked, with 95% intervals, one row per
+    group from the most negative after masking down; on the right each group's rank before and after
+    (#1 = most negative).
 
     Parameters
     ----------
     comparison : table from compare_masked.
     by : the group column.
-    max_labels : with more groups, only those with the most sentences are labelled.
+    max_groups : with more groups, the ones with the most sentences are shown (ranks stay those among all).
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
     """
     by = one_group_column(by, "plot_masking")
-    table = comparison.sort_values("mean_masked", kind="stable").reset_index(drop=True)
+    table, note = shown_rows(comparison, by, comparison.set_index(by)["sentences"], max_groups, "sentences")
+    # Row 0 is drawn at the bottom: the least negative after masking there, rank #1 on top.
+    table = table.sort_values(["mean_masked", by], ascending=[False, False], kind="stable").reset_index(drop=True)
+    rows = np.arange(len(table))
     if ax is None:
-        ax = new_axes(9.0, min(10.0, max(3.8, 0.45 * len(table) + 2.2)))
-    for x, centre, low, high, colour in ((0, "mean_compound", "low", "high", OWN_VOICE),
-                                         (1, "mean_masked", "low_masked", "high_masked", QUOTED)):
-        interval_rows(ax, np.full(len(table), x), table[centre], table[low], table[high], colour=colour,
-                      linewidth=1, vertical=True)
+        ax = new_axes(10.0, max(3.0, 0.36 * len(table) + 2.2))
+    for shift, centre, low, high, colour, marker, label in (
+            (0.14, "mean_compound", "low", "high", OWN_VOICE, "o", "as written"),
+            (-0.14, "mean_masked", "low_masked", "high_masked", QUOTED, "D", "framing terms masked")):
+        interval_rows(ax, rows + shift, table[centre], table[low], table[high], colour=colour, marker=marker,
+                      markersize=5, linewidth=1.2, label=label)
     with house_style():
-        for _, record in table.iterrows():
-            ax.plot([0, 1], [record["mean_compound"], record["mean_masked"]], color="#888888", linewidth=1)
-        values = np.concatenate([table[c].to_numpy(dtype=float) for c in ("low", "high", "low_masked", "high_masked")])
-        bottom, top = np.nanmin(values, initial=0) - 0.05, np.nanmax(values, initial=0) + 0.05
-        # Label every group when few; with many, the `max_labels` with the most sentences.
-        labelled = table if len(table) <= max_labels else table.nlargest(max_labels, "sentences", keep="first")
-        labelled = labelled.sort_values("mean_masked", kind="stable")
-        gap = (top - bottom) / max(len(labelled) + 1, 16)
-        label_y = -np.inf
-        for _, record in labelled.iterrows():  # labels in the order of the masked means, pushed apart
-            label_y = max(record["mean_masked"], label_y + gap)
-            ax.annotate(f"{record[by]}: #{record['rank']} → #{record['rank_masked']} (n = {record['sentences']})",
-                        xy=(1, record["mean_masked"]), xytext=(1.12, label_y), va="center", fontsize=9,
-                        arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "linewidth": 0.6})
-        ax.set_ylim(bottom, max(top, label_y + gap))
-        if len(labelled) < len(table):
-            ax.text(1.12, bottom, f"labels: the {len(labelled)} of {len(table)} groups with most sentences",
-                    fontsize=8, color="#555555", va="bottom")
-        ax.axhline(0, color="#cccccc", linewidth=0.8)
-        ax.set_xticks([0, 1], ["as written", "framing terms masked"])
-        ax.set_xlim(-0.3, 2.6)
-        ax.set_ylabel("mean compound per sentence (95% interval)")
-        ax.set_title("Does the ranking survive without the framing words? (rank #1 = most negative)", loc="left")
+        for row, record in table.iterrows():  # one row per group: ranks in a column beside the Axes, never on the data
+            ax.annotate(f"#{record['rank']} → #{record['rank_masked']}", xy=(1, row), xycoords=("axes fraction", "data"),
+                        xytext=(6, 0), textcoords="offset points", va="center", fontsize=9)
+        ax.set_yticks(rows, [f"{wrap(group)} (n = {n})" for group, n in zip(table[by], table["sentences"])])
+        ax.set_ylim(-0.6, len(table) - 0.4)
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_xlabel("mean compound per sentence (95% interval)")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)
+    fit_title(ax, "Does the ranking survive without the framing words?\n"
+                  "(ranks on the right: as written → masked; #1 = most negative)", note, pad=30)
     return ax
 
 
+#: Point areas (pt²) in plot_sentiment_position: bounded, so that a large bin never hides its neighbours or its value.
+POINT_AREA = (12.0, 60.0)
+
+
 def plot_sentiment_position(positions: pd.DataFrame, *, group, by: str = "outlet", ax=None):
-    """One group's mean compound along the article; point size = sentences in the bin.
+    """One group's mean compound along the article, the value above each bin's point and the sentences in the
+    bin below it; point area grows with the sentences, up to a bound (relative to the largest bin in `positions`).
 
     Parameters
     ----------
@@ -267,11 +266,19 @@ def plot_sentiment_position(positions: pd.DataFrame, *, group, by: str = "outlet
     """
     by = one_group_column(by, "plot_sentiment_position")
     rows = positions[positions[by] == group]
+    largest = max(int(positions["sentences"].max()), 1)
+    smallest, biggest = POINT_AREA
     if ax is None:
         ax = new_axes(4.0, 3.0)
     with house_style():
         ax.plot(rows["position"], rows["mean_compound"], color=OWN_VOICE, linewidth=1.2)
-        ax.scatter(rows["position"], rows["mean_compound"], s=12 * rows["sentences"], color=OWN_VOICE, zorder=3)
+        ax.scatter(rows["position"], rows["mean_compound"], s=smallest + (biggest - smallest) * rows["sentences"] / largest,
+                   color=OWN_VOICE, zorder=3)
+        for x, y, n in zip(rows["position"], rows["mean_compound"], rows["sentences"]):
+            ax.annotate(f"{y:+.2f}", (x, y), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=8)
+            ax.annotate(f"{n}", (x, y), xytext=(0, -7), textcoords="offset points", ha="center", va="top",
+                        fontsize=7, color="#666666")
         ax.axhline(0, color="#cccccc", linewidth=0.8)
         ax.set_ylim(-1, 1)
         ax.set_xlim(0, 1)
@@ -302,5 +309,6 @@ def plot_sentiment_position_grid(positions: pd.DataFrame, *, by: str = "outlet",
         plot_sentiment_position(positions, group=group, by=by, ax=ax)
     with house_style():
         axes[0].set_ylabel("mean compound")
-        fig.suptitle(f"Sentiment along the article: start (0) to end (1){note}; point size = sentences", x=0.01, ha="left")
+    fit_suptitle(fig, "Sentiment along the article, start (0) to end (1): mean compound above each point, "
+                      "sentences in the bin below it (point size grows with them)", note)
     return fig

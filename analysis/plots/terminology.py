@@ -9,11 +9,12 @@ from analysis.plots.parts import (
     annotated_heatmap,
     concept_title,
     facet_grid,
+    fit_suptitle,
+    fit_title,
     interval_rows,
     largest_groups,
     new_axes,
     one_group_column,
-    own_line,
     shown_rows,
     subset_note,
     wrap,
@@ -59,7 +60,9 @@ def plot_term_rates(rates: pd.DataFrame, *, family: str, by: str = "outlet", lab
         own_n = int(rows.loc[rows["voice"] == "own", "n"].sum())
         quoted_n = int(rows.loc[rows["voice"] == "quoted", "n"].sum())
         ax.set_title(f"{family}\n(n = {own_n} own, {quoted_n} quoted)", fontsize=11)
-        ax.set_yticks(range(len(groups)), row_labels if labels else [""] * len(groups))
+        # Many rows: a smaller font keeps each two-line label clear of the next.
+        ax.set_yticks(range(len(groups)), row_labels if labels else [""] * len(groups),
+                      fontsize=9 if len(groups) > 10 else 10)
         ax.set_xlim(left=0)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_xlabel("per 1,000 words")
@@ -87,7 +90,7 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
     used = table.groupby("family", sort=False)["n"].sum()
     families = [family for family in dict.fromkeys(table["family"]) if used.get(family, 0) > 0]
     groups = table[by].nunique()
-    fig, axes = facet_grid(len(families), columns, 2.9, (0.42 if groups <= 10 else 0.36) * groups + 0.9)
+    fig, axes = facet_grid(len(families), columns, 2.9, (0.42 if groups <= 10 else 0.38) * groups + 0.9)
     for ax, family in zip(axes, families):
         plot_term_rates(table, family=family, by=by, ax=ax)
     with house_style():
@@ -96,8 +99,8 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
             fig.legend(handles, legend_labels, loc="outside lower center", ncols=2, frameon=False)
         else:
             axes[0].text(0.5, 0.5, "no matches", ha="center", va="center", transform=axes[0].transAxes)
-        fig.suptitle(f"{concept_title(concept)}: matches per 1,000 words of own voice and of quotation{note}\n"
-                     "(95% bootstrap interval; words behind each rate on the left)", x=0.01, ha="left")
+    fit_suptitle(fig, f"{concept_title(concept)}: matches per 1,000 words of own voice and of quotation\n"
+                      "(95% bootstrap interval; words behind each rate on the left)", note)
     return fig
 
 
@@ -126,18 +129,17 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
     text = [[f"{int(n)}" + (f"\n({int(q)} quoted)" if q else "") if n else ""
              for n, q in zip(count_row, quoted_row)] for count_row, quoted_row in zip(counts.to_numpy(), quoted.to_numpy())]
     if ax is None:
-        ax = new_axes(max(6.0, 1.25 * len(order) + 3.2), max(2.6, 0.45 * len(counts) + 1.8))
+        ax = new_axes(max(7.5, 1.25 * len(order) + 3.2), max(2.6, 0.45 * len(counts) + 1.8))
     values = rates.to_numpy(dtype=float)
     annotated_heatmap(ax, values, text, rows=[f"{wrap(group)}\n({words[group]} words)" for group in counts.index],
                       columns=[wrap(family, 14) for family in order],
                       vmax=max(np.nanmax(values, initial=0), 1e-9) * 1.3)
-    with house_style():
-        ax.set_title(f"{concept_title(concept)}: number of matches (colour: per 1,000 words){own_line(note)}",
-                     loc="left", pad=34)
+    fit_title(ax, f"{concept_title(concept)}: number of matches (colour: per 1,000 words)", note, pad=34)
     return ax
 
 
-def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=None, min_variants: int = 2, ax=None):
+def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=None, min_variants: int = 2,
+                       max_groups: int | None = 30, ax=None):
     """The spelling fingerprint: how often each group uses each spelling of an entity
     (cell text = mentions, colour = share of that entity's mentions in the group).
 
@@ -146,6 +148,8 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
     variants : table from name_variants.
     by : the group column.
     entities : the entities to show (default: every entity written in at least `min_variants` ways).
+    min_variants : the fewest spellings an entity needs to be shown by default.
+    max_groups : with more groups, the ones with the most mentions are shown.
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
@@ -156,20 +160,24 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
         entities = spread[spread >= min_variants].index
     keep = variants[variants["entity"].isin(list(entities))]
     keep = keep.assign(column=keep["entity"] + ": " + keep["variant"])
+    mentions = keep.groupby(by)["n"].sum()
+    keep, note = shown_rows(keep, by, mentions, max_groups, "mentions")
     columns = sorted(keep["column"].unique())
     counts = keep.pivot(index=by, columns="column", values="n").reindex(columns=columns).fillna(0)
     shares = keep.pivot(index=by, columns="column", values="share").reindex(columns=columns).fillna(0)
     if ax is None:
-        ax = new_axes(max(7.0, 0.42 * len(columns) + 3.5), max(2.8, 0.45 * len(counts) + 3.2))
+        ax = new_axes(max(7.0, 0.42 * len(columns) + 3.5), max(2.8, 0.4 * len(counts) + 3.4))
     text = [[str(int(n)) if n else "" for n in row] for row in counts.to_numpy()]
-    annotated_heatmap(ax, shares.to_numpy(), text, rows=[wrap(group) for group in counts.index], columns=columns,
-                      vmax=1.25, columns_on_top=False, column_rotation=60)
+    # Column labels on top, next to the title: with dozens of groups, labels at the bottom end up a page away.
+    annotated_heatmap(ax, shares.to_numpy(), text, rows=[f"{wrap(group)} ({mentions[group]})" for group in counts.index],
+                      columns=columns, vmax=1.25, column_rotation=60)
     with house_style():
         entity_of = [column.split(": ")[0] for column in columns]
         for x, (left, right) in enumerate(zip(entity_of, entity_of[1:])):
             if left != right:
                 ax.axvline(x + 0.5, color="#555555", linewidth=1.0)
-        ax.set_title(f"Which spelling each {by} uses (mentions; colour: share of the entity's mentions)", loc="left")
+    fit_title(ax, f"Which spelling each {by} uses: mentions (colour: share of the entity's mentions; "
+                  f"each {by}'s total in brackets)", note)
     return ax
 
 
@@ -223,7 +231,5 @@ def plot_keyness_grid(scores: pd.DataFrame, *, by: str = "outlet", top: int = 8,
     fig, axes = facet_grid(len(groups), columns, 3.6, 0.3 * top + 0.9, sharey=False)
     for ax, group in zip(axes, groups):
         plot_keyness(scores, group=group, by=by, top=top, ax=ax)
-    with house_style():
-        fig.suptitle(f"Most distinctive words of each group vs all others{note}\n(count in brackets; dashed line: z = 1.96)",
-                     x=0.01, ha="left")
+    fit_suptitle(fig, "Most distinctive words of each group vs all others\n(count in brackets; dashed line: z = 1.96)", note)
     return fig
