@@ -158,6 +158,8 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
            ENV_EVENT: settings.event}
     if columns:
         env[ENV_COLUMNS] = columns if isinstance(columns, str) else ",".join(f"{k}={v}" for k, v in columns.items())
+    # Figures show inline in the kept notebooks even when the caller set MPLBACKEND=Agg (make, CI).
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     # The kernel imports this package even where it is not installed (a bare checkout).
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
     for number, path in enumerate(paths, start=1):
