@@ -27,7 +27,7 @@ _EXPORTS = {
         "split_sentences", "split_text",
     ),
     "analysis.measures": (
-        "FINGERPRINT_ENTITIES", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named", "article_frames",
+        "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named", "article_frames",
         "classify_agency", "classify_target_sentiment", "code_frames", "compare_masked", "count_removals",
         "describe_articles", "family_totals", "find_attributions", "find_terms", "first_mention", "frame_features",
         "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",

@@ -288,3 +288,11 @@ def test_group_similarity_counts_each_pair_of_articles_in_a_group_once():
     within = an.group_similarity(pairs).iloc[0]
     assert (within["outlet_a"], within["outlet_b"], within["pairs"]) == ("X", "X", 3)
     assert within["similarity"] == pytest.approx(pairs["similarity"].mean(), abs=1e-4)
+
+
+def test_the_most_used_frame_counts_sentences_across_groups_and_an_empty_table_is_named():
+    shares = pd.DataFrame({"outlet": ["A", "A", "B", "B"], "frame": ["conflict", "morality", "conflict", "morality"],
+                           "n": [1, 3, 2, 1]})
+    assert an.most_used_frame(shares) == "morality"
+    with pytest.raises(ValueError, match="frame_shares table is empty"):
+        an.most_used_frame(shares.iloc[:0])

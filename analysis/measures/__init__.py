@@ -15,7 +15,7 @@ from analysis.measures.article_frames import (
 from analysis.measures.attribution import find_attributions, quoted_words_by_speaker
 from analysis.measures.compare import bh_qvalues, compare_groups, count_per_sentence
 from analysis.measures.describe import count_removals, coverage_over_time, describe_articles, voice_shares
-from analysis.measures.frames import code_frames, frame_shares
+from analysis.measures.frames import code_frames, frame_shares, most_used_frame
 from analysis.measures.keyness import keyness
 from analysis.measures.per_article import article_measures, measure_dictionary
 from analysis.measures.reuse import group_similarity, shared_passages, similarity
@@ -51,7 +51,7 @@ from analysis.measures.validation import (
 )
 
 __all__ = [
-    "FINGERPRINT_ENTITIES", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "classify_target_sentiment", "target_mentions", "missing_data", "trust_table", "validate_all", "validation_data", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
+    "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "classify_target_sentiment", "target_mentions", "missing_data", "trust_table", "validate_all", "validation_data", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
     "compare_masked", "count_removals", "describe_articles", "family_totals", "find_attributions", "find_terms",
     "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
     "mask_terms", "name_variants", "quoted_words_by_speaker", "score_sentences", "sentiment_by_position",

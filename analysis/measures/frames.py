@@ -116,3 +116,16 @@ def frame_shares(
                          "articles" if several else "sentences", int(cue_counts[index, j].sum())))
     columns = [*groups, "frame", "n", "sentences", "share", "low", "high", "resampled", "cues"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def most_used_frame(shares: pd.DataFrame) -> str:
+    """The frame invoked by the most sentences across all groups (ties: the first in lexicon order).
+
+    Parameters
+    ----------
+    shares : table from frame_shares (`frame`, `n`).
+    """
+    require_columns(shares, ("frame", "n"), "most_used_frame")
+    if shares.empty:
+        raise ValueError("most_used_frame: the frame_shares table is empty")
+    return str(shares.groupby("frame", observed=True, sort=False)["n"].sum().idxmax())
