@@ -15,6 +15,8 @@ from math import comb
 import pandas as pd
 from IPython.display import Markdown
 
+from analysis.tables import RESIDUAL_CATEGORIES
+
 ALPHA = 0.05  # false discovery rate at which a difference is reported
 THIN_WORDS = 100  # quoted rates on fewer words are marked as thin
 SHOWN = 5  # comparisons listed by name; the rest are counted
@@ -108,9 +110,10 @@ def corpus_findings(sizes: pd.DataFrame, removal_counts: pd.DataFrame, voice: pd
     if len(dated):
         span = f"{dated['period'].min():%Y-%m-%d} to {dated['period'].max():%Y-%m-%d}"
         since = ""
-        if "days_since_event" in dated.columns:
-            near = int(dated.loc[dated["days_since_event"].between(0, 7), "articles"].sum())
-            since = f"; {near} within a week after the event"
+        if "event_period" in dated.columns:
+            during = dated[dated["event_period"].astype(bool)]
+            label = f" ({during['period'].iloc[0]:%Y-%m-%d} on)" if len(during) else ""
+            since = f"; {int(during['articles'].sum())} in the period that contains the event{label}"
         parts.append(f"- **Dates:** {int(dated['articles'].sum())} dated articles, {span}{since}; {undated} undated.")
     else:
         parts.append(f"- **Dates:** none of the {undated} articles is dated; coverage over time cannot be shown.")
@@ -216,12 +219,14 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
         parts.append(f"- **Agency:** of {int(mentions.sum())} mentions of the killing, {named} have a grammatical agent "
                      f"(active, or passive with 'by': a person, a state or a weapon) and {int(mentions.sum()) - named} "
                      f"hide it (agentless passive or the event as a noun).")
-    quoted = voices[voices["quoted_words"] > 0]
+    # Residual groups ("other", "unattributed", ...) say whose words they are not, so they lead no group here.
+    quoted = voices[(voices["quoted_words"] > 0) & ~voices["speaker_group"].isin(RESIDUAL_CATEGORIES)]
     if len(quoted):
         top = quoted.sort_values("quoted_words", ascending=False, kind="stable").groupby(by, sort=True).head(1)
         listed = "; ".join(f"{row[by]}: {row['speaker_group']} ({row['quoted_word_share']:.0%})"
                            for _, row in top.head(8).iterrows())
-        parts.append(f"- **Whose words are quoted most** (share of quoted words): {listed}.")
+        more = f" ({len(top) - 8} more groups in the table)" if len(top) > 8 else ""
+        parts.append(f"- **The named speaker group quoted most** (its share of the group's quoted words): {listed}{more}.")
     parts.append("")
     parts.append(compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{frame}* frame", digits=2))
     return Markdown("\n".join(parts))
@@ -251,10 +256,14 @@ def measures_findings(measures: pd.DataFrame, sections: pd.DataFrame, *, by: str
         below, above = int((gaps < 0).sum()), int((gaps > 0).sum())
         parts.append(f"- **Headline vs its own body** (own voice, {len(gaps)} articles with both): the headline is "
                      f"more negative in {below}, more positive in {above} (mean difference {gaps.mean():+.2f}; "
-                     f"two-sided sign test p = {sign_test(below, above):.3f}).")
+                     f"two-sided sign test {_p(sign_test(below, above))}).")
     else:
         parts.append("- **Headlines:** no article has both a headline and a body sentence in its own voice.")
     return Markdown("\n".join(parts))
+
+
+def _p(value: float) -> str:
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 def sign_test(below: int, above: int) -> float:

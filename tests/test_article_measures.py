@@ -60,7 +60,10 @@ def test_coverage_counts_articles_and_words_per_period_and_keeps_undated_ones(se
     assert coverage["articles"].sum() == len(articles)
     assert coverage.loc[coverage["period"].isna(), "outlet"].tolist() == ["TASS"]
     epoch = coverage[coverage["outlet"] == "The Epoch Times"].iloc[0]
-    assert (epoch["period"], epoch["days_since_event"]) == (pd.Timestamp("2020-01-03"), 0.0)
+    assert (epoch["period"], epoch["days_since_event"], epoch["event_period"]) == (pd.Timestamp("2020-01-03"), 0.0, True)
+    assert not coverage.loc[coverage["outlet"] == "Republic World", "event_period"].item()
+    monthly = an.coverage_over_time(articles, freq="M", event="2020-01-03")
+    assert monthly["event_period"].all() and (monthly["days_since_event"] == -2).all()  # January holds the event
     weekly = an.coverage_over_time(articles, freq="W")
     assert weekly["articles"].sum() == len(articles) and weekly["period"].nunique() == 2
     with pytest.raises(ValueError, match="freq 'fortnight'"):

@@ -121,8 +121,9 @@ def coverage_over_time(articles: pd.DataFrame, *, by: By = "outlet", event=None,
     Returns
     -------
     DataFrame, one row per group and period with articles: the `by` column(s), `period`
-    (the period's start), `articles`, `words`, and with an event `days_since_event`
-    (`hours_since_event` for hourly periods): from the event to the period's start.
+    (the period's start), `articles`, `words`, and with an event `event_period` (True for
+    the period that contains it) and `days_since_event` (`hours_since_event` for hourly
+    periods): from the event to the period's start.
     Undated articles are counted in rows whose `period` is NaT, never dropped.
     """
     groups = require_by(articles, by, "coverage_over_time")
@@ -136,8 +137,14 @@ def coverage_over_time(articles: pd.DataFrame, *, by: By = "outlet", event=None,
     except ValueError as error:
         raise ValueError(f"coverage_over_time: freq {freq!r} is not a pandas period ({error})") from None
     table = articles[groups].assign(period=periods, words=[count_words(text) for text in articles["text"]])
-    table = table.groupby([*groups, "period"], dropna=False, sort=True, as_index=False).agg(
-        articles=("words", "size"), words=("words", "sum"))
+    if event is not None:
+        moment = pd.Timestamp(event)
+        ends = dates.dt.to_period(freq).dt.end_time
+        table = table.assign(event_period=(periods <= moment) & (moment <= ends))
+    aggregations = dict(articles=("words", "size"), words=("words", "sum"))
+    if event is not None:
+        aggregations["event_period"] = ("event_period", "first")
+    table = table.groupby([*groups, "period"], dropna=False, sort=True, as_index=False).agg(**aggregations)
     if event is None:
         return table
     sample = pd.Period("2020-01-01", freq=freq)
