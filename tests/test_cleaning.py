@@ -172,6 +172,12 @@ REAL_PAGE_LINES = [
     ("credit_caption", "Jane Roe/AP Protesters gather outside the embassy compound in Baghdad on Tuesday."),
     ("signup_terms", "Get our best stories in your inbox. By signing up, you agree to our Privacy Policy."),
     ("print_edition", "• This article is based in part on wire-service reports."),
+    ("reader_appeal", "Your financial contribution will not constitute a donation. Please consider making a contribution today."),
+    ("reader_appeal", "Support The Daily's independent journalism"),
+    ("contributed", "Jane Roe and John Doe contributed."),
+    ("licensing_note", "Content created by the News Foundation is available without charge to any eligible news publisher."),
+    ("developing_story", "This is a developing story. Check back for updates."),
+    ("signup_pitch", "The Daily is a nonprofit newsroom. Sign up to receive our biggest stories as soon as they're published."),
 ]
 PROSE_THAT_LOOKS_LIKE_FURNITURE = [
     "The Senate vote ran along party lines (51/49), AP reported.",
@@ -183,6 +189,9 @@ PROSE_THAT_LOOKS_LIKE_FURNITURE = [
     "The photo showed the wreckage of two cars on the airport road.",
     "At 1 a.m. local time, the missiles struck the base.",
     "Write to your representative, the senator urged voters at the rally.",
+    "Trump told supporters: \"Your support will be remembered.\"",
+    "Voters can sign up for the primary by Friday.",
+    "Many factors, including the weather, contributed.",
 ]
 
 
@@ -235,9 +244,37 @@ def test_cleaning_agrees_with_hand_labelled_lines_of_real_pages():
     from analysis.measures.validation import validate_cleaning
     from conftest import SHARED
 
-    scores = validate_cleaning(SHARED / "data").set_index("metric")["value"]
-    # Measured at 0.994 and 0.909; the target is 0.95 for both (what is missed: README, Limitations).
-    assert scores["precision of removal"] >= 0.98 and scores["recall of removal"] >= 0.89, scores
+    scores = validate_cleaning(SHARED / "data").set_index(["data", "metric"])["value"]
+    written, held_out = "42 AllSides pages, rules written against", "12 AllSides pages, held out"
+    # The target, 0.95 for both, on the pages the rules were written against (measured 0.996 and 0.958).
+    assert scores[written, "precision of removal"] >= 0.95 and scores[written, "recall of removal"] >= 0.95, scores
+    # Blind pages: 0.977 and 0.694, embedded posts split over lines being most of what is missed (README, Limitations).
+    assert scores[held_out, "precision of removal"] >= 0.95 and scores[held_out, "recall of removal"] >= 0.65, scores
+
+
+def test_key_points_above_a_site_prompt_at_the_top_are_the_standfirst():
+    bullets = ["Iran fired missiles at two bases in Iraq on Wednesday.", "No US troops were hurt, officials said."]
+    raw = "\n\n".join(bullets + ["Visit The Daily's homepage for more stories.", PROSE[0], PROSE[1]])
+    cleaned = clean_article(raw)
+    assert [rule for _, _, rule in cleaned.removed] == ["standfirst", "standfirst", "site_prompt"]
+    assert cleaned.text == PROSE[0] + "\n\n" + PROSE[1]
+
+
+@pytest.mark.parametrize("line, heading", [
+    ("Pelosi is still building the argument against the Senate's handling of the trial — to mixed success", True),
+    ("Exasperation with U.S.", True),
+    ("He flew back to the U.S. on Friday.", False),
+    ('Asked whether the charges, passed three weeks ago, were urgent, she replied: "I think we should move smartly"', False),
+])
+def test_a_longer_line_alone_between_paragraphs_is_a_heading_unless_it_quotes(line, heading):
+    cleaned = clean_article("\n\n".join([PROSE[0], line, PROSE[1]]))
+    assert ([rule for _, _, rule in cleaned.removed] == ["crosshead"]) is heading
+
+
+def test_a_long_line_continued_in_lower_case_is_a_broken_paragraph_not_a_heading():
+    raw = "\n\n".join([PROSE[0], "There is no getting away from the fact that should military action begin the risk of some kind of",
+                        "regional blowback would be profound indeed.", PROSE[1]])
+    assert clean_article(raw).removed == []
 
 
 def test_a_closing_line_about_the_author_is_their_bio_and_one_about_someone_else_is_kept():

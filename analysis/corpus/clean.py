@@ -28,6 +28,10 @@ from analysis.paths import data_file
 
 #: Lines of at most this many words without end punctuation count as headings.
 MAX_HEADING_WORDS = 15
+#: Up to this many words, an unpunctuated line standing alone between two paragraphs of prose is a heading too.
+MAX_LONE_HEADING_WORDS = 25
+#: A line of at most this many words whose only full stop closes an initialism ("Exasperation with U.S.") is a heading.
+MAX_INITIALISM_HEADING_WORDS = 6
 #: Bylines and standfirsts are looked for among this many first non-empty lines.
 HEADER_LINES = 12
 BIO_LINES = 3  # an author's bio stands among the last kept lines of a page
@@ -37,6 +41,8 @@ QUESTION_HEADING_WORDS = 12
 #: A top line of at least this many words, this share of whose words recur in one later paragraph, is a summary.
 SUMMARY_MIN_WORDS = 8
 SUMMARY_OVERLAP = 0.8
+#: At most this many key points stand above a site prompt at the top of a page.
+SUMMARY_BLOCK_LINES = 6
 _WORDS = re.compile(r"\w+")
 _QUESTION_START = re.compile(
     r"(?:what|how|why|who|whom|whose|where|when|which|will|would|can|could|should|is|are|was|were|do|does|did|has|have)\b",
@@ -44,6 +50,8 @@ _QUESTION_START = re.compile(
 )
 
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_QUOTE_MARK = re.compile("[\"“”]")  # a quotation in a long unpunctuated line marks a paragraph missing its stop
+_INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")  # U.S., D.C., U.N.
 _SPACE_RUN = re.compile(r"[ \t\f\v]+")
 # List items are content even when short and unpunctuated.
 _BIO_START = re.compile(
@@ -199,6 +207,7 @@ def clean_article(
 
     _mark_standfirst(lines, verdict)
     _mark_summary(lines, verdict)
+    _mark_summary_above_prompt(lines, verdict)
     _mark_headings(lines, verdict)
     _mark_author_bio(lines, verdict, author)
 
@@ -236,7 +245,8 @@ def _mark_summary(lines: list[str], verdict: dict[int, str | None]) -> None:
     first HEADER_LINES whose words nearly all come back in one later paragraph is display copy, not body."""
     order = list(verdict)
     for position, i in enumerate(order[:HEADER_LINES]):
-        if verdict[i] is not None or len(lines[i].split()) < SUMMARY_MIN_WORDS:
+        # A fragment ('"... all who seek it," Trump') is a paragraph cut short, not display copy.
+        if verdict[i] is not None or len(lines[i].split()) < SUMMARY_MIN_WORDS or not _is_sentence(lines[i]):
             continue
         words = set(_WORDS.findall(lines[i].casefold()))
         for j in order[position + 1:]:
@@ -244,6 +254,20 @@ def _mark_summary(lines: list[str], verdict: dict[int, str | None]) -> None:
             if j > i and verdict[j] is None and len(words & later) >= SUMMARY_OVERLAP * len(words):
                 verdict[i] = "standfirst"
                 break
+
+
+def _mark_summary_above_prompt(lines: list[str], verdict: dict[int, str | None]) -> None:
+    """A prompt to the outlet's site among the first lines closes a block of key points ("Visit Business
+    Insider's homepage for more stories." under its bullets): up to SUMMARY_BLOCK_LINES sentences above it
+    are display copy, not body."""
+    header = list(verdict)[:HEADER_LINES]
+    prompts = [i for i in header if verdict[i] == "site_prompt"]
+    if not prompts:
+        return
+    above = [i for i in header if i < prompts[0] and verdict[i] is None]
+    if 0 < len(above) <= SUMMARY_BLOCK_LINES and all(_is_sentence(lines[i]) for i in above):
+        for i in above:
+            verdict[i] = "standfirst"
 
 
 def _mark_author_bio(lines: list[str], verdict: dict[int, str | None], author: str | None) -> None:
@@ -263,16 +287,35 @@ def _letters(text: str) -> str:
 
 
 def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
-    """Short unpunctuated lines, and short questions standing alone ("What does Iran say?"), are headings,
-    named by where they stand."""
+    """Headings, named by where they stand: short unpunctuated lines, short questions standing alone ("What does
+    Iran say?"), short lines whose only full stop closes an initialism ("Exasperation with U.S."), and longer
+    unpunctuated lines standing alone between two paragraphs of prose (an explainer's subheadings)."""
     prose = [i for i, rule in verdict.items() if rule is None and _is_sentence(lines[i]) and not _is_question_heading(lines[i])]
     if not prose:
         return  # never empty an article on layout evidence alone
-    for i, rule in verdict.items():
-        if rule is None and not _LIST_ITEM.match(lines[i]) and (
-            (not _is_sentence(lines[i]) and len(lines[i].split()) <= MAX_HEADING_WORDS) or _is_question_heading(lines[i])
-        ):
-            verdict[i] = "section_label" if i < prose[0] else "trailer" if i > prose[-1] else "crosshead"
+    open_lines = [i for i, rule in verdict.items() if rule is None]
+    headings = []
+    for position, i in enumerate(open_lines):
+        line, words = lines[i], len(lines[i].split())
+        if _LIST_ITEM.match(line):
+            continue
+        unpunctuated = not _is_sentence(line)
+        # Neighbours decide for a long line: an unpunctuated line next to another is a list, a caption run or a
+        # table, and one followed by a line starting in lower case is a paragraph broken by the page.
+        alone = (0 < position < len(open_lines) - 1 and _is_sentence(lines[open_lines[position - 1]])
+                 and _is_sentence(lines[open_lines[position + 1]]) and not lines[open_lines[position + 1]][0].islower())
+        if ((unpunctuated and words <= MAX_HEADING_WORDS)
+                or (unpunctuated and words <= MAX_LONE_HEADING_WORDS and alone and not _QUOTE_MARK.search(line))
+                or (words <= MAX_INITIALISM_HEADING_WORDS and _only_stop_closes_initialism(line))
+                or _is_question_heading(line)):
+            headings.append(i)
+    for i in headings:
+        verdict[i] = "section_label" if i < prose[0] else "trailer" if i > prose[-1] else "crosshead"
+
+
+def _only_stop_closes_initialism(line: str) -> bool:
+    found = _INITIALISM_END.search(line)
+    return bool(found) and line.count(".") == found.group(0).count(".") and not any(mark in line for mark in "!?;:")
 
 
 def _is_question_heading(line: str) -> bool:
