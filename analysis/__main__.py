@@ -1,6 +1,9 @@
-"""Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP] [--only N ...]`.
+"""Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP] [--only N ...]
+[--force] [--wait SECONDS]`.
 
 Runs the numbered notebooks headless; each executed notebook is kept as HTML in DIR/reports/.
+A run locks DIR (another run into it waits, then stops) and refuses to write one corpus's outputs
+into a folder that holds another's, unless --force.
 """
 
 from __future__ import annotations
@@ -8,24 +11,35 @@ from __future__ import annotations
 import argparse
 import sys
 
+from analysis.figures import LOCK_TIMEOUT, OutputBusy
 from analysis.runner import NotebookFailed, run_all
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="execute every numbered notebook headless, in order")
+    run = commands.add_parser(
+        "run", help="execute every numbered notebook headless, in order",
+        description="Execute every numbered notebook headless, in order. The run locks --out while it runs (another "
+                    "run into it waits --wait seconds, then stops) and refuses to write into a folder that holds "
+                    "another corpus's or grouping's outputs, unless --force.")
     run.add_argument("--corpus", help="corpus folder or table (default: the project's seeds/)")
     run.add_argument("--group", help="column to compare by (default: outlet)")
     run.add_argument("--out", help="folder for figures, tables and reports/ (default: the project's figures/, for the seeds only)")
     run.add_argument("--columns", help="field mapping for tables, e.g. text=content_original,outlet=source")
     run.add_argument("--event", help="the event's date, from which coverage is timed (default: 2020-01-03)")
     run.add_argument("--only", nargs="*", help="run only these notebooks: 5, 05, 05-validation or 05-validation.ipynb")
+    run.add_argument("--force", action="store_true",
+                     help="when --out holds another corpus's (or grouping's) outputs, delete them first: the files "
+                          "its manifest.json lists, the notebooks' reports and the manifest, nothing else")
+    run.add_argument("--wait", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
+                     help=f"how long to wait for another run writing into --out (default: {LOCK_TIMEOUT:g})")
     args = parser.parse_args(argv)
     try:
         run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only,
-                event=args.event)
-    except NotebookFailed as error:
+                event=args.event, force=args.force, wait=args.wait)
+    except (NotebookFailed, OutputBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -5,21 +5,36 @@ numbers as `<name>.csv`, and an entry in `<out>/manifest.json` with the
 caption, the notebook, checksums of the files, a fingerprint of the corpus and
 of the shipped lexicons, and the versions of the libraries. Re-running on the
 same input produces byte-identical files.
+
+Nothing is ever half-written: every file is rendered in memory, written to a
+hidden temporary file in the same folder (`.<name>.<pid>-<random>.tmp`),
+flushed to disk and renamed over the old one (`write_atomic`), and the
+manifest is rewritten whole. Writers of one folder take its lock
+(`output_lock`, the file `.analysis.lock`); `python -m analysis run` holds it
+for the whole run and its notebook kernels write under it (see `output_lock`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import platform
+import secrets
+import socket
 import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
-from analysis.paths import DATA_DIR, PROJECT_DIR
+from analysis.paths import DATA_DIR, ENV_LOCKED, PROJECT_DIR
 from analysis.plots.style import house_style
 from analysis.settings import Settings, current_settings
 
@@ -28,6 +43,9 @@ FLOAT_FORMAT = "%.6g"  # six significant digits: enough for any figure, stable a
 SVG_HASHSALT = "soleimani-framing"
 MANIFEST = "manifest.json"
 REPORTS = "reports"  # executed notebooks as HTML, in this folder of the output folder
+LOCK = ".analysis.lock"  # in the output folder; hidden, so that no one takes it for an output
+TEMPORARY = ".tmp"  # temporary files are hidden and end so: no reader takes them for outputs
+LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one to release the folder
 LONG_TABLE = 40  # rows; a longer LaTeX table breaks across pages
 DISTRIBUTION = "soleimani-framing"
 #: What `import analysis` and the notebooks run on: pyproject.toml's dependencies (a test keeps the two in step).
@@ -62,18 +80,14 @@ def save_figure(
     Returns the paths written (PNG, SVG, then CSV if `data` was given).
     """
     _check_name(name)
-    settings = settings or current_settings()
-    out = Path(settings.out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{name}.png", out / f"{name}.svg"]
-    fig.savefig(paths[0], dpi=PNG_DPI, metadata={"Software": None})
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     with house_style({"svg.hashsalt": SVG_HASHSALT}):
-        fig.savefig(paths[1], metadata={"Date": None})
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+    files = {f"{name}.png": png.getvalue(), f"{name}.svg": svg.getvalue()}
     if data is not None:
-        paths.append(out / f"{name}.csv")
-        data.to_csv(paths[2], index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    _record(out, name, paths, caption, settings)
-    return paths
+        files[f"{name}.csv"] = _csv(data)
+    return _save(name, files, caption, settings)
 
 
 def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, settings: Settings | None = None) -> Path:
@@ -92,18 +106,11 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     Returns the path of the CSV.
     """
     _check_name(name)
-    settings = settings or current_settings()
-    out = Path(settings.out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{name}.csv", out / f"{name}.md", out / f"{name}.tex"]
-    table.to_csv(paths[0], index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    paths[1].write_text(_markdown(table) + "\n", encoding="utf-8")
-    paths[2].write_text(table.to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
-                                       longtable=len(table) > LONG_TABLE, caption=_latex_text(caption or name),
-                                       label=f"tab:{name}"),
-                        encoding="utf-8")
-    _record(out, name, paths, caption, settings)
-    return paths[0]
+    latex = table.to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
+                           longtable=len(table) > LONG_TABLE, caption=_latex_text(caption or name), label=f"tab:{name}")
+    files = {f"{name}.csv": _csv(table), f"{name}.md": (_markdown(table) + "\n").encode("utf-8"),
+             f"{name}.tex": latex.encode("utf-8")}
+    return _save(name, files, caption, settings)[0]
 
 
 def save_measures(table: pd.DataFrame, name: str, *, dictionary: pd.DataFrame, caption: str | None = None,
@@ -125,16 +132,16 @@ def save_measures(table: pd.DataFrame, name: str, *, dictionary: pd.DataFrame, c
     missing = sorted(set(table.columns) - set(dictionary["column"]))
     if missing:
         raise ValueError(f"save_measures: the dictionary does not describe column(s) {missing}")
-    settings = settings or current_settings()
-    out = Path(settings.out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{name}.csv", out / f"{name}.parquet", out / f"{name}-dictionary.csv", out / f"{name}-dictionary.md"]
-    table.to_csv(paths[0], index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    table.to_parquet(paths[1], index=False)
-    dictionary.to_csv(paths[2], index=False, lineterminator="\n")
-    paths[3].write_text(_markdown(dictionary) + "\n", encoding="utf-8")
-    _record(out, name, paths, caption, settings)
-    return paths
+    parquet = io.BytesIO()
+    table.to_parquet(parquet, index=False)
+    files = {f"{name}.csv": _csv(table), f"{name}.parquet": parquet.getvalue(),
+             f"{name}-dictionary.csv": _csv(dictionary, float_format=None),
+             f"{name}-dictionary.md": (_markdown(dictionary) + "\n").encode("utf-8")}
+    return _save(name, files, caption, settings)
+
+
+def _csv(table: pd.DataFrame, float_format: str | None = FLOAT_FORMAT) -> bytes:
+    return table.to_csv(index=False, lineterminator="\n", float_format=float_format).encode("utf-8")
 
 
 def _markdown(table: pd.DataFrame) -> str:
@@ -168,10 +175,13 @@ def save_report(notebook, name: str, *, settings: Settings | None = None) -> Pat
     _check_name(name)
     settings = settings or current_settings()
     path = Path(settings.out) / REPORTS / f"{name}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
     html, _ = HTMLExporter().from_notebook_node(notebook)
-    path.write_text(html, encoding="utf-8")
-    nbformat.write(notebook, path.with_suffix(".ipynb"))
+    text = io.StringIO()
+    nbformat.write(notebook, text)
+    with output_lock(settings.out):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, html.encode("utf-8"))
+        write_atomic(path.with_suffix(".ipynb"), text.getvalue().encode("utf-8"))
     return path
 
 
@@ -180,25 +190,186 @@ def _check_name(name: str) -> None:
         raise ValueError(f"figure name {name!r}: use letters, digits, '-' and '_' only")
 
 
-def _record(out: Path, name: str, paths: list[Path], caption: str | None, settings) -> None:
-    manifest_path = out / MANIFEST
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    manifest[name] = {
+def _save(name: str, files: dict[str, bytes], caption: str | None, settings: Settings | None) -> list[Path]:
+    """Write one manifest entry's files (name -> bytes, rendered beforehand) and the entry, under the folder's lock."""
+    settings = settings or current_settings()
+    out = Path(settings.out)
+    entry = {
         "caption": caption or "",
         "notebook": settings.notebook or "",
-        "files": {path.name: _sha256(path.read_bytes()) for path in paths},
-        "corpus": {
-            "path": _display_path(settings.corpus),
-            "columns": settings.columns,
-            "group": settings.group,
-            "fingerprint": corpus_fingerprint(settings.corpus),
-        },
+        "files": {file: _sha256(data) for file, data in files.items()},
+        "corpus": corpus_record(settings),
         "code": code_version(),
         "lexicons": lexicon_fingerprints(),
         "versions": library_versions(),
     }
+    with output_lock(out):
+        manifest = read_manifest(out)
+        if name in manifest and manifest[name].get("files") != entry["files"]:
+            # Withdraw the entry before its files change: a kill in between then leaves files the
+            # manifest does not list, never files whose checksums contradict it.
+            del manifest[name]
+            _write_manifest(out, manifest)
+        for file, data in files.items():
+            write_atomic(out / file, data)
+        manifest[name] = entry
+        _write_manifest(out, manifest)
+    return [out / file for file in files]
+
+
+def corpus_record(settings: Settings) -> dict[str, object]:
+    """How the manifest describes the corpus behind an output: path, column mapping, group and fingerprint."""
+    return {
+        "path": _display_path(settings.corpus),
+        "columns": settings.columns,
+        "group": settings.group,
+        "fingerprint": corpus_fingerprint(settings.corpus),
+    }
+
+
+def read_manifest(out: str | Path) -> dict[str, dict]:
+    """The manifest of an output folder ({} when there is none); ValueError when it is not valid JSON."""
+    path = Path(out) / MANIFEST
+    try:
+        return json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except ValueError as error:
+        raise ValueError(f"{path} is not valid JSON ({error})") from None
+
+
+def _write_manifest(out: Path, manifest: dict) -> None:
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    manifest_path.write_text(text, encoding="utf-8")
+    write_atomic(out / MANIFEST, text.encode("utf-8"))
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Replace `path` by `data` so that a reader, or a crash at any moment, sees the old file or the new one, never a part.
+
+    The bytes go to a hidden temporary file in the same folder (a rename is atomic only within one file
+    system), are flushed to disk, and the file is renamed over `path`; on any error the temporary file is removed.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMPORARY}")
+    try:
+        with open(temporary, "xb") as file:  # "x": never write into a file someone else made
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries, so that a rename survives a power cut (POSIX only; Windows cannot open a folder)."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class OutputBusy(RuntimeError):
+    """Another process writes into the output folder; the message names the folder and, where known, the holder."""
+
+
+@contextmanager
+def output_lock(out: str | Path, *, timeout: float = LOCK_TIMEOUT,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the lock on an output folder: one writer at a time, across processes; re-entrant within one.
+
+    `python -m analysis run` holds it for its whole run and passes `$ANALYSIS_OUT_LOCKED` ("pid:folder")
+    to the notebook kernels it starts, which then write without taking it (they would wait for their own
+    parent). A kernel whose run has died (its parent is no longer that pid) writes nothing more.
+
+    Parameters
+    ----------
+    out : the output folder (created if missing).
+    timeout : seconds to wait for another holder before giving up.
+    on_wait : called with the holder's description when the lock is taken and we start waiting.
+
+    Raises OutputBusy naming the folder and the holder when the wait times out.
+    """
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    pid, _, folder = os.environ.get(ENV_LOCKED, "").partition(":")
+    if folder and Path(folder) == out and pid != str(os.getpid()):
+        if pid != str(os.getppid()):
+            raise OutputBusy(f"{out}: the run that started this kernel (pid {pid}) has ended; nothing more is written")
+        yield
+        return
+    # One lock object per folder in a process (is_singleton), so that nested holders count instead of deadlocking.
+    lock = FileLock(out / LOCK, is_singleton=True, on_acquired=_note_holder)
+    try:
+        lock.acquire(blocking=False)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(_holder(out))
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise OutputBusy(f"{out} is in use by {_holder(out)}; waited {timeout:g} s") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _note_holder(descriptor: int) -> None:
+    """Write who holds the lock into the lock file, for the message of whoever waits for it."""
+    note = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    os.ftruncate(descriptor, 0)
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    os.write(descriptor, note.encode("utf-8"))
+
+
+def _holder(out: Path) -> str:
+    try:
+        return (out / LOCK).read_text(encoding="utf-8", errors="replace").strip() or "another process"
+    except OSError:
+        return "another process"
+
+
+def remove_temporaries(out: str | Path) -> list[Path]:
+    """Delete the temporary files interrupted writers left in `out` and its reports/; call it holding the lock.
+
+    Returns the paths removed.
+    """
+    out = Path(out)
+    stale = sorted(path for folder in (out, out / REPORTS) if folder.is_dir()
+                   for path in folder.glob(f".*{TEMPORARY}") if path.is_file())
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def clear_outputs(out: str | Path, manifest: dict[str, dict], *, reports: tuple[str, ...] = ()) -> list[Path]:
+    """Delete what earlier runs wrote into `out`: the files its manifest lists, the named notebooks' reports,
+    then the manifest; nothing else. Call it holding the lock.
+
+    Parameters
+    ----------
+    out : the output folder.
+    manifest : its manifest (read_manifest), or {} when it could not be read.
+    reports : notebook names ("01-corpus") whose `reports/<name>.html` and `.ipynb` go too.
+
+    Returns the paths removed.
+    """
+    out = Path(out)
+    listed = {file for entry in manifest.values() for file in entry.get("files", {})}
+    # Only plain file names: an edited manifest must not reach out of the folder.
+    paths = [out / file for file in sorted(listed) if Path(file).name == file and not file.startswith(".")]
+    paths += [out / REPORTS / f"{name}{suffix}" for name in reports for suffix in (".html", ".ipynb")]
+    paths.append(out / MANIFEST)  # last: until the files are gone, the manifest still says whose they were
+    removed = [path for path in paths if path.is_file()]
+    for path in removed:
+        path.unlink()
+    return removed
 
 
 def _sha256(data: bytes) -> str:

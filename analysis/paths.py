@@ -17,6 +17,8 @@ ENV_GROUP = "ANALYSIS_GROUP"
 ENV_OUT = "ANALYSIS_OUT"
 ENV_COLUMNS = "ANALYSIS_COLUMNS"
 ENV_EVENT = "ANALYSIS_EVENT"
+#: Set by `python -m analysis run` for its notebook kernels: "pid:folder", the run that holds the folder's lock.
+ENV_LOCKED = "ANALYSIS_OUT_LOCKED"
 #: The seeds' event: the strike at Baghdad airport, early on 3 January 2020 (local time).
 SEEDS_EVENT = "2020-01-03"
 

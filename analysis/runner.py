@@ -2,8 +2,10 @@
 
 `run_all` checks the settings before it starts a kernel (the corpus loads, the
 group column exists, another corpus is not written into the project's
-figures/), prints one progress line per notebook, keeps each executed
-notebook as HTML in `<out>/reports/`, and ends with the corpus warnings.
+figures/), takes the output folder's lock for the whole run (its kernels write
+under it: see `analysis.figures.output_lock`), refuses to mix corpora in one
+folder unless forced, prints one progress line per notebook, keeps each
+executed notebook as HTML in `<out>/reports/`, and ends with the corpus warnings.
 """
 
 from __future__ import annotations
@@ -24,12 +26,21 @@ from analysis.paths import (
     ENV_CORPUS,
     ENV_EVENT,
     ENV_GROUP,
+    ENV_LOCKED,
     ENV_OUT,
     NOTEBOOKS_DIR,
     PROJECT_DIR,
     SEEDS_DIR,
 )
-from analysis.figures import save_report
+from analysis.figures import (
+    LOCK_TIMEOUT,
+    clear_outputs,
+    corpus_record,
+    output_lock,
+    read_manifest,
+    remove_temporaries,
+    save_report,
+)
 from analysis.settings import Settings, configure
 from analysis.tables import group_columns
 
@@ -128,6 +139,45 @@ def check_settings(settings: Settings) -> list[str]:
     return list(dict.fromkeys(str(warning.message) for warning in caught))
 
 
+def check_output(settings: Settings, *, force: bool = False, stream=sys.stderr) -> None:
+    """Refuse to mix corpora in one output folder; call it holding the folder's lock.
+
+    The folder holds another corpus's outputs when an entry of its manifest records another corpus
+    fingerprint, group column or column mapping. Then this raises NotebookFailed with one line, or,
+    with `force`, deletes those outputs first (clear_outputs: the files the manifest lists, the
+    notebooks' reports and the manifest, nothing else) and says so on `stream`.
+    """
+    out = settings.out
+    try:
+        manifest = read_manifest(out)
+    except ValueError as error:
+        if not force:
+            raise NotebookFailed(f"{error}; pass --force to replace it") from None
+        manifest, others = {}, ["an unreadable manifest"]
+    else:
+        current = corpus_record(settings)
+        corpora = [entry.get("corpus", {}) for entry in manifest.values()]
+        others = sorted({_describe(corpus) for corpus in corpora if _identity(corpus) != _identity(current)})
+    if not others:
+        return
+    if not force:
+        raise NotebookFailed(f"{out} holds the outputs of {'; '.join(others)}, not of {_describe(current)}: "
+                             f"write to another --out DIR, or pass --force to delete them first")
+    removed = clear_outputs(out, manifest, reports=tuple(path.stem for path in notebooks()))
+    print(f"--force: deleted {len(removed)} files of {'; '.join(others)} from {out}", file=stream, flush=True)
+
+
+def _describe(corpus: dict) -> str:
+    columns = ",".join(f"{k}={v}" for k, v in (corpus.get("columns") or {}).items())
+    return (f"{corpus.get('path')} (fingerprint {str(corpus.get('fingerprint'))[:8]}"
+            f"{', columns ' + columns if columns else ''}) grouped by {corpus.get('group')!r}")
+
+
+def _identity(corpus: dict) -> tuple:
+    """What makes two outputs comparable: the same corpus content, column mapping and group."""
+    return corpus.get("fingerprint"), corpus.get("columns") or {}, corpus.get("group")
+
+
 def _failed_cell(notebook) -> str:
     code_cells = [c for c in notebook.cells if c.cell_type == "code"]
     for number, cell in enumerate(code_cells, start=1):
@@ -142,11 +192,15 @@ def _last_line(message: str) -> str:
     return lines[-1] if lines else message
 
 
-def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event=None,
-            stream=sys.stderr) -> RunSummary:
+def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event=None, force=False,
+            wait=LOCK_TIMEOUT, stream=sys.stderr) -> RunSummary:
     """Check the settings, then run the numbered notebooks (or `only` those) and keep each as an HTML report.
 
-    Raises NotebookFailed at a bad setting (before any kernel starts) or at the first failing cell.
+    The output folder is locked for the whole run: another run into it waits up to `wait` seconds.
+    A folder holding another corpus's outputs is refused unless `force` (see check_output).
+
+    Raises NotebookFailed at a bad setting (before any kernel starts) or at the first failing cell,
+    OutputBusy when another process keeps the folder longer than `wait`.
     Returns a RunSummary.
     """
     paths = notebooks(only=only)
@@ -162,14 +216,23 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     # The kernel imports this package even where it is not installed (a bare checkout).
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
-    for number, path in enumerate(paths, start=1):
-        print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
-        start = time.perf_counter()
-        executed = run_notebook(path, env)
-        summary.seconds[path.stem] = time.perf_counter() - start
-        summary.reports.append(save_report(executed, path.stem, settings=settings))
-        print(f"[{number}/{len(paths)}] {path.stem}: {summary.seconds[path.stem]:.1f} s, "
-              f"report {summary.reports[-1]}", file=stream, flush=True)
+    # The kernels are this process's children and write while it holds the lock; they must not wait for it.
+    env[ENV_LOCKED] = f"{os.getpid()}:{settings.out.resolve()}"
+
+    def waiting(holder: str) -> None:
+        print(f"waiting up to {wait:g} s for {settings.out}, in use by {holder}", file=stream, flush=True)
+
+    with output_lock(settings.out, timeout=wait, on_wait=waiting):
+        remove_temporaries(settings.out)  # left by a killed run: no one else writes while we hold the lock
+        check_output(settings, force=force, stream=stream)
+        for number, path in enumerate(paths, start=1):
+            print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
+            start = time.perf_counter()
+            executed = run_notebook(path, env)
+            summary.seconds[path.stem] = time.perf_counter() - start
+            summary.reports.append(save_report(executed, path.stem, settings=settings))
+            print(f"[{number}/{len(paths)}] {path.stem}: {summary.seconds[path.stem]:.1f} s, "
+                  f"report {summary.reports[-1]}", file=stream, flush=True)
     if summary.warnings:
         print(f"corpus warnings ({len(summary.warnings)}), also shown in the notebooks:", file=stream)
         for line in summary.warnings:
