@@ -22,6 +22,11 @@ THIN_WORDS = 100  # quoted rates on fewer words are marked as thin
 SHOWN = 5  # comparisons listed by name; the rest are counted
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 article', '3 articles': a corpus of one article is as legal as one of thousands."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _names(values, limit: int = 4) -> str:
     values = [str(value) for value in values]
     listed = ", ".join(values[:limit])
@@ -32,6 +37,9 @@ def _single_article_caveat(articles_per_group: pd.Series) -> str:
     single = articles_per_group[articles_per_group == 1]
     if single.empty:
         return ""
+    if len(articles_per_group) == 1:
+        return ("**The corpus is one article**: its intervals resample its sentences, which treats them as "
+                "independent and overstates the certainty; nothing is compared.")
     if len(single) == len(articles_per_group):
         return ("**Every group is one article**: a difference between groups is a difference between articles, and "
                 "intervals and tests resample the sentences of one article, which treats them as independent and "
@@ -53,12 +61,17 @@ def compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2, 
     """
     if comparisons.empty:
         return f"*{what}: fewer than two groups, nothing to compare.*"
+    # A measure no group has (no match anywhere) is not a null result of a test: say what it is.
+    if {"mean_a", "mean_b"} <= set(comparisons.columns) and not (
+            comparisons[["mean_a", "mean_b"]].fillna(0).to_numpy() != 0).any():
+        return f"*{what}: zero in every group, nothing to compare.*"
     tested = comparisons[comparisons["p"].notna()]
     supported = tested[tested["q"] < ALPHA].sort_values(["q", "difference"], kind="stable")
     method = (f"{len(tested)} comparisons of {by} ({'pairs' if (comparisons[f'{by}_b'] != 'rest').all() else 'each against the rest'}), "
               f"permutation tests with Benjamini-Hochberg q-values")
     sentences = int((tested["resampled"] == "sentences").sum())
-    caveat = (f" {sentences} of them permute sentences because a side has a single article." if sentences else "")
+    caveat = (f" {sentences} of them {'permutes' if sentences == 1 else 'permute'} sentences because a side has a "
+              "single article." if sentences else "")
     if supported.empty:
         smallest = tested["q"].min() if len(tested) else float("nan")
         return (f"**{what}: no difference between groups is supported** (smallest q = {smallest:.3f}; {method}).{caveat}")
@@ -88,33 +101,42 @@ def corpus_findings(sizes: pd.DataFrame, removal_counts: pd.DataFrame, voice: pd
     """
     per_group = sizes.groupby(by)["doc_id"].nunique()
     words = sizes["words"]
-    spread = (f"{per_group.min()} article{'s' if per_group.min() != 1 else ''} per group" if per_group.min() == per_group.max()
+    spread = (f"{_count(per_group.min(), 'article')} per group" if per_group.min() == per_group.max()
               else f"{per_group.min()} to {per_group.max()} articles per group")
-    parts = [f"- **The corpus:** {len(sizes)} articles from {len(per_group)} groups of {by} "
-             f"({spread}); bodies of {words.min()} to {words.max()} "
-             f"words (median {words.median():.0f})."]
+    bodies = (f"a body of {_count(words.min(), 'word')}" if len(sizes) == 1
+              else f"bodies of {words.min()} to {words.max()} words (median {words.median():.0f})")
+    parts = [f"- **The corpus:** {_count(len(sizes), 'article')} from {_count(len(per_group), 'group')} of {by} "
+             f"({spread}); {bodies}."]
     if len(removal_counts):
         rules = removal_counts.groupby("rule")["n"].sum().sort_values(ascending=False, kind="stable")
         lines = removal_counts.groupby(by)["n"].sum().sort_values(ascending=False, kind="stable")
         top = ", ".join(f"{rule.replace('_', ' ')} ({n})" for rule, n in rules.head(3).items())
-        parts.append(f"- **Cleaning removed {int(rules.sum())} lines** by {len(rules)} rules, most by {top}; "
-                     f"most from {lines.index[0]} ({lines.iloc[0]} lines).")
+        parts.append(f"- **Cleaning removed {_count(int(rules.sum()), 'line')}** by {_count(len(rules), 'rule')}, "
+                     f"most by {top}; most from {lines.index[0]} ({_count(int(lines.iloc[0]), 'line')}).")
     else:
         parts.append("- **Cleaning removed no line.**")
     ranked = voice.sort_values("quoted_share", kind="stable")
-    parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
-                 f"{ranked[by].iloc[0]} and {ranked['quoted_share'].iloc[-1]:.0%} in {ranked[by].iloc[-1]} "
-                 f"(the lowest and highest of {len(ranked)} groups).")
+    if not (ranked["quoted_share"] > 0).any():
+        parts.append("- **Quotation:** none; every body is in its outlet's own voice.")
+    elif len(ranked) == 1:
+        parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
+                     f"{ranked[by].iloc[0]} (the only group).")
+    else:
+        parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
+                     f"{ranked[by].iloc[0]} and {ranked['quoted_share'].iloc[-1]:.0%} in {ranked[by].iloc[-1]} "
+                     f"(the lowest and highest of {len(ranked)} groups).")
     dated = coverage[coverage["period"].notna()]
     undated = int(coverage.loc[coverage["period"].isna(), "articles"].sum())
     if len(dated):
-        span = f"{dated['period'].min():%Y-%m-%d} to {dated['period'].max():%Y-%m-%d}"
+        first, last = dated["period"].min(), dated["period"].max()
+        span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
         since = ""
         if "event_period" in dated.columns:
             during = dated[dated["event_period"].astype(bool)]
             label = f" ({during['period'].iloc[0]:%Y-%m-%d} on)" if len(during) else ""
             since = f"; {int(during['articles'].sum())} in the period that contains the event{label}"
-        parts.append(f"- **Dates:** {int(dated['articles'].sum())} dated articles, {span}{since}; {undated} undated.")
+        parts.append(f"- **Dates:** {_count(int(dated['articles'].sum()), 'dated article')}, {span}{since}; "
+                     f"{undated} undated.")
     else:
         parts.append(f"- **Dates:** none of the {undated} articles is dated; coverage over time cannot be shown.")
     caveat = _single_article_caveat(per_group)
@@ -145,7 +167,11 @@ def terminology_findings(totals: pd.DataFrame, rates: pd.DataFrame, comparisons:
                            for family, row in families.head(5).iterrows())
         parts.append(f"- **{label}** (matches, of which inside quotation marks, and groups using the family): {listed}.")
     quoted_words = rates[(rates["voice"] == "quoted")].groupby(by)["words"].max()
-    thin = quoted_words[quoted_words < THIN_WORDS]
+    unquoted = quoted_words[quoted_words == 0]
+    if len(unquoted):
+        parts.append(f"- **No quotation** in {len(unquoted)} of {len(quoted_words)} groups ({_names(unquoted.index)}): "
+                     "they have no quoted rates.")
+    thin = quoted_words[(quoted_words > 0) & (quoted_words < THIN_WORDS)]
     if len(thin):
         parts.append(f"- **Thin:** quoted rates of {len(thin)} of {len(quoted_words)} groups rest on fewer than "
                      f"{THIN_WORDS} quoted words ({_names(thin.index)}); read them as counts, not rates.")
@@ -168,11 +194,15 @@ def sentiment_findings(summary: pd.DataFrame, comparisons: pd.DataFrame, names_e
     """
     overall = summary[summary["voice"] == "all"].sort_values("mean_compound", kind="stable")
     low, high = overall.iloc[0], overall.iloc[-1]
-    parts = [f"- **Mean VADER compound per sentence** runs from {low['mean_compound']:+.2f} ({low[by]}, "
-             f"95% interval {low['low']:+.2f} to {low['high']:+.2f}, n = {low['sentences']} sentences) to "
-             f"{high['mean_compound']:+.2f} ({high[by]}, {high['low']:+.2f} to {high['high']:+.2f}, "
-             f"n = {high['sentences']}); {int((overall['mean_compound'] < 0).sum())} of {len(overall)} groups are "
-             f"below zero."]
+    if len(overall) == 1:
+        parts = [f"- **Mean VADER compound per sentence** is {low['mean_compound']:+.2f} in {low[by]}, the only group "
+                 f"(95% interval {low['low']:+.2f} to {low['high']:+.2f}, n = {low['sentences']} sentences)."]
+    else:
+        parts = [f"- **Mean VADER compound per sentence** runs from {low['mean_compound']:+.2f} ({low[by]}, "
+                 f"95% interval {low['low']:+.2f} to {low['high']:+.2f}, n = {low['sentences']} sentences) to "
+                 f"{high['mean_compound']:+.2f} ({high[by]}, {high['low']:+.2f} to {high['high']:+.2f}, "
+                 f"n = {high['sentences']}); {int((overall['mean_compound'] < 0).sum())} of {len(overall)} groups "
+                 f"are below zero."]
     voices = summary.pivot_table(index=by, columns="voice", values="mean_compound", observed=True)
     if {"own", "quoted"} <= set(voices.columns):
         gap = (voices["quoted"] - voices["own"]).dropna()
@@ -182,8 +212,9 @@ def sentiment_findings(summary: pd.DataFrame, comparisons: pd.DataFrame, names_e
                          f"{voices.loc[widest, 'quoted']:+.2f}, its own voice {voices.loc[widest, 'own']:+.2f}.")
     if len(names_effect):
         shift = names_effect["change"]
-        parts.append(f"- **Names in VADER's lexicon** move group means by {shift.min():+.2f} to {shift.max():+.2f} "
-                     f"when kept out of the score.")
+        moved = (f"move the mean by {shift.iloc[0]:+.2f}" if len(shift) == 1
+                 else f"move group means by {shift.min():+.2f} to {shift.max():+.2f}")
+        parts.append(f"- **Names in VADER's lexicon** {moved} when kept out of the score.")
     parts.append("")
     parts.append(compared(comparisons, by=by, what="Mean VADER compound per sentence"))
     caveat = _single_article_caveat(overall.set_index(by)["articles"])
@@ -219,6 +250,8 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
         parts.append(f"- **Agency:** of {int(mentions.sum())} mentions of the killing, {named} have a grammatical agent "
                      f"(active, or passive with 'by': a person, a state or a weapon) and {int(mentions.sum()) - named} "
                      f"hide it (agentless passive or the event as a noun).")
+    else:
+        parts.append("- **Agency:** no sentence mentions the killing.")
     # Residual groups ("other", "unattributed", ...) say whose words they are not, so they lead no group here.
     quoted = voices[(voices["quoted_words"] > 0) & ~voices["speaker_group"].isin(RESIDUAL_CATEGORIES)]
     if len(quoted):
@@ -227,6 +260,8 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
                            for _, row in top.head(8).iterrows())
         more = f" ({len(top) - 8} more groups in the table)" if len(top) > 8 else ""
         parts.append(f"- **The named speaker group quoted most** (its share of the group's quoted words): {listed}{more}.")
+    else:
+        parts.append("- **Speakers:** no quoted words are attributed to a named speaker group.")
     parts.append("")
     parts.append(compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{frame}* frame", digits=2))
     return Markdown("\n".join(parts))
@@ -242,11 +277,12 @@ def measures_findings(measures: pd.DataFrame, sections: pd.DataFrame, *, by: str
     by : the group column.
     """
     rates = [c for c in measures.columns if c.startswith("rate_")]
-    parts = [f"- **The table:** {len(measures)} articles × {len(measures.columns)} columns ({len(rates)} term rates, "
+    parts = [f"- **The table:** {_count(len(measures), 'article')} × {len(measures.columns)} columns "
+             f"({len(rates)} term rates, "
              f"{sum(c.startswith('frame_') for c in measures.columns)} frames, "
              f"{sum(c.startswith('agency_') for c in measures.columns)} agency forms, "
              f"{sum(c.startswith('speaker_') for c in measures.columns)} speaker groups), grouped by {by} "
-             f"into {measures[by].nunique()} groups."]
+             f"into {_count(measures[by].nunique(), 'group')}."]
     missing = int(measures["compound_quoted"].isna().sum())
     parts.append(f"- **Quoted sentiment** is missing for {missing} of {len(measures)} articles: they quote no "
                  f"sentence (empty, not zero).")

@@ -11,6 +11,7 @@ from analysis.plots.parts import (
     LABEL_WIDTH,
     annotated_heatmap,
     category_colours,
+    empty_plot,
     largest_groups,
     new_axes,
     one_group_column,
@@ -35,9 +36,12 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     ax : Axes to draw on (default: a new figure sized to the table).
 
     The longer of the two dimensions goes down the page so that labels stay
-    horizontal. Returns the Axes.
+    horizontal; with no removed line the Axes says so. Returns the Axes.
     """
     by = one_group_column(by, "plot_removals")
+    title = "Lines removed by cleaning (number of lines per cell)"
+    if not counts["n"].sum():
+        return empty_plot(ax, title, "no removals: cleaning removed no line from any article")
     grid = counts.pivot_table(index=by, columns="rule", values="n", aggfunc="sum", fill_value=0)
     grid = grid.loc[:, grid.sum().sort_values(ascending=False, kind="stable").index]
     rules_down = grid.shape[1] > grid.shape[0]
@@ -58,7 +62,7 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     with house_style():
         ax.set_xlabel("" if rules_down else "rule that removed the line")
         ax.set_ylabel("rule that removed the line" if rules_down else "")
-        ax.set_title("Lines removed by cleaning (number of lines per cell)", loc="left", pad=40 if rules_down else 12)
+        ax.set_title(title, loc="left", pad=40 if rules_down else 12)
     return ax
 
 
@@ -99,7 +103,7 @@ def plot_coverage(coverage: pd.DataFrame, *, by: str = "outlet", event=None, max
     Parameters
     ----------
     coverage : table from coverage_over_time (`<by>`, `period`, `articles`); rows with no
-        `period` (undated articles) are counted in the title, not drawn.
+        `period` (undated articles) are counted in the title, not drawn (with none dated, the Axes says so).
     by : the group column.
     event : the event's date, drawn as a vertical line (None: no line).
     max_groups : groups given their own colour; the others are pooled as "other groups".
@@ -111,6 +115,10 @@ def plot_coverage(coverage: pd.DataFrame, *, by: str = "outlet", event=None, max
     dated = coverage[coverage["period"].notna()]
     undated = int(coverage.loc[coverage["period"].isna(), "articles"].sum())
     sizes = dated.groupby(by)["articles"].sum()
+    title = f"Articles per period by {by}: {int(sizes.sum())} dated, {undated} undated"
+    if dated.empty:
+        return empty_plot(ax, title, "no dated articles: coverage needs each article's date",
+                          size=(9.5, 2.6))
     shown = largest_groups(sizes, max_groups)
     label = dated[by].where(dated[by].isin(shown), OTHER_GROUPS)
     grid = dated.assign(label=label).pivot_table(index="period", columns="label", values="articles", aggfunc="sum",
@@ -141,7 +149,6 @@ def plot_coverage(coverage: pd.DataFrame, *, by: str = "outlet", event=None, max
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         note = subset_note(len(shown), len(sizes), "articles")
-        ax.set_title(f"Articles per period by {by}: {int(sizes.sum())} dated, {undated} undated{own_line(note)}",
-                     loc="left")
+        ax.set_title(f"{title}{own_line(note)}", loc="left")
         ax.legend(title=f"{by} (articles)", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax

@@ -10,6 +10,7 @@ from analysis.plots.parts import (
     annotated_heatmap,
     categories,
     category_colours,
+    empty_plot,
     fit_title,
     largest_groups,
     new_axes,
@@ -23,6 +24,8 @@ from analysis.plots.style import house_style
 
 #: Stacked bars and heatmaps show at most this many groups by default: past it, rows stop being legible on a page.
 MAX_GROUPS = 30
+#: What the agency figures say when no sentence mentions the killing.
+NO_MENTIONS = "no matches: no sentence mentions the killing (kill, assassinate, murder, eliminate, slay)"
 
 
 def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "sentences",
@@ -37,9 +40,15 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
     max_groups : with more groups, the ones with the most of `unit` are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying so when no group uses any frame).
     """
     by = one_group_column(by, "plot_frame_shares")
+    what = ("Frames invoked: sentences with at least one cue" if unit == "sentences"
+            else "Frames used: articles coded as using each frame")
+    if not shares["n"].sum():
+        return empty_plot(ax, f"{what} (count and share)",
+                          "no frame cues: no sentence holds a cue of any frame" if unit == "sentences"
+                          else "no frames: no article uses any frame")
     sizes = shares.drop_duplicates(by).set_index(by)[unit]
     table, note = shown_rows(shares, by, sizes, max_groups, unit)
     order = list(dict.fromkeys(table["frame"]))
@@ -54,8 +63,6 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
                             for group in share.index],
                       columns=[wrap(frame, 13) for frame in order], fontsize=8.5,
                       vmax=max(float(np.nanmax(values, initial=0)), 0.01) * 1.25)
-    what = ("Frames invoked: sentences with at least one cue" if unit == "sentences"
-            else "Frames used: articles coded as using each frame")
     fit_title(ax, f"{what} (count and share)", note, pad=44)
     return ax
 
@@ -79,9 +86,12 @@ def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", max_groups: i
     max_groups : with more groups, the ones with the most mentions are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying so when nothing mentions the killing).
     """
     by = one_group_column(by, "plot_agency_forms")
+    title = "Who killed whom? Grammatical form of each mention of the killing"
+    if not shares["n"].sum():
+        return empty_plot(ax, title, NO_MENTIONS)
     mentions = shares.drop_duplicates(by).set_index(by)["mentions"]
     shares, note = shown_rows(shares, by, mentions, max_groups, "mentions")
     table = _stacked_shares(shares, by, "form", "share")
@@ -92,7 +102,7 @@ def plot_agency_forms(shares: pd.DataFrame, *, by: str = "outlet", max_groups: i
     with house_style():
         ax.set_xlabel("share of mentions of the killing (%)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False)
-    fit_title(ax, "Who killed whom? Grammatical form of each mention of the killing", note, pad=28)
+    fit_title(ax, title, note, pad=28)
     return ax
 
 
@@ -107,9 +117,12 @@ def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", max_groups: int | N
     max_groups : with more groups, the ones with the most mentions are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying so when nothing mentions the killing).
     """
     by = one_group_column(by, "plot_agents")
+    title = "Agents named for the killing\n(mentions; 'none' = agent hidden; all mentions in brackets)"
+    if not agents["n"].sum():
+        return empty_plot(ax, title, NO_MENTIONS)
     mentions = agents.groupby(by)["n"].sum()
     agents, note = shown_rows(agents, by, mentions, max_groups, "mentions")
     order = categories(agents["agent_category"])
@@ -121,7 +134,7 @@ def plot_agents(agents: pd.DataFrame, *, by: str = "outlet", max_groups: int | N
     annotated_heatmap(ax, counts.to_numpy(), text, rows=[f"{wrap(group)} ({mentions[group]})" for group in counts.index],
                       columns=[str(c) for c in counts.columns], fontsize=10,
                       vmax=max(int(counts.to_numpy().max(initial=0)), 1) * 1.3)
-    fit_title(ax, "Agents named for the killing\n(mentions; 'none' = agent hidden; all mentions in brackets)", note, pad=30)
+    fit_title(ax, title, note, pad=30)
     return ax
 
 
@@ -135,10 +148,12 @@ def plot_speakers(voices: pd.DataFrame, *, by: str = "outlet", max_groups: int |
     max_groups : with more groups, the ones with the most quoted words are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying so when no group quotes a word).
     """
     by = one_group_column(by, "plot_speakers")
     totals = voices.groupby(by, observed=True)["quoted_words"].sum()
+    if not totals.sum():
+        return empty_plot(ax, "Whose words are quoted", "no quoted words: no article has a quotation")
     voices, note = shown_rows(voices, by, totals, max_groups, "quoted words")
     table = _stacked_shares(voices, by, "speaker_group", "quoted_word_share")
     if ax is None:
@@ -179,9 +194,13 @@ def plot_similarity(groups: pd.DataFrame, *, by: str = "outlet", max_groups: int
     max_groups : with more groups, the ones with the most article pairs are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying so when there is no pair of articles).
     """
     by = one_group_column(by, "plot_similarity")
+    title = ("How alike the articles are: mean pairwise similarity (article pairs in brackets; blank = no pair; "
+             "ordered by clustering)")
+    if groups.empty:
+        return empty_plot(ax, title, "only one article: similarity needs a pair of articles", size=(6.4, 2.6))
     every = sorted(set(groups[f"{by}_a"]) | set(groups[f"{by}_b"]))
     sizes = groups.groupby(f"{by}_a")["pairs"].sum().reindex(every, fill_value=0)
     shown = largest_groups(sizes, max_groups)
@@ -204,6 +223,5 @@ def plot_similarity(groups: pd.DataFrame, *, by: str = "outlet", max_groups: int
                               column_rotation=45, aspect="equal")
     with house_style():
         ax.figure.colorbar(image, ax=ax, shrink=0.7, extend="max").set_label("cosine similarity of TF-IDF vectors")
-    fit_title(ax, "How alike the articles are: mean pairwise similarity (article pairs in brackets; blank = no pair; "
-                  "ordered by clustering)", note, pad=12)
+    fit_title(ax, title, note, pad=12)
     return ax

@@ -155,6 +155,33 @@ def concept_title(concept: str) -> str:
     return _concept_titles().get(concept, concept)
 
 
+#: The `gid` of an empty figure's message: the SVG holds it as `<g id="empty-state">`, so a test of a
+#: whole run can tell which figures had nothing to show.
+EMPTY_STATE = "empty-state"
+
+
+def say_empty(ax, message: str):
+    """Write why there is nothing to draw ("no matches: ...") in the middle of `ax`, without ticks or frame:
+    an empty figure must say what is missing, never show a bare axis; returns the Text."""
+    with house_style():
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+        return ax.text(0.5, 0.5, wrap(message, 60), transform=ax.transAxes, ha="center", va="center",
+                       fontsize=12, color="#444444", gid=EMPTY_STATE)
+
+
+def empty_plot(ax, title: str, message: str, *, size: tuple[float, float] = (8.0, 2.6)):
+    """The figure of a plot whose table has nothing to show: its usual `title` and the `message` saying what is
+    missing, on `ax` (default: a new figure of `size`); returns the Axes."""
+    if ax is None:
+        ax = new_axes(*size)
+    say_empty(ax, message)
+    fit_title(ax, title)
+    return ax
+
+
 def new_axes(width: float, height: float):
     """One Axes on a new figure in the house style."""
     with house_style():

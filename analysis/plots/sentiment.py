@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.plots.parts import (
     annotated_heatmap,
+    empty_plot,
     facet_grid,
     fit_suptitle,
     fit_title,
@@ -15,6 +16,7 @@ from analysis.plots.parts import (
     largest_groups,
     new_axes,
     one_group_column,
+    say_empty,
     shown_rows,
     subset_note,
     wrap,
@@ -90,10 +92,18 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
     max_groups : with more groups, the ones with the most sentences are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying so when no sentence names a target).
     """
     by = one_group_column(by, "plot_target_sentiment")
     value = "mean_score" if "mean_score" in targets.columns else "mean_compound"
+    if value == "mean_score":
+        label, title = ("mean score toward the target (p positive - p negative)",
+                        "Sentiment toward each actor, by the target model (n = sentences)")
+    else:
+        label, title = ("mean compound of sentences naming the target",
+                        "Sentiment of sentences that name each actor (n = sentences)")
+    if not targets["sentences"].sum():
+        return empty_plot(ax, title, "no matches: no sentence names any of these actors")
     table, note = shown_rows(targets, by, targets.groupby(by)["sentences"].sum(), max_groups, "sentences")
     order = list(dict.fromkeys(table["target"]))
     means = table.pivot(index=by, columns="target", values=value).reindex(columns=order)
@@ -105,12 +115,6 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
     image = annotated_heatmap(ax, np.nan_to_num(means.to_numpy(dtype=float)), text, rows=[wrap(g) for g in means.index],
                               columns=[wrap(target, 12) for target in order], cmap=DIVERGING, vmin=-1, vmax=1)
     with house_style():
-        if value == "mean_score":
-            label, title = ("mean score toward the target (p positive - p negative)",
-                            "Sentiment toward each actor, by the target model (n = sentences)")
-        else:
-            label, title = ("mean compound of sentences naming the target",
-                            "Sentiment of sentences that name each actor (n = sentences)")
         ax.figure.colorbar(image, ax=ax, shrink=0.8).set_label(label)
     fit_title(ax, title, note, pad=34)
     return ax
@@ -158,7 +162,7 @@ def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6
     max_groups : the most groups shown.
     columns : panels per row.
 
-    Returns the Figure.
+    Returns the Figure (one panel saying so when no word of the corpus carries a VADER valence).
     """
     by = one_group_column(by, "plot_drivers_grid")
     sizes = drivers.groupby(by)["n"].sum()
@@ -167,6 +171,8 @@ def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6
     fig, axes = facet_grid(len(groups), columns, 3.7, 0.28 * 2 * top + 1.0, sharey=False)
     for ax, group in zip(axes, groups):
         plot_drivers(drivers, group=group, by=by, top=top, ax=ax)
+    if not groups:
+        say_empty(axes[0], "no scored words: VADER gives none of the corpus's words a valence")
     fit_suptitle(fig, f"Words that drive the sentiment of each {by}\n(negative in vermillion, positive in blue; "
                       "occurrences in brackets)", note)
     return fig
@@ -181,8 +187,14 @@ def plot_lexicon_audit(audit: pd.DataFrame, *, ax=None):
     audit : rows of lexicon_audit to show (e.g. the terms found in the corpus and the blind spots).
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes; its title says so when none of the rows was `found` in the corpus.
     """
+    title = "How VADER scores the study's key terms"
+    if audit.empty:
+        return empty_plot(ax, title, "no key terms to show")
+    # The blind spots are shown whatever the corpus holds: say when they are all there is.
+    note = ("none of the key terms occurs in the corpus: only the blind spots the references name"
+            if "found" in audit.columns and not (audit["found"] > 0).any() else "")
     table = audit.assign(label=audit["pattern"] + "  [" + audit["family"] + "]")
     table = table.sort_values(["valence", "label"], kind="stable").reset_index(drop=True)
     if ax is None:
@@ -202,7 +214,7 @@ def plot_lexicon_audit(audit: pd.DataFrame, *, ax=None):
         ax.axvline(0, color="#666666", linewidth=0.8)
         ax.set_xlim(-4, 4)
         ax.set_xlabel("VADER lexicon valence (−4 … +4)")
-    fit_title(ax, "How VADER scores the study's key terms")
+    fit_title(ax, title, note)
     return ax
 
 
@@ -307,8 +319,11 @@ def plot_sentiment_position_grid(positions: pd.DataFrame, *, by: str = "outlet",
     fig, axes = facet_grid(len(groups), columns, 3.0, 2.4)
     for ax, group in zip(axes, groups):
         plot_sentiment_position(positions, group=group, by=by, ax=ax)
-    with house_style():
-        axes[0].set_ylabel("mean compound")
+    if groups:
+        with house_style():
+            axes[0].set_ylabel("mean compound")
+    else:
+        say_empty(axes[0], "no body sentences to place along an article")
     fit_suptitle(fig, "Sentiment along the article, start (0) to end (1): mean compound above each point, "
                       "sentences in the bin below it (point size grows with them)", note)
     return fig

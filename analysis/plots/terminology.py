@@ -8,6 +8,7 @@ import pandas as pd
 from analysis.plots.parts import (
     annotated_heatmap,
     concept_title,
+    empty_plot,
     facet_grid,
     fit_suptitle,
     fit_title,
@@ -15,11 +16,15 @@ from analysis.plots.parts import (
     largest_groups,
     new_axes,
     one_group_column,
+    say_empty,
     shown_rows,
     subset_note,
     wrap,
 )
 from analysis.plots.style import OWN_VOICE, QUOTED, house_style
+
+#: What an Axes says when none of its lexicon's terms occurs in the corpus.
+NO_MATCHES = "no matches: none of these terms occurs in the corpus"
 
 VOICES = (("own", OWN_VOICE, "o", 0.15, "own voice"), ("quoted", QUOTED, "D", -0.15, "inside quotation marks"))
 
@@ -63,6 +68,9 @@ def plot_term_rates(rates: pd.DataFrame, *, family: str, by: str = "outlet", lab
         # Many rows: a smaller font keeps each two-line label clear of the next.
         ax.set_yticks(range(len(groups)), row_labels if labels else [""] * len(groups),
                       fontsize=9 if len(groups) > 10 else 10)
+        # With one or two groups the autoscaled limits put the rows' points on the frame: keep room either side.
+        low, high = ax.get_ylim()
+        ax.set_ylim(min(low, -0.35), max(high, len(groups) - 0.65))
         ax.set_xlim(left=0)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_xlabel("per 1,000 words")
@@ -98,7 +106,7 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
             handles, legend_labels = axes[0].get_legend_handles_labels()
             fig.legend(handles, legend_labels, loc="outside lower center", ncols=2, frameon=False)
         else:
-            axes[0].text(0.5, 0.5, "no matches", ha="center", va="center", transform=axes[0].transAxes)
+            say_empty(axes[0], NO_MATCHES)
     fit_suptitle(fig, f"{concept_title(concept)}: matches per 1,000 words of own voice and of quotation\n"
                       "(95% bootstrap interval; words behind each rate on the left)", note)
     return fig
@@ -117,10 +125,13 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
     max_groups : with more groups, the ones with the most words are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying "no matches" when no family of `concept` occurs).
     """
     by = one_group_column(by, "plot_family_counts")
     table = totals[totals["concept"] == concept]
+    title = f"{concept_title(concept)}: number of matches (colour: per 1,000 words)"
+    if not table["n"].sum():
+        return empty_plot(ax, title, NO_MATCHES)
     words = table.drop_duplicates(by).set_index(by)["words"]
     table, note = shown_rows(table, by, words, max_groups)
     order = list(dict.fromkeys(table["family"]))
@@ -134,7 +145,7 @@ def plot_family_counts(totals: pd.DataFrame, *, by: str = "outlet", concept: str
     annotated_heatmap(ax, values, text, rows=[f"{wrap(group)}\n({words[group]} words)" for group in counts.index],
                       columns=[wrap(family, 14) for family in order],
                       vmax=max(np.nanmax(values, initial=0), 1e-9) * 1.3)
-    fit_title(ax, f"{concept_title(concept)}: number of matches (colour: per 1,000 words)", note, pad=34)
+    fit_title(ax, title, note, pad=34)
     return ax
 
 
@@ -152,13 +163,17 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
     max_groups : with more groups, the ones with the most mentions are shown.
     ax : Axes to draw on (default: a new figure).
 
-    Returns the Axes.
+    Returns the Axes (saying "no matches" when none of the entities is mentioned).
     """
     by = one_group_column(by, "plot_name_variants")
     if entities is None:
         spread = variants.groupby("entity")["variant"].nunique()
         entities = spread[spread >= min_variants].index
     keep = variants[variants["entity"].isin(list(entities))]
+    title = (f"Which spelling each {by} uses: mentions (colour: share of the entity's mentions; "
+             f"each {by}'s total in brackets)")
+    if keep.empty:
+        return empty_plot(ax, title, "no matches: none of these names occurs in the corpus")
     keep = keep.assign(column=keep["entity"] + ": " + keep["variant"])
     mentions = keep.groupby(by)["n"].sum()
     keep, note = shown_rows(keep, by, mentions, max_groups, "mentions")
@@ -176,8 +191,7 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
         for x, (left, right) in enumerate(zip(entity_of, entity_of[1:])):
             if left != right:
                 ax.axvline(x + 0.5, color="#555555", linewidth=1.0)
-    fit_title(ax, f"Which spelling each {by} uses: mentions (colour: share of the entity's mentions; "
-                  f"each {by}'s total in brackets)", note)
+    fit_title(ax, title, note)
     return ax
 
 
@@ -222,14 +236,22 @@ def plot_keyness_grid(scores: pd.DataFrame, *, by: str = "outlet", top: int = 8,
     max_groups : the most groups shown.
     columns : panels per row.
 
-    Returns the Figure.
+    Returns the Figure; with fewer than two groups one panel says there is nothing to set words against.
     """
     by = one_group_column(by, "plot_keyness_grid")
     sizes = scores.groupby(by)["n"].sum()
+    title = "Most distinctive words of each group vs all others\n(count in brackets; dashed line: z = 1.96)"
+    if len(sizes) < 2:
+        # One group's words have no others to be set against: every z is 0, and bars of 0 would look like a result.
+        fig, axes = facet_grid(1, 1, 6.0, 1.4)
+        say_empty(axes[0], "only one group: no other group to set its words against" if len(sizes)
+                  else "no words: the corpus has no content words")
+        fit_suptitle(fig, title)
+        return fig
     groups = list(groups) if groups is not None else largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes))
     fig, axes = facet_grid(len(groups), columns, 3.6, 0.3 * top + 0.9, sharey=False)
     for ax, group in zip(axes, groups):
         plot_keyness(scores, group=group, by=by, top=top, ax=ax)
-    fit_suptitle(fig, "Most distinctive words of each group vs all others\n(count in brackets; dashed line: z = 1.96)", note)
+    fit_suptitle(fig, title, note)
     return fig
