@@ -52,7 +52,7 @@ DISTRIBUTION = "soleimani-framing"
 RUNTIME_DEPENDENCIES = (
     "pandas", "numpy", "matplotlib", "nltk", "vaderSentiment", "scikit-learn", "pyarrow",
     "nbclient", "nbformat", "nbconvert", "traitlets", "ipykernel", "ipython", "tabulate", "Jinja2",
-    "tqdm", "platformdirs", "filelock", "dask", "distributed",
+    "tqdm", "platformdirs", "filelock", "dask", "distributed", "regex",
 )
 #: The files whose state decides the figures: the package, the notebooks and the pins.
 CODE_PATHS = ("analysis", "notebooks", "requirements.txt", "constraints.txt", "pyproject.toml")

@@ -22,8 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import regex
 
 from analysis.corpus.decode import normalise_text
+from analysis.corpus.errors import CorpusError, read_user_csv
 from analysis.paths import data_file
 
 #: Lines of at most this many words without end punctuation count as headings.
@@ -113,41 +115,127 @@ class BoilerplateRules:
 def load_rules(rules: pd.DataFrame | str | Path | None = None) -> BoilerplateRules:
     """Compile boilerplate rules from a DataFrame or CSV with `name, pattern` (default: the shipped file).
 
-    Rows with an empty pattern document a structural rule and are skipped.
+    Rows with an empty pattern document a structural rule and are skipped. Global inline flags at the start
+    of a pattern (`(?s)...`) apply to that rule only. A user's rules run with a time limit per line
+    (`rule_time_limit`), so that one that backtracks catastrophically is named instead of hanging the run.
+    Raises CorpusError naming the file and the rule for an unreadable file or a bad pattern.
     """
     if rules is None:
         return _default_rules()
-    if not isinstance(rules, pd.DataFrame):
-        rules = pd.read_csv(rules, dtype=str, keep_default_na=False)
-    return _compile(rules)
+    if isinstance(rules, pd.DataFrame):
+        return _compile(rules, "boilerplate rules", timed=True)
+    return _compile(read_user_csv(rules, "boilerplate rules"), str(rules), timed=True)
 
 
 @lru_cache(maxsize=1)
 def _default_rules() -> BoilerplateRules:
-    return _compile(pd.read_csv(data_file("boilerplate.csv"), dtype=str, keep_default_na=False))
+    # The shipped rules are reviewed and benchmarked: they run on `re`, without the cost of a time limit.
+    return _compile(pd.read_csv(data_file("boilerplate.csv"), dtype=str, keep_default_na=False), "boilerplate.csv")
 
 
-def _compile(rules: pd.DataFrame) -> BoilerplateRules:
+#: A user's rule may take this long on one line (seconds, plus RULE_SECONDS_PER_CHAR per character) before
+#: it is reported as backtracking catastrophically; the shipped rules take microseconds on a line of prose
+#: and a third of a second on a line of a million characters.
+RULE_SECONDS = 0.1
+RULE_SECONDS_PER_CHAR = 2e-6
+_LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+def rule_time_limit(line: str) -> float:
+    """Seconds a user's rule may take on `line`."""
+    return RULE_SECONDS + RULE_SECONDS_PER_CHAR * len(line)
+
+
+def _compile(rules: pd.DataFrame, source: str, *, timed: bool = False) -> BoilerplateRules:
     missing = [column for column in ("name", "pattern") if column not in rules.columns]
     if missing:
-        raise ValueError(f"boilerplate rules: missing column(s) {missing}")
+        raise CorpusError(f"{source}: missing column(s) {missing}; rules need name, pattern")
     rules = rules[rules["pattern"].fillna("").str.strip() != ""]
     scopes = rules["scope"].fillna("").str.strip() if "scope" in rules.columns else pd.Series("", index=rules.index)
     unknown = sorted(set(scopes) - {"", "line", "inline"})
     if unknown:
-        raise ValueError(f"boilerplate rules: scope must be 'line' or 'inline', not {unknown}")
+        raise CorpusError(f"{source}: scope must be 'line' or 'inline', not {unknown}")
     parts, inline = [], []
-    for name, pattern, scope in zip(rules["name"], rules["pattern"], scopes):
+    for name, pattern, scope in zip(rules["name"], _scoped_flags(rules["pattern"]), scopes):
         try:
-            compiled = re.compile(pattern, re.IGNORECASE)
-        except re.error as error:
-            raise ValueError(f"boilerplate rule {name!r}: bad pattern ({error})") from None
+            compiled = re.compile(pattern, re.IGNORECASE)  # `re` checks the syntax the rules are documented in
+            if timed:
+                regex.compile(pattern, regex.IGNORECASE)  # and the engine that runs a user's rules must agree
+        except (re.error, regex.error) as error:
+            hint = ("; put inline flags at the very start, '(?s)...', or scope them, '(?s:...)' "
+                    "(rules ignore case already)") if "flags" in str(error) else ""
+            raise CorpusError(f"{source}: rule {name!r}: bad pattern {pattern!r} ({error}){hint}") from None
         if scope == "inline":
-            inline.append((name, compiled))
+            inline.append((name, _Timed(pattern, ((name, pattern),), source) if timed else compiled))
         else:
-            parts.append((name, f"(?P<r{len(parts)}>{pattern})"))
-    regex = re.compile("|".join(part for _, part in parts) or r"(?!)", re.IGNORECASE)
-    return BoilerplateRules(tuple(name for name, _ in parts), regex, tuple(inline))
+            parts.append((name, f"(?P<r{len(parts)}>{pattern})", pattern))
+    joined = "|".join(part for _, part, _ in parts) or r"(?!)"
+    if timed:
+        line_rules = _Timed(joined, tuple((name, pattern) for name, _, pattern in parts), source)
+    else:
+        line_rules = re.compile(joined, re.IGNORECASE)
+    return BoilerplateRules(tuple(name for name, _, _ in parts), line_rules, tuple(inline))
+
+
+def _scoped_flags(patterns) -> list[str]:
+    """'(?s)advert.*' as '(?s:advert.*)': joined into one alternation, global flags would apply to every rule
+    (and Python accepts them only at the very start of the whole)."""
+    scoped = []
+    for pattern in patterns:
+        flags = ""
+        while found := _LEADING_FLAGS.match(pattern):
+            flags, pattern = flags + found.group(1), pattern[found.end():]
+        # In verbose mode a trailing comment would swallow the closing parenthesis.
+        scoped.append(f"(?{flags}:{pattern}{chr(10) if 'x' in flags else ''})" if flags else pattern)
+    return scoped
+
+
+class _Timed:
+    """A user's pattern on the `regex` module, which stops a match after rule_time_limit(line) seconds: a rule
+    that backtracks catastrophically ('(a|aa)+b') raises CorpusError naming it instead of hanging the run."""
+
+    def __init__(self, pattern: str, rules: tuple[tuple[str, str], ...], source: str):
+        self.pattern, self._rules, self._source = pattern, rules, source
+        self._compiled = regex.compile(pattern, regex.IGNORECASE)
+
+    def fullmatch(self, line: str):
+        return self._run("fullmatch", line)
+
+    def match(self, line: str):
+        return self._run("match", line)
+
+    def search(self, line: str):
+        return self._run("search", line)
+
+    def finditer(self, line: str):
+        return self._run("finditer", line)
+
+    def sub(self, replacement: str, line: str) -> str:
+        return self._run("sub", replacement, line)
+
+    def _run(self, method: str, *args):
+        line = args[-1]
+        try:
+            found = getattr(self._compiled, method)(*args, timeout=rule_time_limit(line))
+            return list(found) if method == "finditer" else found  # finditer matches lazily: time it here
+        except TimeoutError:
+            slow = [name for name, pattern in self._rules if _too_slow(pattern, method, line)]
+            slow = slow or [name for name, _ in self._rules]  # only together too slow: name them all
+            raise CorpusError(
+                f"{self._source}: rule(s) {slow} took over {rule_time_limit(line):.2g} s on one line "
+                f"({line[:60]!r}...): the pattern backtracks catastrophically; avoid alternatives that overlap "
+                f"inside a repetition, such as (a|aa)+"
+            ) from None
+
+
+def _too_slow(pattern: str, method: str, line: str) -> bool:
+    """Whether one rule alone runs out of time on `line` (to name the culprit of a joined pattern)."""
+    method = method if method in ("fullmatch", "match") else "search"
+    try:
+        getattr(regex.compile(pattern, regex.IGNORECASE), method)(line, timeout=rule_time_limit(line))
+    except TimeoutError:
+        return True
+    return False
 
 
 def _key(text: str | None) -> str:

@@ -42,7 +42,19 @@ def quote_spans(paragraph: str, *, starts_open: bool = False) -> list[tuple[int,
     for single in _SINGLE.finditer(paragraph):
         if not any(start <= single.start() < end for start, end in spans):
             spans.append(single.span())
-    return sorted(spans)
+    return _merged(spans)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans, overlapping ones joined: single quotes that wrap double ones ('he said "no" then') make
+    one quotation, so no character is counted twice and a sentence's quote_share never exceeds 1."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
