@@ -17,24 +17,29 @@ __version__ = "0.1.0"
 #: Where each public name lives.
 _EXPORTS = {
     "analysis.corpus": (
-        "CorpusError", "CorpusWarning", "load_articles", "load_rules", "removed_lines",
+        "CorpusError", "CorpusWarning", "load_rules", "removed_lines",
     ),
     "analysis.figures": (
         "save_figure", "save_measures", "save_table",
     ),
     "analysis.language": (
         "compile_pattern", "content_words", "count_words", "load_lexicon", "sentence_spans", "split_paragraphs",
-        "split_sentences", "split_text",
+        "split_text",
     ),
     "analysis.measures": (
-        "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named", "article_frames",
-        "classify_agency", "classify_target_sentiment", "code_frames", "compare_masked", "count_removals",
-        "describe_articles", "family_totals", "find_attributions", "find_terms", "first_mention", "frame_features",
+        "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named",
+        "classify_target_sentiment", "compare_masked", "count_removals",
+        "describe_articles", "family_totals", "first_mention", "frame_features",
         "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",
         "kwic_side_by_side", "lexicon_audit", "mask_terms", "missing_data", "name_variants",
-        "quoted_words_by_speaker", "score_sentences", "sentiment_by_position", "sentiment_drivers", "shared_passages",
+        "quoted_words_by_speaker", "sentiment_by_position", "sentiment_drivers", "shared_passages",
         "similarity", "summarize_sentiment", "target_mentions", "target_sentiment", "term_rates", "token_valences",
         "trust_table", "validate_all", "validation_data", "voice_shares", "voice_words",
+    ),
+    # The per-article stages, in chunks on both cores and cached; a processed corpus read back (analysis/pipeline.py).
+    "analysis.pipeline": (
+        "article_frames", "classify_agency", "code_frames", "find_attributions", "find_terms", "load_articles",
+        "process_corpus", "read_processed", "score_sentences", "split_sentences",
     ),
     "analysis.plots": (
         "plot_agency_forms", "plot_coverage", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts",

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import analysis as an
+
+# The tests keep their own cache (analysis/cache.py), never the user's, and start from an empty one.
+os.environ["ANALYSIS_CACHE"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
+atexit.register(shutil.rmtree, os.environ["ANALYSIS_CACHE"], True)
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT / "seeds"

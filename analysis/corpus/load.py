@@ -18,9 +18,15 @@ or one value warn (CorpusWarning) and the rest still loads.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import warnings
-from pathlib import Path
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -38,6 +44,8 @@ MAPPABLE = ("doc_id", "text", "outlet", "title", "date", "author")
 LEADING = ("doc_id", "outlet", "date", "title")
 #: Columns the loader writes; the rest come from the corpus's own metadata.
 DERIVED = ("standfirst", "dateline", "raw", "text")
+#: Date values that pandas reads as the moment of loading: a date column must hold explicit dates.
+RELATIVE_DATES = ("now", "today")
 
 
 def load_articles(
@@ -63,7 +71,15 @@ def load_articles(
     `date` (datetime, NaT if unknown), `title` (NA if none), every other
     metadata column, `standfirst` and `dateline` (cut from the body by the
     cleaning, empty if none), `raw` (the text as decoded) and `text` (the
-    cleaned body, without title, paragraphs separated by a blank line).
+    cleaned body, without title, paragraphs separated by a blank line). A
+    metadata column or field named like one of these is kept as
+    `metadata_<name>` or `source_<name>`, with a warning.
+
+    Raises FileNotFoundError for a missing `source` and CorpusError (a
+    ValueError) naming the file, line, column or value for anything else that
+    cannot be read; warns (CorpusWarning) for each article or value that is
+    left out or read in a fallback way (dates that are not explicit dates or
+    fall outside 1677-2262 become NaT).
     """
     path = Path(source)
     if not path.exists():
@@ -75,50 +91,80 @@ def load_articles(
     if path.is_dir() and (path / METADATA_FILE).is_file():
         if columns:
             raise TypeError(f"{path}: a folder with {METADATA_FILE} takes no column mapping; name columns in the CSV")
-        records = _read_text_folder(path)
-    elif path.is_dir():
+        return _finish(_read_text_folder(path), path, compiled)
+    if path.is_dir():
         records = _read_json_folder(path)
     elif path.suffix.lower() in TABLE_SUFFIXES:
         records = _read_table(path)
     else:
         raise CorpusError(f"{path}: not a corpus folder or a table ({', '.join(TABLE_SUFFIXES)})")
-    if columns:
-        records = _map_fields(records, columns, path)
-    return _finish(records, path, compiled)
+    # Always mapped, even without a mapping, so that a field named `raw` never stands in for the text.
+    return _finish(_map_fields(records, columns, path), path, compiled)
 
 
 # -- folders of text files -----------------------------------------------------------------
 
 def _read_text_folder(folder: Path) -> pd.DataFrame:
     metadata_path = folder / METADATA_FILE
-    try:
-        metadata = pd.read_csv(metadata_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        raise CorpusError(f"{metadata_path}: cannot be read as CSV ({error})") from None
-    metadata.columns = [str(column).strip() for column in metadata.columns]
+    metadata = _read_csv(metadata_path)
+    metadata.columns = [column.strip() for column in metadata.columns]
+    repeated = _repeated(metadata.columns)
+    if repeated:
+        # 'file,file ,outlet': two columns of one name once spaces are stripped; which one is meant is unknowable.
+        raise CorpusError(f"{metadata_path}: column name(s) {repeated} appear more than once "
+                          "(spaces around names are ignored)")
     missing = [column for column in ("file", "outlet") if column not in metadata.columns]
     if missing:
         raise CorpusError(f"{metadata_path}: missing required column(s) {missing}; found {list(metadata.columns)}")
-    metadata = metadata.assign(file=metadata["file"].str.strip())
-    duplicated = sorted(set(metadata.loc[metadata["file"].duplicated(), "file"]))
+    names = [name.strip() for name in metadata["file"]]
+    empty = [line for line, name in enumerate(names, start=2) if not name]
+    if empty:
+        raise CorpusError(f"{metadata_path}: empty 'file' value on line(s) {empty}")
+    # 'a.txt', './a.txt' and 'sub//a.txt' name one file: compare them as the one path they are.
+    names = [_normalise_name(name, metadata_path) for name in names]
+    duplicated = _repeated(names)
     if duplicated:
         raise CorpusError(f"{metadata_path}: duplicate rows in column 'file': {duplicated}")
-    if (metadata["file"] == "").any():
-        rows = [int(i) + 2 for i in metadata.index[metadata["file"] == ""]]
-        raise CorpusError(f"{metadata_path}: empty 'file' value on line(s) {rows}")
+    metadata = _keep_apart(metadata.assign(file=names), ("doc_id", *DERIVED), "metadata_", metadata_path)
 
     root = folder.resolve()
-    raws = []
-    for name in metadata["file"]:
-        raws.append(_read_listed_file(root, name, metadata_path))
-    _warn_unlisted(root, set(metadata["file"]))
-    doc_ids = [_doc_id_for(name) for name in metadata["file"]]
+    targets = [_listed_target(root, name, metadata_path) for name in names]
+    twice = set(_repeated(targets))  # symlinks, or 'sub/../a.txt' beside 'a.txt'
+    same = sorted(name for name, target in zip(names, targets) if target in twice)
+    if same:
+        raise CorpusError(f"{metadata_path}: rows {same} in column 'file' name the same file")
+    raws = [_read_listed_file(target, name, metadata_path) for target, name in zip(targets, names)]
+    _warn_unlisted(root, set(targets))
+    doc_ids = [_doc_id_for(name) for name in names]
     if len(set(doc_ids)) < len(doc_ids):
-        doc_ids = list(metadata["file"])
+        doc_ids = names
     if "title" not in metadata.columns:
         # A folder of pages without a title column (BBC News, many scrapes): the first line is the headline.
         metadata = metadata.assign(title=[_headline(raw) for raw in raws])
-    return metadata.assign(doc_id=doc_ids, raw=raws, _origin=list(metadata["file"]))
+    return metadata.assign(doc_id=doc_ids, raw=raws, _origin=names)
+
+
+def _repeated(values) -> list:
+    """The values that occur more than once, sorted."""
+    return sorted(value for value, n in Counter(values).items() if n > 1)
+
+
+def _normalise_name(name: str, metadata_path: Path) -> str:
+    """The listed path without '.' parts and doubled slashes; a NUL is refused (no file can be named with one)."""
+    if "\x00" in name:
+        raise CorpusError(f"{metadata_path}: file {name!r} contains a NUL character; no file can be named so")
+    return PurePosixPath(name).as_posix()
+
+
+def _keep_apart(table: pd.DataFrame, ours: tuple[str, ...], prefix: str, path: Path) -> pd.DataFrame:
+    """Columns of the user's named like ones the loader writes are kept under `prefix` + name, with a warning,
+    rather than silently overwritten (or silently overwriting ours)."""
+    clashes = {column: f"{prefix}{column}" for column in table.columns if column in ours}
+    if not clashes:
+        return table
+    warnings.warn(f"{path}: column(s) {sorted(clashes)} have names the loader writes; "
+                  f"kept as {sorted(clashes.values())}", CorpusWarning, stacklevel=5)
+    return table.rename(columns=clashes)
 
 
 #: A first line longer than this is a paragraph, not a headline.
@@ -134,22 +180,33 @@ def _headline(raw: str) -> str | None:
     return lines[0]
 
 
-def _read_listed_file(root: Path, name: str, metadata_path: Path) -> str:
+def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
+    """The resolved path of one listed file, refusing absolute paths and paths out of the folder."""
     relative = Path(name)
     if relative.is_absolute() or name.startswith(("/", "\\")):
         raise CorpusError(f"{metadata_path}: file {name!r} is an absolute path; give paths relative to the corpus folder")
-    target = (root / relative).resolve()
+    try:
+        target = (root / relative).resolve()
+    except (OSError, RuntimeError) as error:  # a symlink loop, a name too long for the file system
+        raise CorpusError(f"{metadata_path}: listed file {name!r} cannot be opened ({error})") from None
     if not target.is_relative_to(root):
         raise CorpusError(f"{metadata_path}: file {name!r} escapes the corpus folder {root}")
-    if not target.exists():
-        raise CorpusError(f"{metadata_path}: listed file {name!r} does not exist in {root}")
-    if not target.is_file():
-        raise CorpusError(f"{metadata_path}: listed file {name!r} is not a regular file")
-    return decode_bytes(target.read_bytes(), name)
+    return target
 
 
-def _warn_unlisted(root: Path, listed: set[str]) -> None:
-    listed_paths = {(root / name).resolve() for name in listed}
+def _read_listed_file(target: Path, name: str, metadata_path: Path) -> str:
+    try:
+        if not target.exists():
+            raise CorpusError(f"{metadata_path}: listed file {name!r} does not exist in {target.parent}")
+        if not target.is_file():
+            raise CorpusError(f"{metadata_path}: listed file {name!r} is not a regular file")
+        data = target.read_bytes()
+    except OSError as error:  # unreadable (permissions), a name too long, ...
+        raise CorpusError(f"{metadata_path}: listed file {name!r} cannot be read ({error.strerror or error})") from None
+    return decode_bytes(data, name)
+
+
+def _warn_unlisted(root: Path, listed_paths: set[Path]) -> None:
     for path in sorted(root.rglob("*")):
         if path.suffix.lower() in TEXT_SUFFIXES and path.is_file() and path.resolve() not in listed_paths:
             warnings.warn(
@@ -189,12 +246,14 @@ def _read_json_folder(folder: Path) -> pd.DataFrame:
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        table = pd.read_parquet(path)
-    elif suffix == ".csv":
+        import pyarrow  # noqa: PLC0415 - only to name its errors; pandas reads Parquet through it
+
         try:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-            raise CorpusError(f"{path}: cannot be read as CSV ({error})") from None
+            table = pd.read_parquet(path)
+        except (pyarrow.ArrowException, OSError, ValueError) as error:
+            raise CorpusError(f"{path}: cannot be read as Parquet ({error})") from None
+    elif suffix == ".csv":
+        table = _read_csv(path)
     else:
         text = decode_bytes(path.read_bytes(), path.name)
         if suffix == ".json" and text.lstrip().startswith("["):
@@ -216,6 +275,19 @@ def _read_table(path: Path) -> pd.DataFrame:
     )
 
 
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file as a table of strings, decoded like the texts (UTF-8 with or without BOM, UTF-16 with BOM,
+    else Windows-1252 with a warning). Read without pandas' header handling, which turns the first column into
+    the index when the rows have one cell more than the header ('a.txt,X,'): that is an error naming the line."""
+    text = decode_bytes(path.read_bytes(), path)
+    try:
+        rows = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        reason = str(error).strip()
+        raise CorpusError(f"{path}: cannot be read as CSV ({reason}; the first line is the header)") from None
+    return pd.DataFrame(rows.iloc[1:].to_numpy(), columns=list(rows.iloc[0]), dtype="str")
+
+
 def _parse_json(text: str, name: str):
     try:
         return json.loads(text)
@@ -228,8 +300,15 @@ def _map_fields(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.
     missing = {ours: theirs for ours, theirs in columns.items() if theirs not in table.columns}
     if missing:
         raise CorpusError(f"{path}: field(s) {missing} not found; available fields: {fields}")
-    # A field that already carries one of our names but is not the mapped one is kept under a new name.
-    clashes = {ours: f"source_{ours}" for ours, theirs in columns.items() if ours in table.columns and ours != theirs}
+    # A field that already carries one of our names but is not the mapped one is kept under a new name:
+    # `title` when title="headline" is mapped, and always `raw`, `standfirst`, `dateline`, which the loader writes.
+    written = [column for column in DERIVED if column != "text"]
+    clashes = {field: f"source_{field}" for field in fields
+               if field in written or (field in MAPPABLE and columns.get(field, field) != field)}
+    unasked = sorted(field for field in clashes if field in written and field not in columns.values())
+    if unasked:
+        warnings.warn(f"{path}: field(s) {unasked} have names the loader writes; kept as "
+                      f"{[clashes[field] for field in unasked]}", CorpusWarning, stacklevel=4)
     renamed = table.rename(columns=clashes)
     mapped = renamed.assign(**{ours: renamed[clashes.get(theirs, theirs)] for ours, theirs in columns.items()})
     # Mapped fields stay under their own names too (a notebook may group by `source`),
@@ -240,7 +319,28 @@ def _map_fields(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.
 
 # -- shared finishing ----------------------------------------------------------------------
 
+#: From this many articles, cleaning runs on both cores (below, starting the workers costs more than it saves).
+PARALLEL_MIN_ARTICLES = 400
+
+
+def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateRules) -> list:
+    """clean_article for every article, in order; in two processes for a large corpus (the same results)."""
+    workers = min(2, os.cpu_count() or 1)
+    if len(raws) < PARALLEL_MIN_ARTICLES or workers < 2:
+        return _clean_some(rules, list(zip(raws, titles, authors)))
+    items = list(zip(raws, titles, authors))
+    size = -(-len(items) // (4 * workers))
+    pieces = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        return [article for piece in pool.map(partial(_clean_some, rules), pieces) for article in piece]
+
+
+def _clean_some(rules: BoilerplateRules, items: list[tuple]) -> list:
+    return [clean_article(raw, title=title, author=author, rules=rules) for raw, title, author in items]
+
+
 def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.DataFrame:
+    # A table's text is in `text` (its `raw` field, if any, was set apart by _map_fields); a folder's in `raw`.
     for required in ("text", "outlet") if "raw" not in table.columns else ("outlet",):
         if required not in table.columns:
             fields = [column for column in table.columns if not column.startswith("_")]
@@ -254,6 +354,9 @@ def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.Data
         table = table.assign(doc_id=[_as_text(value).strip() for value in table["doc_id"]])
     else:
         table = table.assign(doc_id=table["_default_id"])
+    empty_id = [origin for origin, doc_id in zip(table["_origin"], table["doc_id"]) if not doc_id]
+    if empty_id:
+        raise CorpusError(f"{path}: empty 'doc_id' for {empty_id[:10]}")
     duplicated = sorted(set(table.loc[table["doc_id"].duplicated(), "doc_id"]))
     if duplicated:
         raise CorpusError(f"{path}: duplicate doc_id value(s) {duplicated[:10]}")
@@ -272,10 +375,7 @@ def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.Data
 
     titles = [_as_optional_text(value) for value in table.get("title", pd.Series([None] * len(table)))]
     authors = [_as_optional_text(value) for value in table.get("author", pd.Series([None] * len(table)))]
-    cleaned = [
-        clean_article(raw, title=title, author=author, rules=rules)
-        for raw, title, author in zip(table["raw"], titles, authors)
-    ]
+    cleaned = _clean_all(list(table["raw"]), titles, authors, rules)
     for origin, article in zip(table["_origin"], cleaned):
         if not article.text:
             warnings.warn(f"{origin}: nothing is left after cleaning; see removed_lines()", CorpusWarning, stacklevel=3)
@@ -334,14 +434,25 @@ def _parse_dates(values: pd.Series | None, origins: pd.Series) -> pd.Series:
         if not text:
             parsed.append(pd.NaT)
             continue
+        if text.lower() in RELATIVE_DATES:
+            # pandas reads these as the moment of loading, which no article was published at.
+            warnings.warn(f"{origin}: date {text!r} is not an explicit date; set to NaT", CorpusWarning, stacklevel=4)
+            parsed.append(pd.NaT)
+            continue
         try:
             stamp = pd.Timestamp(text)
+            if stamp is not pd.NaT and stamp.tzinfo is not None:
+                stamp = stamp.tz_convert("UTC").tz_localize(None)
         except (ValueError, TypeError, OverflowError):
             warnings.warn(f"{origin}: unparseable date {text!r}; set to NaT", CorpusWarning, stacklevel=4)
             parsed.append(pd.NaT)
             continue
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        if stamp is not pd.NaT and not pd.Timestamp.min <= stamp <= pd.Timestamp.max:
+            # The date column is nanosecond-based, which spans 1677-09-21 to 2262-04-11.
+            warnings.warn(f"{origin}: date {text!r} is outside the range pandas can store "
+                          f"({pd.Timestamp.min.date()} to {pd.Timestamp.max.date()}); set to NaT",
+                          CorpusWarning, stacklevel=4)
+            stamp = pd.NaT
         parsed.append(stamp)
     return pd.Series(pd.to_datetime(parsed), dtype="datetime64[ns]")
 

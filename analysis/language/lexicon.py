@@ -5,6 +5,7 @@ Pattern semantics (for `terms.csv`, `aliases.csv` and any lexicon a user passes)
 - case-insensitive, unless the row's `case_sensitive` is true (for "US" vs "us");
 - whole words: a pattern never matches inside a longer word;
 - `*` matches the rest of a word: `assassinat*` finds "assassinated", "assassination";
+  it must follow the start of a word (a bare `*` would match every word);
 - words of a phrase match across any whitespace or a hyphen: `air strike`
   finds "air strike", "air-strike" and "air\\nstrike";
 - an apostrophe matches straight or curly: `iran's` finds "Iran’s";
@@ -25,10 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.corpus.errors import CorpusError, read_user_csv
 from analysis.paths import data_file
 
 IGNORE = "ignore"
 _SEPARATOR = r"[\s\-‐‑–]+"
+_BARE_STAR = re.compile(r"(?<!\w)\*")
 
 
 def compile_pattern(pattern: str, case_sensitive: bool = False) -> re.Pattern:
@@ -39,11 +42,15 @@ def compile_pattern(pattern: str, case_sensitive: bool = False) -> re.Pattern:
     pattern : a lexicon pattern ("assassinat*", "air strike", "iran's").
     case_sensitive : match case exactly (for "US" vs "us").
 
-    Returns the compiled regular expression; raises ValueError for an empty pattern.
+    Returns the compiled regular expression; raises ValueError for an empty pattern or a `*` that does not
+    follow the start of a word.
     """
     words = [word for word in re.split(r"[\s\-‐‑–]+", pattern.strip()) if word]
     if not words:
         raise ValueError(f"empty pattern {pattern!r}")
+    if any(_BARE_STAR.search(word) for word in words):
+        raise ValueError(f"pattern {pattern!r}: '*' must follow the start of a word, as in 'assassinat*'; "
+                         "alone or in front it would match every word")
     parts = [re.escape(word.replace("’", "'")).replace(r"\*", r"\w*").replace("'", "['’]") for word in words]
     # Whole words at both ends, also for patterns that end in punctuation: "U.S." is not "U.S.A.".
     body = r"(?<!\w)" + _SEPARATOR.join(parts) + r"(?!\w)"
@@ -56,17 +63,17 @@ class Lexicon:
 
     table: pd.DataFrame  # concept, family, pattern (+ any other columns)
     patterns: tuple[re.Pattern, ...]
-    keys: tuple[tuple[str, bool] | None, ...]  # (first word lower-cased, is a prefix) or None: scan the text
+    keys: tuple[tuple[str, bool] | None, ...]  # (first word case-folded, is a prefix) or None: scan the text
 
-    def match(self, text: str) -> list[tuple[int, int, int]]:
+    def match(self, text: str, index: WordIndex | None = None) -> list[tuple[int, int, int]]:
         """Non-overlapping (start, end, row) matches in `text`, longest first, then in text order.
 
         Rather than scanning the whole text once per pattern, each pattern is
         tried only where a word that can start it stands (an index of the
         text's words), which is many times faster for a lexicon of a hundred rows.
+        Matching several lexicons against one text, pass its `word_index` to each.
         """
-        index = _word_index(text)
-        vocabulary = sorted(index)
+        index, vocabulary = index or word_index(text)
         found = []
         for row, (pattern, key) in enumerate(zip(self.patterns, self.keys)):
             if key is None:
@@ -82,11 +89,29 @@ class Lexicon:
 _WORD = re.compile(r"\w+")
 
 
-def _word_index(text: str) -> dict[str, list[int]]:
+WordIndex = tuple[dict[str, list[int]], list[str]]
+
+
+def word_index(text: str) -> WordIndex:
+    """Where each case-folded word of `text` starts, and the sorted vocabulary (for Lexicon.match)."""
     index: dict[str, list[int]] = defaultdict(list)
+    folded: dict[str, str] = {}  # fold each distinct word once: a corpus repeats its words
     for word in _WORD.finditer(text):
-        index[word.group().lower()].append(word.start())
-    return index
+        written = word.group()
+        key = folded.get(written)
+        if key is None:
+            key = folded[written] = _fold(written)
+        index[key].append(word.start())
+    return index, sorted(index)
+
+
+def _fold(word: str) -> str:
+    """A word folded at least as far as a case-insensitive regex folds it, so the index misses no match.
+
+    The regex equates "ſ" with "s" and "ı" and "İ" with "i" (Unicode case folding), which lower() does not.
+    Folding further than the regex ("ß" to "ss") is harmless: every candidate is checked by the pattern itself.
+    """
+    return word.casefold().replace("i\u0307", "i").replace("ı", "i")
 
 
 def _starts(index: dict[str, list[int]], vocabulary: list[str], word: str, prefix: bool):
@@ -101,12 +126,12 @@ def _starts(index: dict[str, list[int]], vocabulary: list[str], word: str, prefi
 
 
 def _first_word_key(pattern: str) -> tuple[str, bool] | None:
-    """The lower-cased leading word characters of a pattern, and whether a `*` follows them."""
+    """The case-folded leading word characters of a pattern, and whether a `*` follows them."""
     first = re.split(r"[\s\-‐‑–]+", pattern.strip())[0].replace("’", "'")
     lead = _WORD.match(first)
     if not lead:
         return None
-    return lead.group().lower(), first[lead.end():lead.end() + 1] == "*"
+    return _fold(lead.group()), first[lead.end():lead.end() + 1] == "*"
 
 
 def resolve_overlaps(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -148,13 +173,14 @@ def load_lexicon(lexicon: pd.DataFrame | str | Path | None = None, *, default: s
         (entity is read as concept, variant as family); None: the shipped `default`.
     default : the shipped file to use when `lexicon` is None.
 
-    Returns the compiled Lexicon. Raises ValueError naming the missing columns,
-    or the row and pattern that do not compile.
+    Returns the compiled Lexicon. Raises CorpusError (a ValueError) naming the file and the problem: not
+    readable as CSV, empty, missing columns, or the row and pattern that are empty or do not compile.
     """
     if lexicon is None:
         return _shipped(default)
-    table = lexicon if isinstance(lexicon, pd.DataFrame) else pd.read_csv(lexicon, dtype=str, keep_default_na=False)
-    return _compile(_as_terms(table), str(lexicon) if not isinstance(lexicon, pd.DataFrame) else "lexicon")
+    if isinstance(lexicon, pd.DataFrame):
+        return _compile(_as_terms(lexicon), "lexicon")
+    return _compile(_as_terms(read_user_csv(lexicon, "lexicon")), str(lexicon))
 
 
 def _as_terms(table: pd.DataFrame) -> pd.DataFrame:
@@ -172,15 +198,16 @@ def _shipped(name: str) -> Lexicon:
 def _compile(table: pd.DataFrame, name: str) -> Lexicon:
     missing = [column for column in ("concept", "family", "pattern") if column not in table.columns]
     if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; a lexicon needs concept, family, pattern")
+        raise CorpusError(f"{name}: missing column(s) {missing}; a lexicon needs concept, family, pattern")
     table = table.reset_index(drop=True)
     flags = table["case_sensitive"] if "case_sensitive" in table.columns else [""] * len(table)
     patterns = []
     for row, (pattern, flag) in enumerate(zip(table["pattern"], flags)):
+        text = "" if not isinstance(pattern, str) and pd.isna(pattern) else str(pattern)  # a missing cell is empty
         try:
-            patterns.append(compile_pattern(str(pattern), str(flag).strip().lower() in ("true", "1", "yes")))
+            patterns.append(compile_pattern(text, str(flag).strip().lower() in ("true", "1", "yes")))
         except (ValueError, re.error) as error:
-            raise ValueError(f"{name}: row {row + 2} pattern {pattern!r}: {error}") from None
+            raise CorpusError(f"{name}: row {row + 2} pattern {pattern!r}: {error}") from None
     return Lexicon(table, tuple(patterns), tuple(_first_word_key(str(p)) for p in table["pattern"]))
 
 

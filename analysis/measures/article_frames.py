@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.language.lexicon import join_texts, load_lexicon, locate, word_index
 from analysis.language.tokens import count_words
 from analysis.measures.frames import load_frames
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
@@ -81,28 +82,55 @@ def frame_features(sentences: pd.DataFrame, *, cues: pd.DataFrame | str | Path |
 
 def _question_hits(body: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
     """Every codebook cue in the body: `doc_id`, `sent_id`, `concept` (the question), `family` ("<question>: <pattern>"), `match`."""
-    found = []
-    for feature, rows in cues.groupby("feature", sort=False):
+    joined, starts = join_texts(body["text"])
+    index = word_index(joined)  # one index of the words for all the questions' lexicons
+    doc_ids, sent_ids = body["doc_id"].to_numpy(), body["sent_id"].to_numpy()
+    columns: dict[str, list] = {"doc_id": [], "sent_id": [], "concept": [], "family": [], "match": []}
+    for feature, lexicon in _question_lexicons(cues):
         # Each question's cues are matched on their own, so a word that cues two questions counts for both.
-        found.append(find_terms(body[["doc_id", "sent_id", "text"]], lexicon=_feature_lexicon(feature, rows)))
-    return pd.concat(found, ignore_index=True)
+        families = lexicon.table["family"].to_numpy()
+        for start, end, row in lexicon.match(joined, index):
+            line = locate(starts, start)
+            columns["doc_id"].append(doc_ids[line])
+            columns["sent_id"].append(sent_ids[line])
+            columns["concept"].append(feature)
+            columns["family"].append(families[row])
+            columns["match"].append(joined[start:end])
+    return pd.DataFrame(columns).astype({"sent_id": "int64"})
 
 
 def _features(sentences: pd.DataFrame, body: pd.DataFrame, hits: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
     articles = pd.Index(pd.unique(sentences["doc_id"]), name="doc_id")
     per_article = body.groupby("doc_id")["sent_id"].size().reindex(articles, fill_value=0)
-    used = hits.drop_duplicates(["doc_id", "family"]).assign(used=1.0)
-    used = used.pivot(index="doc_id", columns="family", values="used").reindex(articles).fillna(0.0)
-    columns = {}
+    # Column order: each question, then its cues (as the model file lists them).
+    order, questions = [], []
     for feature, rows in cues.groupby("feature", sort=False):
-        mine = hits[hits["concept"] == feature]
-        sentences_with = mine.drop_duplicates(["doc_id", "sent_id"]).groupby("doc_id").size()
-        columns[feature] = (sentences_with.reindex(articles, fill_value=0) / per_article.where(per_article > 0)).fillna(0.0)
-        for column in f"{feature}: " + rows["pattern"]:
-            columns[column] = used[column] if column in used.columns else pd.Series(0.0, index=articles)
+        questions.append(feature)
+        order += [feature, *(f"{feature}: " + rows["pattern"])]
+    order = list(dict.fromkeys(order))
+    with_cue = (hits.drop_duplicates(["doc_id", "concept", "sent_id"]).groupby(["doc_id", "concept"]).size()
+                .unstack("concept").reindex(index=articles, columns=questions).fillna(0))
+    shares = with_cue.div(per_article.where(per_article > 0), axis=0).fillna(0.0)
+    used = (hits.drop_duplicates(["doc_id", "family"]).assign(used=1.0)
+            .pivot(index="doc_id", columns="family", values="used"))
+    columns = pd.concat([shares, used.reindex(index=articles)], axis=1).reindex(columns=order).fillna(0.0)
     words = body.assign(_words=[count_words(text) for text in body["text"]]).groupby("doc_id")["_words"].sum()
     columns[LENGTH] = np.log1p(words.reindex(articles, fill_value=0).astype(float))
-    return pd.DataFrame(columns, index=articles)
+    columns.columns.name = None
+    return columns.astype(float)
+
+
+def _question_lexicons(cues: pd.DataFrame) -> list[tuple[str, object]]:
+    """(question, compiled lexicon of its cues) for each question; the shipped cues are compiled once."""
+    if cues is _shipped("frame_cues.csv"):
+        return _shipped_question_lexicons()
+    return [(feature, load_lexicon(_feature_lexicon(feature, rows))) for feature, rows in cues.groupby("feature", sort=False)]
+
+
+@lru_cache(maxsize=1)
+def _shipped_question_lexicons() -> list[tuple[str, object]]:
+    cues = _shipped("frame_cues.csv")
+    return [(feature, load_lexicon(_feature_lexicon(feature, rows))) for feature, rows in cues.groupby("feature", sort=False)]
 
 
 def _feature_lexicon(feature: str, rows: pd.DataFrame) -> pd.DataFrame:
@@ -211,13 +239,12 @@ def article_frames(
     keys = sentences.drop_duplicates("doc_id").set_index("doc_id")[groups]
     rows = []
     texts = dict(zip(zip(body["doc_id"], body["sent_id"]), body["text"]))
-    generic_hits = dict(tuple(hits.rename(columns={"family": "feature"}).groupby("doc_id", sort=False)))
     for frame in generic.columns:
         positive = weights[(weights["frame"] == frame) & (weights["weight"] > 0)]
-        strength = dict(zip(positive["feature"], positive["weight"]))
+        evidence = _generic_evidence(hits, dict(zip(positive["feature"], positive["weight"])), texts)
         for doc_id, score in generic[frame].items():
-            evidence = _evidence(generic_hits.get(doc_id), strength, texts)
-            rows.append((doc_id, frame, "generic", float(score), bool(score >= PRESENT_PROBABILITY), evidence))
+            rows.append((doc_id, frame, "generic", float(score), bool(score >= PRESENT_PROBABILITY),
+                         evidence.get(doc_id, "")))
     issue_lexicon = load_frames(lexicon)
     issue_lexicon = issue_lexicon[~issue_lexicon["frame"].isin(GENERIC_FRAMES)]
     issue_hits = find_terms(body[["doc_id", "sent_id", "text"]], lexicon=issue_lexicon) if len(issue_lexicon) else None
@@ -225,12 +252,10 @@ def article_frames(
     for frame in dict.fromkeys(issue_lexicon["frame"]):
         found = issue_hits[issue_hits["concept"] == frame]
         invoking = found.drop_duplicates(["doc_id", "sent_id"]).groupby("doc_id").size()
-        by_doc = dict(tuple(found.groupby("doc_id", sort=False)))
+        evidence = _issue_evidence(found, texts)
         for doc_id in features.index:
             share = float(invoking.get(doc_id, 0) / per_article.get(doc_id, 1)) if per_article.get(doc_id, 0) else 0.0
-            hits = by_doc.get(doc_id)
-            evidence = "" if hits is None else _issue_evidence(hits, texts)
-            rows.append((doc_id, frame, "issue", share, bool(share >= ISSUE_PRESENT_SHARE), evidence))
+            rows.append((doc_id, frame, "issue", share, bool(share >= ISSUE_PRESENT_SHARE), evidence.get(doc_id, "")))
     table = pd.DataFrame(rows, columns=["doc_id", "frame", "kind", "score", "present", "evidence"])
     table = table.merge(keys, left_on="doc_id", right_index=True, how="left")
     order = {doc_id: i for i, doc_id in enumerate(features.index)}
@@ -238,24 +263,34 @@ def article_frames(
     return table[["doc_id", *groups, "frame", "kind", "score", "present", "evidence"]].reset_index(drop=True)
 
 
-def _evidence(hits: pd.DataFrame | None, strength: dict[str, float], texts: dict, cues: int = 3) -> str:
-    if hits is None:
-        return ""
-    weighed = hits[hits["feature"].isin(strength)]
-    if weighed.empty:
-        return ""
-    weighed = weighed.assign(_weight=weighed["feature"].map(strength)).sort_values(
-        ["_weight", "sent_id"], ascending=[False, True], kind="stable").drop_duplicates("feature")
-    best = weighed.head(cues)
-    listed = ", ".join(f"{match} [{feature.split(': ', 1)[1]}]" for match, feature in zip(best["match"], best["feature"]))
-    first = texts.get((best["doc_id"].iloc[0], best["sent_id"].iloc[0]), "")
-    return f"{listed}: “{_clip(first)}”"
+def _generic_evidence(hits: pd.DataFrame, strength: dict[str, float], texts: dict, cues: int = 3) -> dict[str, str]:
+    """Per article: its `cues` cues weighing most for the frame, as "match [cue]", and the first sentence of the
+    strongest (one sorted pass over all hits, not a table per article)."""
+    weighed = hits[hits["family"].isin(strength)]
+    weighed = weighed.assign(_weight=weighed["family"].map(strength)).sort_values(
+        ["doc_id", "_weight", "sent_id"], ascending=[True, False, True], kind="stable")
+    weighed = weighed.drop_duplicates(["doc_id", "family"])
+    evidence: dict[str, str] = {}
+    listed: dict[str, list[str]] = {}
+    for doc_id, sent_id, family, match in zip(weighed["doc_id"], weighed["sent_id"], weighed["family"], weighed["match"]):
+        mine = listed.setdefault(doc_id, [])
+        if not mine:
+            evidence[doc_id] = _clip(texts.get((doc_id, sent_id), ""))
+        if len(mine) < cues:
+            mine.append(f"{match} [{family.split(': ', 1)[1]}]")
+    return {doc_id: f"{', '.join(listed[doc_id])}: “{first}”" for doc_id, first in evidence.items()}
 
 
-def _issue_evidence(hits: pd.DataFrame, texts: dict, cues: int = 3) -> str:
-    matches = ", ".join(list(dict.fromkeys(hits["match"].str.lower()))[:cues])
-    first = hits.sort_values("sent_id", kind="stable").iloc[0]
-    return f"{matches}: “{_clip(texts.get((first['doc_id'], first['sent_id']), ''))}”"
+def _issue_evidence(hits: pd.DataFrame, texts: dict, cues: int = 3) -> dict[str, str]:
+    """Per article: its first `cues` distinct matches (lower case) and the first sentence invoking the frame."""
+    first_sentence = hits.groupby("doc_id", sort=False)["sent_id"].min()
+    matches: dict[str, list[str]] = {}
+    for doc_id, match in zip(hits["doc_id"], hits["match"].str.lower()):
+        mine = matches.setdefault(doc_id, [])
+        if len(mine) < cues and match not in mine:
+            mine.append(match)
+    return {doc_id: f"{', '.join(found)}: “{_clip(texts.get((doc_id, first_sentence[doc_id]), ''))}”"
+            for doc_id, found in matches.items()}
 
 
 def _clip(text: str, limit: int = 160) -> str:

@@ -31,7 +31,7 @@ from analysis.language.grammar import (
     noun_phrase_right,
     tokens_with_spans,
 )
-from analysis.language.lexicon import load_lexicon
+from analysis.language.lexicon import join_texts, load_lexicon, locate
 from analysis.language.quotes import inside, quote_spans
 from analysis.measures.terms import voice_words
 from analysis.tables import By, category_order, require_by, require_columns
@@ -129,22 +129,26 @@ def _resolve_people(table: pd.DataFrame, sentences: pd.DataFrame, lexicon) -> li
 def _named_mentions(sentences: pd.DataFrame, lexicon) -> dict[str, list[tuple[int, str, str]]]:
     """Per article, in reading order: (sent_id, last word of the match, group) for every speaker-list match of two
     or more words (a full name or a title with a name)."""
-    mentions: dict[str, list[tuple[int, str, str]]] = {}
     concept = lexicon.table["concept"].to_numpy()
-    for doc_id, sent_id, text in zip(sentences["doc_id"], sentences["sent_id"], sentences["text"]):
-        if not isinstance(text, str):
-            continue
-        found = []
-        for start, end, row in lexicon.match(text):
-            words = text[start:end].split()
-            if len(words) >= 2:
-                found.append((start, sent_id, words[-1].lower(), concept[row]))
+    texts = [text if isinstance(text, str) else "" for text in sentences["text"]]
+    # One pass of the matcher over the joined sentences, not one per sentence: the same matches, since no pattern
+    # crosses the NUL between two sentences.
+    joined, starts = join_texts(texts)
+    found: list[list[tuple]] = [[] for _ in texts]
+    for start, end, row in lexicon.match(joined):
+        words = joined[start:end].split()
+        if len(words) >= 2:
+            line = locate(starts, start)
+            found[line].append((start - starts[line], words[-1].lower(), concept[row]))
+    mentions: dict[str, list[tuple[int, str, str]]] = {}
+    for doc_id, sent_id, text, matched in zip(sentences["doc_id"], sentences["sent_id"], texts, found):
+        here = [(start, sent_id, last_word, group) for start, last_word, group in matched]
         # "Kenneth Pollack, a former CIA analyst, ...": a name with a description the speaker list knows.
         for name in _APPOSITION.finditer(text):
             matches = lexicon.match(name.group("description"))
             if matches:
-                found.append((name.start(), sent_id, name.group("name").split()[-1].lower(), concept[matches[0][2]]))
-        mentions.setdefault(doc_id, []).extend(mention for _, *mention in sorted(found))
+                here.append((name.start(), sent_id, name.group("name").split()[-1].lower(), concept[matches[0][2]]))
+        mentions.setdefault(doc_id, []).extend(mention for _, *mention in sorted(here))
     return mentions
 
 
@@ -244,17 +248,15 @@ def _quoted_as_saying(tokens: list[str], k: int) -> str:
 def speaker_groups(speakers_as_written: pd.Series, *, speakers: pd.DataFrame | str | Path | None = None) -> list[str]:
     """The group of each speaker: the first (leftmost) speakers.csv match; "unresolved" for a pronoun, else "other"."""
     lexicon = load_lexicon(speakers, default="speakers.csv")
-    groups = []
-    for speaker in speakers_as_written:
-        if not isinstance(speaker, str) or not speaker.strip():
-            groups.append("unresolved")
-            continue
-        if speaker.strip().lower() in PRONOUN_SPEAKERS:
-            groups.append("unresolved")
-            continue
-        matches = lexicon.match(speaker)
-        groups.append(lexicon.table.at[matches[0][2], "concept"] if matches else "other")
-    return groups
+    concept = lexicon.table["concept"].to_numpy()
+    speakers_as_written = [s if isinstance(s, str) else "" for s in speakers_as_written]
+    unresolved = [not s.strip() or s.strip().lower() in PRONOUN_SPEAKERS for s in speakers_as_written]
+    # All speakers matched in one pass (joined with NUL, which no pattern crosses); the first match of each counts.
+    joined, starts = join_texts(speakers_as_written)
+    first: dict[int, str] = {}
+    for start, _, row in lexicon.match(joined):
+        first.setdefault(locate(starts, start), concept[row])
+    return ["unresolved" if unresolved[i] else first.get(i, "other") for i in range(len(speakers_as_written))]
 
 
 def quoted_words_by_speaker(

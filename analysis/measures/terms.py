@@ -56,9 +56,10 @@ def find_terms(texts: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None
 
     rows = [locate(starts, start) for start, _, _ in matches]
     table = compiled.table
-    concept = table["concept"].to_numpy()
+    concept, family, pattern = (table[c].to_numpy() for c in ("concept", "family", "pattern"))
     keep = [i for i, (_, _, row) in enumerate(matches) if concept[row] != IGNORE]
     texts = texts.reset_index(drop=True)
+    text_of = texts["text"].to_numpy()
     opened = texts["starts_in_quote"].to_numpy() if "starts_in_quote" in texts.columns else np.zeros(len(texts), bool)
     spans_cache: dict[int, list[tuple[int, int]]] = {}
     records = []
@@ -67,8 +68,8 @@ def find_terms(texts: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None
         line = rows[i]
         offset = starts[line]
         if line not in spans_cache:
-            spans_cache[line] = _quotes(texts.at[line, "text"], opened[line])
-        records.append((line, table.at[row, "concept"], table.at[row, "family"], table.at[row, "pattern"],
+            spans_cache[line] = _quotes(text_of[line], opened[line])
+        records.append((line, concept[row], family[row], pattern[row],
                         joined[start:end], start - offset, end - offset, inside(spans_cache[line], start - offset, end - offset)))
     hits = pd.DataFrame(records, columns=["_line", "concept", "family", "pattern", "match", "start", "end", "quoted"])
     hits = hits.astype({"_line": "int64", "concept": "str", "family": "str", "pattern": "str", "match": "str",

@@ -1,0 +1,189 @@
+"""The stages in chunks, on two cores and from the cache give exactly what one call gives; process_corpus too."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import analysis as an
+import analysis.cache as cache
+import analysis.pipeline as pipeline
+from conftest import SHARED
+
+STAGE_CALLS = {
+    "scores": lambda s: an.score_sentences(s),
+    "terms": lambda s: an.find_terms(s),
+    "frames": lambda s: an.code_frames(s),
+    "article_frames": lambda s: an.article_frames(s),
+    "agency": lambda s: an.classify_agency(s),
+    "attributions": lambda s: an.find_attributions(s),
+}
+
+
+@pytest.fixture()
+def corpus(articles) -> pd.DataFrame:
+    """80 articles made of the seeds' paragraphs (each article a different run of them), in 8 outlets."""
+    paragraphs = [p for text in articles["text"] for p in text.split("\n\n") if len(p.split()) > 5]
+    rows = []
+    for i in range(80):
+        chosen = [paragraphs[(i * 7 + k) % len(paragraphs)] for k in range(4 + i % 5)]
+        rows.append({"doc_id": f"a{i:03d}", "outlet": f"outlet {i % 8}", "text": "\n\n".join(chosen)})
+    return pd.DataFrame(rows).astype("str")
+
+
+@pytest.fixture()
+def small_chunks(monkeypatch, tmp_path):
+    monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 6)
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_chunks_are_whole_articles_and_one_new_article_moves_no_other_boundary(small_chunks):
+    ids = [f"d{i}" for i in range(300) for _ in range(3)]
+    chunks = pipeline.chunks_of_articles(ids)
+    assert sum(len(rows) for rows in chunks) == len(ids) and len(chunks) > 10
+    assert all(ids[rows[0]] != ids[rows[0] - 1] for rows in chunks[1:])  # never inside an article
+    before = {tuple(ids[r] for r in rows) for rows in chunks}
+    inserted = ids[:450] + ["new"] + ids[450:]
+    after = {tuple(inserted[r] for r in rows) for rows in pipeline.chunks_of_articles(inserted)}
+    assert len(before - after) == 1 and len(after - before) == 1  # only the chunk that took the new article
+
+
+@pytest.mark.parametrize("stage", list(STAGE_CALLS))
+def test_every_stage_in_chunks_on_two_cores_equals_one_call(stage, corpus, small_chunks):
+    sentences = an.split_sentences(corpus)
+    pd.testing.assert_frame_equal(sentences, pipeline.STAGES["sentences"](corpus))
+    direct = pipeline.STAGES[stage](sentences)
+    chunked = STAGE_CALLS[stage](sentences)  # computed on two processes, stored
+    cached = STAGE_CALLS[stage](sentences)  # read back
+    pd.testing.assert_frame_equal(chunked, direct)
+    pd.testing.assert_frame_equal(cached, direct)
+    assert len(list((small_chunks / stage).glob("*.parquet"))) == len(pipeline.chunks_of_articles(sentences["doc_id"]))
+
+
+def _counting(monkeypatch):
+    """Count the chunks each stage computes (rather than reads from the cache)."""
+    computed: dict[str, int] = {}
+    original = pipeline._compute
+
+    def counting(function, table, chunks, missing, options, workers):
+        name = function.__name__
+        computed[name] = computed.get(name, 0) + len(missing)
+        yield from original(function, table, chunks, missing, options, 1)
+    monkeypatch.setattr(pipeline, "_compute", counting)
+    return computed
+
+
+def test_a_stale_result_is_never_served(corpus, small_chunks, monkeypatch):
+    computed = _counting(monkeypatch)
+    sentences = an.split_sentences(corpus)
+    an.find_terms(sentences)
+    chunks = len(pipeline.chunks_of_articles(corpus["doc_id"]))
+    assert computed == {"split_sentences": chunks, "find_terms": chunks}
+
+    # Same input: everything from the cache.
+    an.find_terms(an.split_sentences(corpus))
+    assert computed == {"split_sentences": chunks, "find_terms": chunks}
+
+    # One article edited: its chunk alone is computed again, and the result is that of one call.
+    edited = corpus.assign(text=corpus["text"].where(corpus["doc_id"] != "a040", "Iran vowed revenge. The US denied it."))
+    sentences = an.split_sentences(edited)
+    assert computed["split_sentences"] == chunks + 1
+    pd.testing.assert_frame_equal(sentences, pipeline.STAGES["sentences"](edited))
+
+    # An edited lexicon: the terms again, not the sentences.
+    lexicon = pd.DataFrame({"concept": ["event"], "family": ["strike"], "pattern": ["strike*"]})
+    hits = an.find_terms(sentences, lexicon=lexicon)
+    assert computed["split_sentences"] == chunks + 1 and computed["find_terms"] == 2 * chunks
+    pd.testing.assert_frame_equal(hits, pipeline.STAGES["terms"](sentences, lexicon=lexicon))
+
+    # New code (an edited rule file, a new version): nothing old is read.
+    cache.code_fingerprint.cache_clear()
+    monkeypatch.setattr(an, "__version__", "99.0")
+    an.split_sentences(edited)
+    assert computed["split_sentences"] == 2 * chunks + 1
+    cache.code_fingerprint.cache_clear()
+
+
+def test_an_unreadable_cache_file_is_computed_again(corpus, small_chunks):
+    first = an.split_sentences(corpus)
+    for path in (small_chunks / "sentences").glob("*.parquet"):
+        path.write_bytes(b"not parquet")
+    pd.testing.assert_frame_equal(an.split_sentences(corpus), first)
+
+
+def test_small_corpora_bypass_the_cache(sentences, small_chunks):
+    an.find_terms(sentences)  # the five seeds
+    assert not small_chunks.exists()
+
+
+def test_the_cache_can_be_turned_off(corpus, monkeypatch, tmp_path):
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    assert cache.cache_folder() is None
+    pd.testing.assert_frame_equal(an.split_sentences(corpus), pipeline.STAGES["sentences"](corpus))
+
+
+def _write_folder(corpus: pd.DataFrame, folder):
+    folder.mkdir()
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    (folder / "metadata.csv").write_text(
+        "file,outlet\n" + "".join(f"{d}.txt,{o}\n" for d, o in zip(corpus["doc_id"], corpus["outlet"])), encoding="utf-8")
+    return folder
+
+
+def test_process_corpus_writes_what_the_stages_give_and_the_notebooks_read_it_back(corpus, small_chunks, tmp_path,
+                                                                                  monkeypatch):
+    source = _write_folder(corpus, tmp_path / "corpus")
+    out = tmp_path / "processed"
+    manifest = pipeline.process_corpus(source, out, partition_size=20)
+    assert manifest["articles"] == 80 and set(manifest["tables"]) == {
+        "articles", "sentences", "scores", "terms", "frames", "article_frames", "agency", "attributions"}
+    articles = an.load_articles(source)
+    sentences = pipeline.STAGES["sentences"](articles)
+    pd.testing.assert_frame_equal(pipeline.read_processed(out, "sentences"), sentences)
+    pd.testing.assert_frame_equal(pipeline.read_processed(out, "terms"), pipeline.STAGES["terms"](sentences))
+
+    # A notebook given the folder as its corpus computes nothing: every chunk comes from the folder.
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    monkeypatch.setattr(pipeline, "STORES", [])
+    computed = _counting(monkeypatch)
+    loaded = an.load_articles(out)
+    pd.testing.assert_frame_equal(loaded, articles)
+    again = an.split_sentences(loaded)
+    for stage, call in STAGE_CALLS.items():
+        pd.testing.assert_frame_equal(call(again), pipeline.read_processed(out, stage))
+    assert set(computed.values()) <= {0}
+    assert sorted(p.name for p in source.iterdir()) == sorted([*(f"{d}.txt" for d in corpus["doc_id"]), "metadata.csv"])
+
+
+def test_process_corpus_refuses_to_write_inside_the_corpus(corpus, tmp_path):
+    source = _write_folder(corpus, tmp_path / "corpus")
+    with pytest.raises(ValueError, match="inside the corpus"):
+        pipeline.process_corpus(source, source / "out")
+
+
+@pytest.mark.needs_shared
+def test_process_corpus_on_a_local_cluster_equals_the_in_process_run(tmp_path):
+    """Two worker processes over 300 BBC articles write the same tables as a run in this process."""
+    from distributed import Client, LocalCluster
+
+    bbc = SHARED / "data" / "bbc_news" / "bbc"
+    files = sorted(bbc.glob("*/*.txt"))[::7][:300]
+    source = tmp_path / "bbc"
+    source.mkdir()
+    for path in files:
+        (source / f"{path.parent.name}-{path.name}").write_bytes(path.read_bytes())
+    (source / "metadata.csv").write_text(
+        "file,outlet\n" + "".join(f"{p.parent.name}-{p.name},{p.parent.name}\n" for p in files), encoding="utf-8")
+    local = pipeline.process_corpus(source, tmp_path / "local", partition_size=100)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        distributed = pipeline.process_corpus(source, tmp_path / "cluster", client=client, partition_size=100)
+    assert local["tables"] == distributed["tables"] and local["corpus_fingerprint"] == distributed["corpus_fingerprint"]
+    for table in local["tables"]:
+        a = pipeline.read_processed(tmp_path / "local", table)
+        b = pipeline.read_processed(tmp_path / "cluster", table)
+        keys = [c for c in ("doc_id", "sent_id", "frame", "start") if c in a.columns]
+        pd.testing.assert_frame_equal(a.sort_values(keys, kind="stable").reset_index(drop=True),
+                                      b.sort_values(keys, kind="stable").reset_index(drop=True))
