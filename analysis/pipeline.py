@@ -172,15 +172,27 @@ def _stages():
             "article_frames": article_frames, "agency": classify_agency, "attributions": find_attributions}
 
 
-#: The raw stage functions by the name their results are stored under.
-STAGES = _stages()
-split_sentences = per_article("sentences")(STAGES["sentences"])
-score_sentences = per_article("scores")(STAGES["scores"])
-find_terms = per_article("terms")(STAGES["terms"])
-code_frames = per_article("frames")(STAGES["frames"])
-article_frames = per_article("article_frames")(STAGES["article_frames"])
-classify_agency = per_article("agency")(STAGES["agency"])
-find_attributions = per_article("attributions")(STAGES["attributions"])
+_PUBLIC = {"sentences": "split_sentences", "scores": "score_sentences", "terms": "find_terms", "frames": "code_frames",
+           "article_frames": "article_frames", "agency": "classify_agency", "attributions": "find_attributions"}
+_STAGE_OF = {name: stage for stage, name in _PUBLIC.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def stages() -> dict:
+    """The raw stage functions by the name their results are stored under."""
+    return _stages()
+
+
+def __getattr__(name: str):
+    # The wrapped stages are made on first use, so importing this module (the runner does) stays light.
+    if name == "STAGES":
+        value = stages()
+    elif name in _STAGE_OF:
+        value = per_article(_STAGE_OF[name])(stages()[_STAGE_OF[name]])
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 # --- A corpus processed ahead of time, on this machine or a Dask cluster -------------------------------------
@@ -271,21 +283,17 @@ def _process_partition(pieces: list[pd.DataFrame], out_dir: str, group: str, dty
         paths = {"articles": _store(folder, "articles", articles, chunk_key("articles", "", row_hashes(articles), ""))}
         inputs = {"articles": articles}
         for stage, source in PROCESSED:
-            function = globals()[_PUBLIC[stage]]
+            function = stages()[stage]
             table = inputs[source]
             options = _bound_options(function, table, {"by": group} if stage == "article_frames" else {})
             key = chunk_key(stage, _options_key(options), row_hashes(table),
                             repr([(str(c), str(t)) for c, t in table.dtypes.items()]))
-            result = STAGES[stage](table, **options)
+            result = function(table, **options)
             paths[stage] = _store(folder, stage, result, key)
             if stage == "sentences":
                 inputs["sentences"] = result
         stored.append(paths)
     return stored
-
-
-_PUBLIC = {"sentences": "split_sentences", "scores": "score_sentences", "terms": "find_terms", "frames": "code_frames",
-           "article_frames": "article_frames", "agency": "classify_agency", "attributions": "find_attributions"}
 
 
 def _bound_options(function, table, options: dict) -> dict:

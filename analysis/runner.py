@@ -20,7 +20,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.corpus import CorpusError, load_articles
+from analysis.corpus import CorpusError
+from analysis.pipeline import load_articles  # also reads a folder written by process_corpus
 from analysis.paths import (
     ENV_COLUMNS,
     ENV_CORPUS,
@@ -45,6 +46,7 @@ from analysis.settings import Settings, configure
 from analysis.tables import group_columns
 
 CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
+HEARTBEAT = 10  # seconds between the lines saying which cell is still running
 
 
 class NotebookFailed(RuntimeError):
@@ -79,7 +81,39 @@ def notebooks(folder: Path = NOTEBOOKS_DIR, only: list[str] | None = None) -> li
     return sorted(chosen)
 
 
-def run_notebook(path: Path, env: dict[str, str]):
+class _Heartbeat:
+    """Every HEARTBEAT seconds that one cell runs, a line saying which (a large corpus spends minutes in a cell;
+    the kernel's own progress bars are off in a headless run: they would write timings into the report)."""
+
+    def __init__(self, name: str, cells: int, stream):
+        import threading
+
+        self.name, self.cells, self.stream = name, cells, stream
+        self.cell, self.started = 0, time.perf_counter()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def cell_started(self, cell, cell_index, **_):
+        if cell.cell_type == "code":
+            self.cell, self.started = self.cell + 1, time.perf_counter()
+
+    def _beat(self):
+        while not self.stop.wait(HEARTBEAT):
+            seconds = time.perf_counter() - self.started
+            if seconds >= HEARTBEAT:
+                print(f"    {self.name}: cell {self.cell} of {self.cells} running for {seconds:.0f} s",
+                      file=self.stream, flush=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+
+def run_notebook(path: Path, env: dict[str, str], stream=sys.stderr):
     """Execute one notebook in a fresh kernel, in its own folder; return it with its outputs (the file is not changed)."""
     # Imported here: a second and a half, which a settings error should not wait for.
     import nbformat
@@ -98,7 +132,9 @@ def run_notebook(path: Path, env: dict[str, str]):
                 config=Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}}),
                 resources={"metadata": {"path": str(path.parent)}},
             )
-            client.execute()
+            with _Heartbeat(path.stem, sum(c.cell_type == "code" for c in notebook.cells), stream) as beat:
+                client.on_cell_execute = beat.cell_started
+                client.execute()
     except CellExecutionError as error:
         cell = _failed_cell(notebook)
         raise NotebookFailed(f"{path.name}, cell {cell}: {_last_line(str(error))}") from None
@@ -214,6 +250,7 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
         env[ENV_COLUMNS] = columns if isinstance(columns, str) else ",".join(f"{k}={v}" for k, v in columns.items())
     # Figures show inline in the kept notebooks even when the caller set MPLBACKEND=Agg (make, CI).
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["ANALYSIS_PROGRESS"] = "off"  # the heartbeat reports instead; bars would put timings into the reports
     # The kernel imports this package even where it is not installed (a bare checkout).
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
     # The kernels are this process's children and write while it holds the lock; they must not wait for it.
@@ -228,7 +265,7 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
         for number, path in enumerate(paths, start=1):
             print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
             start = time.perf_counter()
-            executed = run_notebook(path, env)
+            executed = run_notebook(path, env, stream)
             summary.seconds[path.stem] = time.perf_counter() - start
             summary.reports.append(save_report(executed, path.stem, settings=settings))
             print(f"[{number}/{len(paths)}] {path.stem}: {summary.seconds[path.stem]:.1f} s, "

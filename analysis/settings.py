@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import CorpusError, CorpusWarning, load_articles
+from analysis.corpus import CorpusError, CorpusWarning
+from analysis.pipeline import load_articles  # also reads a folder written by process_corpus
 from analysis.paths import (
     ENV_COLUMNS,
     ENV_CORPUS,

@@ -25,11 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.language.lexicon import join_texts, load_lexicon, locate, word_index
+from analysis.language.lexicon import IGNORE, join_texts, load_lexicon, locate, word_index
 from analysis.language.tokens import count_words
 from analysis.measures.frames import load_frames
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
-from analysis.measures.terms import find_terms
 from analysis.paths import data_file
 from analysis.tables import By, group_key, require_by, require_columns
 
@@ -80,23 +79,35 @@ def frame_features(sentences: pd.DataFrame, *, cues: pd.DataFrame | str | Path |
     return _features(sentences, body, _question_hits(body, load_frame_cues(cues)), load_frame_cues(cues))
 
 
-def _question_hits(body: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
-    """Every codebook cue in the body: `doc_id`, `sent_id`, `concept` (the question), `family` ("<question>: <pattern>"), `match`."""
-    joined, starts = join_texts(body["text"])
-    index = word_index(joined)  # one index of the words for all the questions' lexicons
+def _question_hits(body: pd.DataFrame, cues: pd.DataFrame, joined: tuple | None = None) -> pd.DataFrame:
+    """Every codebook cue in the body: `doc_id`, `sent_id`, `concept` (the question), `family` ("<question>: <pattern>"), `match`.
+    `joined`: the body's (joined text, starts, word index) when the caller has them."""
+    if joined is None:
+        text, starts = join_texts(body["text"])
+        joined = (text, starts, word_index(text))  # one index of the words for all the questions' lexicons
+    joined, starts, index = joined
+    found = [_hits(lexicon, body, joined, starts, index) for _, lexicon in _question_lexicons(cues)]
+    # Each question's cues are matched on their own, so a word that cues two questions counts for both.
+    return pd.concat(found, ignore_index=True) if found else _hits(None, body, joined, starts, index)
+
+
+def _hits(lexicon, body: pd.DataFrame, joined: str, starts: list[int], index) -> pd.DataFrame:
+    """A lexicon's matches in the joined body sentences: `doc_id`, `sent_id`, `concept`, `family`, `match`
+    (what find_terms finds, without the quotation and offset columns evidence does not need)."""
     doc_ids, sent_ids = body["doc_id"].to_numpy(), body["sent_id"].to_numpy()
     columns: dict[str, list] = {"doc_id": [], "sent_id": [], "concept": [], "family": [], "match": []}
-    for feature, lexicon in _question_lexicons(cues):
-        # Each question's cues are matched on their own, so a word that cues two questions counts for both.
-        families = lexicon.table["family"].to_numpy()
+    if lexicon is not None:
+        concepts, families = lexicon.table["concept"].to_numpy(), lexicon.table["family"].to_numpy()
         for start, end, row in lexicon.match(joined, index):
+            if concepts[row] == IGNORE:
+                continue
             line = locate(starts, start)
             columns["doc_id"].append(doc_ids[line])
             columns["sent_id"].append(sent_ids[line])
-            columns["concept"].append(feature)
+            columns["concept"].append(concepts[row])
             columns["family"].append(families[row])
             columns["match"].append(joined[start:end])
-    return pd.DataFrame(columns).astype({"sent_id": "int64"})
+    return pd.DataFrame(columns).astype({"sent_id": "int64", "concept": "str", "family": "str", "match": "str"})
 
 
 def _features(sentences: pd.DataFrame, body: pd.DataFrame, hits: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
@@ -232,7 +243,9 @@ def article_frames(
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "article_frames")
     body = sentences[sentences["section"] == "body"]
     table = load_frame_cues(cues)
-    hits = _question_hits(body, table)
+    joined, starts = join_texts(body["text"])
+    index = word_index(joined)  # shared by the codebook questions' lexicons and the issue frames'
+    hits = _question_hits(body, table, (joined, starts, index))
     features = _features(sentences, body, hits, table)
     generic = score_generic_frames(features, model=model)
     weights = load_frame_model(model)
@@ -247,7 +260,7 @@ def article_frames(
                          evidence.get(doc_id, "")))
     issue_lexicon = load_frames(lexicon)
     issue_lexicon = issue_lexicon[~issue_lexicon["frame"].isin(GENERIC_FRAMES)]
-    issue_hits = find_terms(body[["doc_id", "sent_id", "text"]], lexicon=issue_lexicon) if len(issue_lexicon) else None
+    issue_hits = _hits(load_lexicon(issue_lexicon), body, joined, starts, index) if len(issue_lexicon) else None
     per_article = body.groupby("doc_id").size()
     for frame in dict.fromkeys(issue_lexicon["frame"]):
         found = issue_hits[issue_hits["concept"] == frame]
