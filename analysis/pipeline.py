@@ -33,8 +33,8 @@ import pandas as pd
 
 from analysis.cache import cache_folder, chunk_key, fingerprint, read_result, row_hashes, write_result
 
-#: Articles per chunk, on average.
-CHUNK_ARTICLES = 64
+#: Articles per chunk, on average ($ANALYSIS_CHUNK_ARTICLES; larger for millions of articles: fewer files).
+CHUNK_ARTICLES = int(os.environ.get("ANALYSIS_CHUNK_ARTICLES", "64"))
 #: Below this many articles a stage runs directly.
 MIN_ARTICLES = 50
 #: Folders written by process_corpus whose results the stages may read (load_articles adds one it loads).
@@ -389,7 +389,10 @@ def load_articles(source: str | Path, *, rules=None, **columns: str) -> pd.DataF
 
     if processed_manifest(source) is None:
         return load_corpus(source, rules=rules, **columns)
+    global CHUNK_ARTICLES
     folder = Path(source).resolve()
     if folder not in STORES:
         STORES.append(folder)
+    # Cut chunks as the folder was cut, or no stored result would be found.
+    CHUNK_ARTICLES = int(processed_manifest(folder)["settings"]["chunk_articles"])
     return read_processed(folder, "articles")

@@ -187,3 +187,27 @@ def test_process_corpus_on_a_local_cluster_equals_the_in_process_run(tmp_path):
         keys = [c for c in ("doc_id", "sent_id", "frame", "start") if c in a.columns]
         pd.testing.assert_frame_equal(a.sort_values(keys, kind="stable").reset_index(drop=True),
                                       b.sort_values(keys, kind="stable").reset_index(drop=True))
+
+
+def test_a_headless_run_says_which_cell_is_still_running(monkeypatch):
+    import io
+    import time
+    from types import SimpleNamespace
+
+    import analysis.runner as runner
+
+    monkeypatch.setattr(runner, "HEARTBEAT", 0.05)
+    stream = io.StringIO()
+    with runner._Heartbeat("02-terminology", 3, stream) as beat:
+        beat.cell_started(SimpleNamespace(cell_type="code"), 0)
+        beat.cell_started(SimpleNamespace(cell_type="markdown"), 1)
+        beat.cell_started(SimpleNamespace(cell_type="code"), 2)
+        time.sleep(0.3)
+    assert "02-terminology: cell 2 of 3 running for" in stream.getvalue()
+
+
+def test_progress_bars_show_for_many_chunks_and_never_for_the_seeds(corpus, small_chunks, sentences, capsys):
+    an.find_terms(sentences)
+    assert "terms" not in capsys.readouterr().err
+    an.find_terms(an.split_sentences(corpus))
+    assert "terms:" in capsys.readouterr().err

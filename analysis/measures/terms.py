@@ -250,25 +250,28 @@ def first_mention(hits: pd.DataFrame, sentences: pd.DataFrame, *, lexicon=None, 
                          on=["doc_id", "sent_id"], how="left")
     groups = group_columns(sentences)
     articles = sentences.drop_duplicates("doc_id")[["doc_id", *groups]]
-    by_article = dict(tuple(located.groupby("doc_id", sort=False)))
-    empty = located.iloc[0:0]
+    # One pass over the hits per question (not a filtered table per article and family: that was minutes on 2,000 articles).
+    count = located.groupby(["doc_id", "family"]).size().to_dict()
+    in_titles = set(zip(located.loc[located["section"] == "title", "doc_id"], located.loc[located["section"] == "title", "family"]))
+    firsts = (located[located["section"] == "body"].sort_values(["doc_id", "family", "sent_id", "start"], kind="stable")
+              .drop_duplicates(["doc_id", "family"]))
+    first_of = {(d, f): (p, s, a + b) for d, f, p, s, a, b in zip(firsts["doc_id"], firsts["family"], firsts["para_id"],
+                                                                  firsts["sent_id"], firsts["sent_start"], firsts["start"])}
     rows = []
     for doc_id, *values in articles.itertuples(index=False, name=None):
-        doc_hits = by_article.get(doc_id, empty)
         for family_concept, family in zip(families["concept"], families["family"]):
-            found = doc_hits[doc_hits["family"] == family]
-            in_title = bool((found["section"] == "title").any())
-            in_body = found[found["section"] == "body"].sort_values(["sent_id", "start"])
-            if len(in_body):
-                first = in_body.iloc[0]
-                para_id, sent_id = int(first["para_id"]), int(first["sent_id"])
-                position = (first["sent_start"] + first["start"]) / body_length.get(doc_id, np.nan)
+            in_title = (doc_id, family) in in_titles
+            if (doc_id, family) in first_of:
+                para_id, sent_id, offset = first_of[doc_id, family]
+                para_id, sent_id = int(para_id), int(sent_id)
+                position = offset / body_length.get(doc_id, np.nan)
             else:
                 para_id = sent_id = -1
                 position = np.nan
             where = "title" if in_title else "first paragraph" if para_id == 1 else "body" if para_id > 1 else "not used"
             rows.append((doc_id, *values, family_concept, family, in_title, where,
-                         para_id, sent_id, round(float(position), 4) if position == position else np.nan, len(found)))
+                         para_id, sent_id, round(float(position), 4) if position == position else np.nan,
+                         count.get((doc_id, family), 0)))
     columns = ["doc_id", *groups, "concept", "family", "in_title", "where", "para_id", "sent_id", "position", "n"]
     return pd.DataFrame(rows, columns=columns)
 
