@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -75,18 +75,49 @@ class Lexicon:
         """
         index, vocabulary = index or word_index(text)
         found = []
-        for row, (pattern, key) in enumerate(zip(self.patterns, self.keys)):
-            if key is None:
-                found.extend((m.start(), m.end(), row) for m in pattern.finditer(text) if m.end() > m.start())
-                continue
-            for position in _starts(index, vocabulary, *key):
-                hit = pattern.match(text, position)
-                if hit and hit.end() > position:
-                    found.append((position, hit.end(), row))
+        for row in self._scanned:
+            found.extend((m.start(), m.end(), row) for m in self.patterns[row].finditer(text) if m.end() > m.start())
+        # A short text (a speaker, a name) against a long lexicon: from its few words; each word costs a look-up
+        # per letter when some keys are prefixes.
+        if len(vocabulary) * (AVERAGE_WORD if self._by_first_word[1] else 1) < len(self.patterns):
+            candidates = self._candidates_by_word(index)
+        else:
+            candidates = ((row, position) for row, key in enumerate(self.keys) if key is not None
+                          for position in _starts(index, vocabulary, *key))
+        for row, position in candidates:
+            hit = self.patterns[row].match(text, position)
+            if hit and hit.end() > position:
+                found.append((position, hit.end(), row))
         return resolve_overlaps(found)
+
+    def _candidates_by_word(self, index: dict[str, list[int]]) -> list[tuple[int, int]]:
+        """(row, position) for every pattern a word of the text can start: the same pairs as the pattern-driven
+        loop, found from the words' side (a prefix key is looked up as each of the word's beginnings)."""
+        exact, prefixes = self._by_first_word
+        pairs = []
+        for word, positions in index.items():
+            rows = exact.get(word, [])
+            if prefixes:
+                rows = rows + [row for k in range(1, len(word) + 1) for row in prefixes.get(word[:k], ())]
+            pairs.extend((row, position) for row in rows for position in positions)
+        return pairs
+
+    @cached_property
+    def _by_first_word(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        exact: dict[str, list[int]] = defaultdict(list)
+        prefixes: dict[str, list[int]] = defaultdict(list)
+        for row, key in enumerate(self.keys):
+            if key is not None:
+                (prefixes if key[1] else exact)[key[0]].append(row)
+        return dict(exact), dict(prefixes)
+
+    @cached_property
+    def _scanned(self) -> list[int]:
+        return [row for row, key in enumerate(self.keys) if key is None]
 
 
 _WORD = re.compile(r"\w+")
+AVERAGE_WORD = 6  # letters: what a prefix look-up by word costs, for choosing how to match
 
 
 WordIndex = tuple[dict[str, list[int]], list[str]]
