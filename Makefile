@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: figures test validate benchmark mutations clean-venv
+.PHONY: figures test fuzz validate benchmark mutations clean-venv
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+# The property tests with a longer profile: 2,000 examples each instead of make test's few hundred.
+FUZZ_TESTS := $(wildcard tests/test_fuzz_loader.py tests/test_user_files.py tests/test_properties.py)
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=2000 MPLBACKEND=Agg $(BIN)/python -m pytest -q $(FUZZ_TESTS)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/segmentation.py
