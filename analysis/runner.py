@@ -128,6 +128,7 @@ def run_notebook(path: Path, env: dict[str, str], stream=sys.stderr):
         with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
             client = NotebookClient(
                 notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                record_timing=False,  # cell start and end times in the kept .ipynb would differ run to run
                 # A socket file in a private folder, not an open TCP port (and no warning about one).
                 config=Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}}),
                 resources={"metadata": {"path": str(path.parent)}},

@@ -73,10 +73,16 @@ class Lexicon:
         text's words), which is many times faster for a lexicon of a hundred rows.
         Matching several lexicons against one text, pass its `word_index` to each.
         """
-        index, vocabulary = index or word_index(text)
         found = []
+        if _IOTA in text:
+            # U+0345 is not a word character, so no index holds a word it starts, yet a case-insensitive pattern
+            # reads it as ι: in such a (rare) text every pattern is tried everywhere.
+            for row in range(len(self.patterns)):
+                found.extend(_every_match(self.patterns[row], text, row))
+            return resolve_overlaps(found)
+        index, vocabulary = index or word_index(text)
         for row in self._scanned:
-            found.extend((m.start(), m.end(), row) for m in self.patterns[row].finditer(text) if m.end() > m.start())
+            found.extend(_every_match(self.patterns[row], text, row))
         # A short text (a speaker, a name) against a long lexicon: from its few words; each word costs a look-up
         # per letter when some keys are prefixes.
         if len(vocabulary) * (AVERAGE_WORD if self._by_first_word[1] else 1) < len(self.patterns):
@@ -117,6 +123,18 @@ class Lexicon:
 
 
 _WORD = re.compile(r"\w+")
+_IOTA = "\u0345"  # combining ypogegrammeni: case-folds to ι
+
+
+def _every_match(pattern: re.Pattern, text: str, row: int) -> list[tuple[int, int, int]]:
+    """(start, end, row) of the pattern's match at every position where one starts, overlapping ones included
+    (finditer would skip a match starting inside the one before, and the longest must win)."""
+    found, at = [], 0
+    while (hit := pattern.search(text, at)) is not None:
+        if hit.end() > hit.start():
+            found.append((hit.start(), hit.end(), row))
+        at = hit.start() + 1
+    return found
 AVERAGE_WORD = 6  # letters: what a prefix look-up by word costs, for choosing how to match
 
 

@@ -145,7 +145,8 @@ def plot_coverage(coverage: pd.DataFrame, *, by: str = "outlet", event=None, max
                         xytext=(4, -4), textcoords="offset points", va="top", fontsize=9)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("articles per period")
-        locator = AutoDateLocator(maxticks=8)
+        # minticks=3: a few days get a tick a day (the default 5 falls to hours and, past 4 days, finds no interval).
+        locator = AutoDateLocator(minticks=3, maxticks=8)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         note = subset_note(len(shown), len(sizes), "articles")
