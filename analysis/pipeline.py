@@ -24,6 +24,7 @@ import hashlib
 import inspect
 import os
 import sys
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.cache import cache_folder, chunk_key, fingerprint, read_result, row_hashes, write_result
+from analysis.corpus.errors import CorpusWarning
 
 #: Articles per chunk, on average ($ANALYSIS_CHUNK_ARTICLES; larger for millions of articles: fewer files).
 CHUNK_ARTICLES = int(os.environ.get("ANALYSIS_CHUNK_ARTICLES", "64"))
@@ -114,7 +116,12 @@ def run_in_chunks(stage: str, function, table: pd.DataFrame, options: dict, *, t
             if folder is not None:
                 write_result(folder, stage, keys[i], result)
             bar.update()
-    return _join(results)
+    joined = _join(results)
+    if stage == "scores":  # also for chunks read from the cache, which never warned
+        from analysis.measures.sentiment import warn_long_sentences
+
+        warn_long_sentences(joined)
+    return joined
 
 
 def _stored(stage: str, key: str, folder: Path | None) -> pd.DataFrame | None:
@@ -131,7 +138,7 @@ def _compute(function, table, chunks, missing, options, workers):
         workers = min(2, os.cpu_count() or 1)
     if workers <= 1 or len(missing) < 2:
         for i in missing:
-            yield i, function(table.iloc[chunks[i]].reset_index(drop=True), **options)
+            yield i, _call(function, options, table.iloc[chunks[i]].reset_index(drop=True))
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         pieces = (table.iloc[chunks[i]].reset_index(drop=True) for i in missing)
@@ -140,7 +147,10 @@ def _compute(function, table, chunks, missing, options, workers):
 
 
 def _call(function, options, piece):
-    return function(piece, **options)
+    # A chunk's warnings would be lost in a worker, or said once per chunk: run_in_chunks says them once, whole.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        return function(piece, **options)
 
 
 def _join(results: list[pd.DataFrame]) -> pd.DataFrame:

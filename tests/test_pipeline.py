@@ -211,3 +211,13 @@ def test_progress_bars_show_for_many_chunks_and_never_for_the_seeds(corpus, smal
     assert "terms" not in capsys.readouterr().err
     an.find_terms(an.split_sentences(corpus))
     assert "terms:" in capsys.readouterr().err
+
+
+def test_a_long_sentence_is_warned_about_once_in_chunks_and_from_the_cache(corpus, small_chunks):
+    long = corpus.assign(text=corpus["text"].where(corpus["doc_id"] != "a007", " ".join(["word"] * 2500)))
+    sentences = an.split_sentences(long)
+    for _ in range(2):  # computed on two processes, then read back
+        with pytest.warns(an.CorpusWarning, match=r"longer than 1,000 words \(article a007\)") as caught:
+            scored = an.score_sentences(sentences)
+        assert len([w for w in caught if "longer than" in str(w.message)]) == 1
+        assert scored["long_sentence"].sum() == 1

@@ -29,7 +29,8 @@ def test_scores_are_vaders_own_on_the_text_as_written():
 def test_score_sentences_keeps_the_input_columns_and_index():
     sentences = pd.DataFrame({"text": ["Good.", "Bad."], "outlet": ["A", "B"]}, index=[7, 9])
     scored = an.score_sentences(sentences)
-    assert list(scored.index) == [7, 9] and list(scored.columns) == ["text", "outlet", "neg", "neu", "pos", "compound"]
+    assert list(scored.index) == [7, 9]
+    assert list(scored.columns) == ["text", "outlet", "neg", "neu", "pos", "compound", "long_sentence"]
     assert "compound" not in sentences.columns
 
 

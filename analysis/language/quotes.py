@@ -9,7 +9,9 @@ the start of a word and a closing mark at the end of one, within one paragraph.
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 
 import numpy as np
 
@@ -39,10 +41,20 @@ def quote_spans(paragraph: str, *, starts_open: bool = False) -> list[tuple[int,
             opened = None
     if opened is not None:
         spans.append((opened, len(paragraph)))
+    # The double-quoted spans are sorted and disjoint, so one bisection tells whether a single quote opens inside
+    # one (a scan of them all for each single quote was quadratic in a text full of both). Single-quote matches
+    # never overlap each other, so only the double-quoted spans need checking.
+    doubles = list(spans)
     for single in _SINGLE.finditer(paragraph):
-        if not any(start <= single.start() < end for start, end in spans):
+        if not _containing(doubles, single.start()):
             spans.append(single.span())
     return _merged(spans)
+
+
+def _containing(spans: list[tuple[int, int]], position: float) -> bool:
+    """Whether `position` lies in one of the sorted, disjoint `spans`: the last span starting at or before it."""
+    k = bisect_right(spans, (position, math.inf)) - 1
+    return k >= 0 and position < spans[k][1]
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -58,14 +70,32 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether [start, end) lies inside one of the spans (by its midpoint)."""
-    middle = (start + end) / 2
-    return any(span_start <= middle < span_end for span_start, span_end in spans)
+    """Whether [start, end) lies inside one of the spans (by its midpoint).
+
+    `spans` are sorted and disjoint, as quote_spans returns them, so a bisection answers: a check for every word
+    of a sentence stays linear in its length however many quotations it holds.
+    """
+    return _containing(spans, (start + end) / 2)
+
+
+def starts_inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether `position` lies inside a quotation opened before it: start < position < end for one of the sorted,
+    disjoint spans (a bisection, so asking it for every sentence of a paragraph stays linear)."""
+    k = bisect_right(spans, (position, math.inf)) - 1
+    return k >= 0 and spans[k][0] < position < spans[k][1]
 
 
 def quoted_length(spans: list[tuple[int, int]], start: int, end: int) -> int:
-    """How many characters of [start, end) lie inside the spans."""
-    return sum(max(0, min(end, span_end) - max(start, span_start)) for span_start, span_end in spans)
+    """How many characters of [start, end) lie inside the spans (sorted and disjoint, as quote_spans returns them).
+
+    Only the spans that overlap [start, end) are visited, so measuring every sentence of a paragraph stays linear.
+    """
+    total = 0
+    k = max(0, bisect_right(spans, (start, math.inf)) - 1)  # the span that may contain `start`, then the ones after
+    while k < len(spans) and spans[k][0] < end:
+        total += max(0, min(end, spans[k][1]) - max(start, spans[k][0]))
+        k += 1
+    return total
 
 
 def sentence_voice(quote_share) -> np.ndarray:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.language.grammar import (
+    AUXILIARIES,
     BE,
     GET,
     HAVE,
@@ -38,6 +39,7 @@ from analysis.language.grammar import (
     noun_phrase_left,
     noun_phrase_right,
     tokens_with_spans,
+    window,
 )
 from analysis.language.lexicon import load_lexicon
 from analysis.language.quotes import inside, quote_spans
@@ -59,6 +61,8 @@ KIND_OF = dict(zip(_FORMS["form"], _FORMS["kind"]))
 _PREFIXES = frozenset(form[:4] for form in LEMMA_OF)
 
 FORMS = ("active", "passive_agent", "passive_agentless", "nominal")
+#: What may stand between a subject and its verb besides adverbs.
+_BEFORE_VERB = AUXILIARIES | GET | {"to"}
 
 
 def classify_agency(sentences: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +107,7 @@ def classify_text(text: str) -> list[tuple[str, str, str, int, int]]:
         lower = token.lower()
         if lower not in LEMMA_OF:
             continue
-        form, agent = _classify(tokens, i)
+        form, agent = _classify(*window(tokens, i))  # a bounded window keeps a long sentence linear
         found.append((token, form, agent, start, end))
     return found
 
@@ -146,7 +150,7 @@ def _skip_adverbs_left(tokens: list[str], i: int) -> int:
 def _skip_auxiliaries(tokens: list[str], i: int) -> int:
     """Index just after the subject: skip adverbs, auxiliaries, modals and 'to' before the verb."""
     j = i - 1
-    while j >= 0 and (is_adverb(tokens[j]) or tokens[j].lower() in BE | HAVE | MODALS | GET | {"to"}):
+    while j >= 0 and (is_adverb(tokens[j]) or tokens[j].lower() in _BEFORE_VERB):
         j -= 1
     return j + 1
 

@@ -12,15 +12,15 @@ several sentences, to the speaker of the attribution that closes or opens it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.language.grammar import (
+    AUXILIARIES,
     BE,
     DETERMINERS,
-    HAVE,
-    MODALS,
     PERSONAL_PRONOUNS,
     PRONOUNS,
     RELATIVES,
@@ -30,6 +30,7 @@ from analysis.language.grammar import (
     noun_phrase_left,
     noun_phrase_right,
     tokens_with_spans,
+    window,
 )
 from analysis.language.lexicon import join_texts, load_lexicon, locate
 from analysis.language.quotes import inside, quote_spans
@@ -42,6 +43,8 @@ CLOSING = frozenset("”\"’")
 PRONOUN_SPEAKERS = PRONOUNS - RELATIVES
 #: How many sentences away a quotation may be from the attribution that credits it.
 QUOTE_REACH = 3
+#: The words besides the speech verbs that can start an attribution ("according to", "quoted as saying").
+_CUES = frozenset(("according", "quoted"))
 
 
 def find_attributions(sentences: pd.DataFrame, *, speakers: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
@@ -81,17 +84,18 @@ def _resolve_definites(table: pd.DataFrame) -> list[str]:
     """'the ministry', 'the spokesman': a definite speaker without a group takes the group of the
     latest earlier speaker in the same article whose description has the same head noun."""
     groups = list(table["speaker_group"])
-    for i, (doc_id, speaker, group) in enumerate(zip(table["doc_id"], table["speaker"], groups)):
+    # For each word, the group of the latest speaker so far in the article whose description holds it: one
+    # look-up per speaker instead of a scan back over all earlier ones (quadratic in a long article).
+    latest: dict[str, str] = {}
+    previous_doc = None
+    for i, (doc_id, speaker) in enumerate(zip(table["doc_id"], table["speaker"])):
+        if doc_id != previous_doc:
+            latest, previous_doc = {}, doc_id
         words = speaker.lower().split()
-        if group != "other" or len(words) < 2 or words[0] != "the":
-            continue
-        head = words[-1]
-        for j in range(i - 1, -1, -1):
-            if table["doc_id"].iat[j] != doc_id:
-                break
-            if groups[j] not in ("other", "unresolved") and head in table["speaker"].iat[j].lower().split():
-                groups[i] = groups[j]
-                break
+        if groups[i] == "other" and len(words) >= 2 and words[0] == "the" and words[-1] in latest:
+            groups[i] = latest[words[-1]]
+        if groups[i] not in ("other", "unresolved"):
+            latest.update(dict.fromkeys(words, groups[i]))
     return groups
 
 
@@ -116,19 +120,30 @@ def _resolve_people(table: pd.DataFrame, sentences: pd.DataFrame, lexicon) -> li
                 groups[i] = latest[1]
             continue
         if groups[i] == "other" and 1 <= len(words) <= 2 and words[-1][:1].isupper():
-            surname = words[-1].lower()
-            for mention_sent, last_word, group in reversed(mentions.get(doc_id, [])):
-                if mention_sent <= sent_id and last_word == surname:
-                    groups[i] = group
-                    break
+            found = _latest_mention(mentions.get((doc_id, words[-1].lower())), sent_id)
+            if found is not None:
+                groups[i] = found
         if groups[i] not in ("other", "unresolved"):
             latest = (sent_id, groups[i])
     return groups
 
 
-def _named_mentions(sentences: pd.DataFrame, lexicon) -> dict[str, list[tuple[int, str, str]]]:
-    """Per article, in reading order: (sent_id, last word of the match, group) for every speaker-list match of two
-    or more words (a full name or a title with a name)."""
+def _latest_mention(mentions: tuple[list[int], list[str], bool] | None, sent_id: int) -> str | None:
+    """The group of the last of `mentions` (sent_ids, groups, whether the sent_ids ascend) at or before sentence
+    `sent_id`, or None. In reading order a bisection finds it, not a scan back over every earlier mention."""
+    if mentions is None:
+        return None
+    sent_ids, groups, ascending = mentions
+    if ascending:
+        k = bisect_right(sent_ids, sent_id) - 1
+        return groups[k] if k >= 0 else None
+    return next((group for sent, group in zip(reversed(sent_ids), reversed(groups)) if sent <= sent_id), None)
+
+
+def _named_mentions(sentences: pd.DataFrame, lexicon) -> dict[tuple[str, str], tuple[list[int], list[str], bool]]:
+    """Per article and surname (the last word of the match, lower case), in the order of `sentences`: the sent_ids
+    and groups of every speaker-list match of two or more words (a full name or a title with a name), and whether
+    those sent_ids ascend."""
     concept = lexicon.table["concept"].to_numpy()
     texts = [text if isinstance(text, str) else "" for text in sentences["text"]]
     # One pass of the matcher over the joined sentences, not one per sentence: the same matches, since no pattern
@@ -140,7 +155,7 @@ def _named_mentions(sentences: pd.DataFrame, lexicon) -> dict[str, list[tuple[in
         if len(words) >= 2:
             line = locate(starts, start)
             found[line].append((start - starts[line], words[-1].lower(), concept[row]))
-    mentions: dict[str, list[tuple[int, str, str]]] = {}
+    mentions: dict[tuple[str, str], tuple[list[int], list[str]]] = {}
     for doc_id, sent_id, text, matched in zip(sentences["doc_id"], sentences["sent_id"], texts, found):
         here = [(start, sent_id, last_word, group) for start, last_word, group in matched]
         # "Kenneth Pollack, a former CIA analyst, ...": a name with a description the speaker list knows.
@@ -148,23 +163,33 @@ def _named_mentions(sentences: pd.DataFrame, lexicon) -> dict[str, list[tuple[in
             matches = lexicon.match(name.group("description"))
             if matches:
                 here.append((name.start(), sent_id, name.group("name").split()[-1].lower(), concept[matches[0][2]]))
-        mentions.setdefault(doc_id, []).extend(mention for _, *mention in sorted(here))
-    return mentions
+        for _, mention_sent, last_word, group in sorted(here):
+            sent_ids, groups = mentions.setdefault((doc_id, last_word), ([], []))
+            sent_ids.append(mention_sent)
+            groups.append(group)
+    return {key: (sent_ids, groups, all(a <= b for a, b in zip(sent_ids, sent_ids[1:])))
+            for key, (sent_ids, groups) in mentions.items()}
 
 
-_APPOSITION = re.compile(r"(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+), (?P<description>(?:an? |the )?[^,;:“”\"]{3,80}?),")
+# A name of at most 12 capitalised words of at most 41 characters, matched possessively (no character given back
+# can make ", " follow): a long run of capitalised words without a comma is then given up after a bounded number
+# of steps from each start, where the unbounded pattern took time quadratic in the run. A longer run before ", "
+# matches from a later word, with the same last word.
+_APPOSITION = re.compile(r"(?P<name>[A-Z][\w'’-]{1,40}+(?: [A-Z][\w'’-]{1,40}+){1,11}+), "
+                         r"(?P<description>(?:an? |the )?[^,;:“”\"]{3,80}?),")
 
 
 def attributions_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str, str]]:
     """(speaker, verb, kind) for each attribution in one sentence whose quoted parts are `spans`."""
     tokens_spans = tokens_with_spans(text)
-    tokens = [token for token, _, _ in tokens_spans]
+    all_tokens = [token for token, _, _ in tokens_spans]
     has_quote = bool(spans)
     found = []
-    for k, (token, start, end) in enumerate(tokens_spans):
-        if inside(spans, start, end):
-            continue
+    for position, (token, start, end) in enumerate(tokens_spans):
         lower = token.lower()
+        if (lower not in _CUES and lower not in SPEECH_VERBS) or inside(spans, start, end):
+            continue
+        tokens, k = window(all_tokens, position)  # a bounded window keeps a long sentence linear
         if lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower() == "to":
             speaker = noun_phrase_right(tokens, k + 2, of_phrases=True)
             if speaker:
@@ -206,7 +231,7 @@ def _used_as_noun(tokens: list[str], k: int) -> bool:
 
 def _speaker_before(tokens: list[str], k: int) -> str:
     j = k - 1
-    while j >= 0 and (is_adverb(tokens[j]) or tokens[j].lower() in BE | HAVE | MODALS):
+    while j >= 0 and (is_adverb(tokens[j]) or tokens[j].lower() in AUXILIARIES):
         j -= 1
     phrase = noun_phrase_left(tokens, j + 1)
     start = j + 1 - len(phrase.split()) if phrase else j + 1

@@ -7,11 +7,18 @@ and its compound score saturates on long texts, so sentences are scored one by
 one, exactly as written, and every summary can be traced to the words that
 drive it (`sentiment_drivers`) and re-run with the framing words masked
 (`mask_terms`).
+
+A "sentence" of more than LONG_SENTENCE_WORDS words (a scraped table or list
+without full stops) is scored in consecutive windows of at most that many words
+and flagged: VADER's rules look back over the whole sentence for every word, so
+its time grows with the square of a sentence's length.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from multiprocessing import get_context
@@ -25,6 +32,7 @@ from vaderSentiment.vaderSentiment import (
     SentiText,
 )
 
+from analysis.corpus.errors import CorpusWarning
 from analysis.language.lexicon import IGNORE, load_lexicon
 from analysis.language.names import mask_spans, name_spans
 from analysis.language.quotes import sentence_voice
@@ -42,21 +50,74 @@ TARGETS = ("United States", "Iran", "Soleimani", "Russia", "China", "Iraq", "UN"
 #: What replaces a masked framing term: a token VADER does not know and that modifies nothing.
 MASK = "xxxx"
 SCORE_COLUMNS = ("neg", "neu", "pos", "compound")
+#: A sentence of more words than this (VADER's words: runs of non-space characters) is scored in windows of at
+#: most this many words. News sentences stay far below it (the longest of the 43,959 BBC sentences has 138 words).
+LONG_SENTENCE_WORDS = 1_000
+_WORD = re.compile(r"\S+")
+
+
+class _Vader(SentimentIntensityAnalyzer):
+    """vaderSentiment's analyzer with the same scores, without lower-casing the whole sentence for every word.
+
+    Its negation and idiom checks read only the three words before a word and the two after it, but each call
+    first lower-cases every word of the sentence: time quadratic in the sentence's length. Here they are given
+    just those words (tests check the scores equal vaderSentiment's own).
+    """
+
+    @staticmethod
+    def _negation_check(valence, words_and_emoticons, start_i, i):
+        low = max(0, i - 3)
+        return SentimentIntensityAnalyzer._negation_check(valence, words_and_emoticons[low:i + 3], start_i, i - low)
+
+    @staticmethod
+    def _special_idioms_check(valence, words_and_emoticons, i):
+        low = max(0, i - 3)
+        return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[low:i + 3], i - low)
 
 
 @lru_cache(maxsize=1)
 def analyzer() -> SentimentIntensityAnalyzer:
     """The shared VADER analyzer (its lexicon ships in the vaderSentiment wheel), built once per process."""
-    return SentimentIntensityAnalyzer()
+    return _Vader()
 
 
-def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
+def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float, bool]]:
+    """(neg, neu, pos, compound, long_sentence) for each text."""
     vader = analyzer()
     scores = []
     for text in texts:
-        result = vader.polarity_scores(text)
-        scores.append((result["neg"], result["neu"], result["pos"], result["compound"]))
+        pieces = _windows(text)
+        if pieces is None:
+            result = vader.polarity_scores(text)
+            scores.append((result["neg"], result["neu"], result["pos"], result["compound"], False))
+        else:
+            scores.append((*_window_mean(vader, pieces), True))
     return scores
+
+
+def _windows(text: str) -> list[str] | None:
+    """A text of more than LONG_SENTENCE_WORDS words cut at spaces into the fewest consecutive windows of at most
+    that many words, as near equal in length as can be; None for a shorter text."""
+    if len(text) < 2 * LONG_SENTENCE_WORDS:  # too short to hold that many words separated by spaces
+        return None
+    words = [found.span() for found in _WORD.finditer(text)]
+    if len(words) <= LONG_SENTENCE_WORDS:
+        return None
+    count = -(-len(words) // LONG_SENTENCE_WORDS)
+    bounds = [len(words) * k // count for k in range(count + 1)]
+    return [text[words[first][0]:words[last - 1][1]] for first, last in zip(bounds, bounds[1:])]
+
+
+def _window_mean(vader: SentimentIntensityAnalyzer, pieces: list[str]) -> tuple[float, float, float, float]:
+    """VADER's scores of each window averaged with the windows' word counts as weights, rounded as VADER rounds.
+
+    The mean of the windows' compound scores is the tone of an average stretch of at most LONG_SENTENCE_WORDS
+    words, comparable however long the text, where one compound over the whole text would saturate towards -1 or 1.
+    """
+    results = [vader.polarity_scores(piece) for piece in pieces]
+    weights = np.array([len(piece.split()) for piece in pieces], dtype=float)
+    mean = {key: float(np.dot(weights, [result[key] for result in results]) / weights.sum()) for key in SCORE_COLUMNS}
+    return round(mean["neg"], 3), round(mean["neu"], 3), round(mean["pos"], 3), round(mean["compound"], 4)
 
 
 def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None, ignore_names: bool = False) -> pd.DataFrame:
@@ -74,8 +135,12 @@ def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None, igno
     Returns
     -------
     The input table plus `neg`, `neu`, `pos` and `compound` (vaderSentiment's
-    polarity_scores), and with `ignore_names`, `names_ignored` (name words left
-    out of each sentence's score). `text` is returned as it was.
+    polarity_scores), `long_sentence` (True where the sentence has more than
+    LONG_SENTENCE_WORDS words: it was cut into consecutive windows of at most
+    that many words, near equal in length, and each score is the mean over the
+    windows weighted by their words), and with `ignore_names`, `names_ignored`
+    (name words left out of each sentence's score). `text` is returned as it
+    was. Long sentences are also named, by article, in a CorpusWarning.
     """
     require_columns(sentences, ("text",), "score_sentences")
     texts = ["" if not isinstance(text, str) else text for text in sentences["text"]]
@@ -94,10 +159,29 @@ def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None, igno
             scores = [score for part in parts for score in part]
     else:
         scores = _score_texts(texts)
-    table = pd.DataFrame(scores, columns=list(SCORE_COLUMNS), index=sentences.index, dtype="float64")
+    table = pd.DataFrame([score[:4] for score in scores], columns=list(SCORE_COLUMNS), index=sentences.index,
+                         dtype="float64")
+    table = table.assign(long_sentence=pd.Series([score[4] for score in scores], index=sentences.index, dtype="bool"))
     if ignored is not None:
         table = table.assign(names_ignored=pd.Series(ignored, index=sentences.index, dtype="int64"))
-    return sentences.drop(columns=[c for c in (*SCORE_COLUMNS, "names_ignored") if c in sentences.columns]).join(table)
+    added = (*SCORE_COLUMNS, "long_sentence", "names_ignored")
+    scored = sentences.drop(columns=[c for c in added if c in sentences.columns]).join(table)
+    warn_long_sentences(scored)
+    return scored
+
+
+def warn_long_sentences(scored: pd.DataFrame) -> None:
+    """Warn (CorpusWarning) naming the articles, or without `doc_id` the rows, whose sentences score_sentences
+    scored in windows (`long_sentence`); nothing if there are none."""
+    long = scored[scored["long_sentence"].to_numpy(dtype=bool)] if "long_sentence" in scored.columns else scored.iloc[:0]
+    if long.empty:
+        return
+    names = list(dict.fromkeys(long["doc_id"].astype(str))) if "doc_id" in long.columns else [str(i) for i in long.index]
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    where = ("article" if "doc_id" in long.columns else "row") + ("s" if len(names) > 1 else "")
+    warnings.warn(f"score_sentences: {len(long)} sentence(s) longer than {LONG_SENTENCE_WORDS:,} words ({where} "
+                  f"{shown}) scored in windows of at most {LONG_SENTENCE_WORDS:,} words and averaged; "
+                  "see the `long_sentence` column", CorpusWarning, stacklevel=3)
 
 
 def _voice(scored: pd.DataFrame) -> pd.Series:
@@ -286,8 +370,13 @@ def token_valences(text: str) -> list[tuple[str, float]]:
     (negation, boosters, capitals, "but"), as in vaderSentiment's polarity_scores.
 
     Summing these and applying VADER's punctuation emphasis and normalisation
-    gives exactly its compound score (checked in the tests).
+    gives exactly its compound score (checked in the tests). A text of more than
+    LONG_SENTENCE_WORDS words gives the valences of the windows score_sentences
+    scores it in, one after the other.
     """
+    pieces = _windows(text)
+    if pieces is not None:
+        return [pair for piece in pieces for pair in token_valences(piece)]
     vader = analyzer()
     text = _without_emoji(text)
     sentitext = SentiText(text)
@@ -439,10 +528,13 @@ def mask_terms(sentences: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | 
     hits = find_terms(search, lexicon=lexicon)
     masked = list(keyed["text"])
     counts = np.zeros(len(keyed), dtype="int64")
-    for row, start, end in sorted(zip(hits["sent_id"], hits["start"], hits["end"]), key=lambda h: (h[0], -h[1])):
-        text = masked[row]
-        masked[row] = text[:start] + MASK + text[end:]
-        counts[row] += 1
+    # Each sentence rebuilt once from its pieces (the matches never overlap), not copied again for every match.
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for row, start, end in zip(hits["sent_id"], hits["start"], hits["end"]):
+        spans.setdefault(row, []).append((start, end))
+    for row, found in spans.items():
+        masked[row] = mask_spans(masked[row], sorted(found), MASK)
+        counts[row] = len(found)
     result = keyed.drop(columns=[c for c in SCORE_COLUMNS if c in keyed.columns])
     return result.assign(text_original=keyed["text"], text=pd.Series(masked, dtype="str"), n_masked=counts)
 

@@ -74,10 +74,11 @@ _SPEAKER_SKIP = frozenset({"also", "has", "had", "have", "then", "later", "previ
                            "does", "do", "could", "might", "may", ","})
 
 
-@lru_cache(maxsize=1)
 def _vader() -> SentimentIntensityAnalyzer:
-    # The lexicon ships in the vaderSentiment wheel; the analyzer is built once per process.
-    return SentimentIntensityAnalyzer()
+    # score_sentences' analyzer: vaderSentiment's scores, linear in the length of a long clause.
+    from analysis.measures.sentiment import analyzer
+
+    return analyzer()
 
 
 @lru_cache(maxsize=4096)

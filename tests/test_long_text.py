@@ -1,0 +1,294 @@
+"""Linear time: a long "sentence" (a scraped table, a list without full stops) costs time in proportion to its length.
+
+Sentences over LONG_SENTENCE_WORDS words are scored by VADER in windows and flagged; the agency and attribution
+rules look at a bounded window of tokens; quotation look-ups bisect; word tokens have no time limit. Each change
+is checked against a straightforward reference on normal text, and its time on a text and on twice that text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import time
+
+import nltk.redos
+import pandas as pd
+import pytest
+from nltk.tokenize import RegexpTokenizer
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+import analysis as an
+import analysis.measures.agency as agency
+import analysis.measures.attribution as attribution
+from analysis.corpus.errors import CorpusWarning
+from analysis.language.grammar import RULE_WINDOW, TOKENS, tokens_with_spans
+from analysis.language.quotes import inside, quote_spans, quoted_length, starts_inside
+from analysis.language.tokens import WORDS, content_words, count_words
+from analysis.measures.sentiment import LONG_SENTENCE_WORDS, analyzer
+from conftest import SHARED
+
+VADER = SentimentIntensityAnalyzer()
+SCORES = ("neg", "neu", "pos", "compound")
+#: Time on twice the text may be at most this many times the time on the text (2 if linear; the rest is noise).
+MAX_GROWTH = 2.6
+NEWS = ("Iran vowed harsh revenge after the United States killed its top general in a drone strike near Baghdad "
+        "airport and officials said the attack was not a good idea but a terrible crime ")
+
+
+def _growth(job, small: int, large: int, repeats: int = 3) -> float:
+    """How many times longer job(large) takes than job(small): the fastest of `repeats` interleaved runs of each."""
+    times: dict[int, list[float]] = {small: [], large: []}
+    for _ in range(repeats):
+        for size in (small, large):
+            start = time.perf_counter()
+            job(size)
+            times[size].append(time.perf_counter() - start)
+    return min(times[large]) / min(times[small])
+
+
+def _words(n: int, unit: str = NEWS) -> str:
+    words = unit.split()
+    return " ".join(words[i % len(words)] for i in range(n))
+
+
+# --- Sentiment ----------------------------------------------------------------------------------------------------
+
+
+def test_a_sentence_over_the_limit_is_flagged_warned_about_by_article_and_scores_within_range():
+    sentences = pd.DataFrame({"doc_id": ["long-1", "short", "long-2"],
+                              "text": [_words(2 * LONG_SENTENCE_WORDS + 500), "A good day.", _words(LONG_SENTENCE_WORDS + 1)]})
+    with pytest.warns(CorpusWarning, match=r"2 sentence\(s\) longer than 1,000 words \(articles long-1, long-2\)"):
+        scored = an.score_sentences(sentences)
+    assert scored["long_sentence"].tolist() == [True, False, True]
+    assert scored[list(SCORES)].ge(-1).all().all() and scored[list(SCORES)].le(1).all().all()
+    assert scored[["neg", "neu", "pos"]].ge(0).all().all()
+    assert scored.at[1, "compound"] == VADER.polarity_scores("A good day.")["compound"]
+
+
+def test_without_doc_id_the_warning_names_the_rows():
+    with pytest.warns(CorpusWarning, match=r"\(row 7\)"):
+        an.score_sentences(pd.DataFrame({"text": [_words(LONG_SENTENCE_WORDS + 10)]}, index=[7]))
+
+
+def test_a_long_sentence_scores_the_word_weighted_mean_of_vaders_scores_on_near_equal_windows():
+    text = _words(2 * LONG_SENTENCE_WORDS + 7)
+    with pytest.warns(CorpusWarning):
+        scored = an.score_sentences(pd.DataFrame({"text": [text]}))
+    words = text.split()
+    count = math.ceil(len(words) / LONG_SENTENCE_WORDS)
+    bounds = [len(words) * k // count for k in range(count + 1)]
+    windows = [words[a:b] for a, b in zip(bounds, bounds[1:])]
+    assert [len(w) for w in windows] == [669, 669, 669] and max(len(w) for w in windows) <= LONG_SENTENCE_WORDS
+    results = [VADER.polarity_scores(" ".join(w)) for w in windows]
+    for key, digits in zip(SCORES, (3, 3, 3, 4)):
+        expected = sum(len(w) * r[key] for w, r in zip(windows, results)) / len(words)
+        assert scored.at[0, key] == round(expected, digits)
+
+
+def test_a_sentence_of_exactly_the_limit_is_scored_whole_as_vader_scores_it():
+    text = _words(LONG_SENTENCE_WORDS)
+    scored = an.score_sentences(pd.DataFrame({"text": [text]}))  # no warning: pytest turns one into an error
+    assert not scored.at[0, "long_sentence"]
+    assert tuple(scored.loc[0, list(SCORES)]) == tuple(VADER.polarity_scores(text)[k] for k in SCORES)
+
+
+def test_sentences_under_the_limit_score_exactly_as_vadersentiment_scores_them(sentences):
+    # Word salads dense in what VADER's negation, idiom, booster and "but" rules read, and the seed sentences.
+    rng = random.Random(13)
+    vocabulary = ("no not never so this without doubt kind of sort least at very but good bad great kill killed "
+                  "cut the mustard :) :( n't isn't hardly extremely GOOD BAD the a 😀 !").split()
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    texts += list(sentences["text"])
+    scored = an.score_sentences(pd.DataFrame({"text": texts}))
+    expected = pd.DataFrame([VADER.polarity_scores(text) for text in texts])[list(SCORES)]
+    pd.testing.assert_frame_equal(scored[list(SCORES)], expected)
+    assert not scored["long_sentence"].any()
+
+
+def test_scoring_twice_the_text_takes_at_most_about_twice_the_time():
+    def score(n):
+        with pytest.warns(CorpusWarning):
+            an.score_sentences(pd.DataFrame({"text": [_words(n)]}))
+
+    assert _growth(score, 40_000, 80_000) <= MAX_GROWTH
+
+
+def test_vaders_rules_that_read_neighbouring_words_give_the_same_valences_on_a_long_text():
+    # The analyzer's negation and idiom checks read a slice around each word instead of the whole sentence.
+    text = _words(3000, "the food was not good but never so bad kind of great at least sort of fine ")
+    ours = analyzer().polarity_scores(text)
+    assert ours == VADER.polarity_scores(text)
+
+
+# --- Agency and attribution ---------------------------------------------------------------------------------------
+
+
+def test_agency_on_a_repeated_pattern_sentence_takes_time_linear_in_its_length():
+    def classify(n):
+        found = an.classify_agency(pd.DataFrame({"doc_id": ["a"], "text": [("US Iran kills " * n).strip()]}))
+        assert len(found) == n and found["agent"].str.split().str.len().max() <= RULE_WINDOW
+
+    assert _growth(classify, 6_000, 12_000) <= MAX_GROWTH
+
+
+UNIT = "“No” the spokesman said and Secretary Mike Pompeo told Iran Iraq Syria Lebanon Qatar Pompeo said "
+
+
+def test_attribution_on_a_repeated_pattern_sentence_takes_time_linear_in_its_length():
+    # Quotations (the quoted check per word), definite speakers and surnames (resolved against earlier speakers),
+    # and runs of capitalised words (the apposition pattern): each was quadratic in one long sentence.
+    def attribute(n):
+        found = an.find_attributions(pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "text": [(UNIT * n).strip()]}))
+        assert len(found) == 3 * n
+
+    assert _growth(attribute, 3_000, 6_000) <= MAX_GROWTH
+
+
+def test_the_apposition_pattern_takes_time_linear_in_a_run_of_capitalised_words():
+    assert _growth(lambda n: list(attribution._APPOSITION.finditer("Iran Baghdad " * n)), 20_000, 40_000) <= MAX_GROWTH
+
+
+APPOSITIONS = [
+    "Kenneth Pollack, a former CIA analyst, said the strike was a gamble.",
+    "Supreme National Security Council Secretary Ali Shamkhani, the top security official, said Iran would respond.",
+    "Abu Mahdi al-Muhandis, the deputy commander, was also killed.",
+    "Ayatollah Ali Khamenei, Iran’s supreme leader, vowed revenge, and Hassan Rouhani, the president, agreed.",
+    "McDonald Trump, a name, appears; so does ALLCAPS NAME, the shout, here.",
+]
+
+
+@pytest.mark.parametrize("text", APPOSITIONS)
+def test_the_bounded_apposition_pattern_finds_what_the_unbounded_one_found(text):
+    unbounded = re.compile(r"(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+), (?P<description>(?:an? |the )?[^,;:“”\"]{3,80}?),")
+    assert [m.span() for m in attribution._APPOSITION.finditer(text)] == [m.span() for m in unbounded.finditer(text)]
+
+
+def _unwindowed(tokens, i):
+    return tokens, i
+
+
+TRICKY = [
+    "Turkey, Cuba, Afghanistan, Syria, Lebanon, Qatar, Oman, Iraq, Yemen and Russia have condemned the killing.",
+    "The general, who had led the Quds Force for two decades and was seen as the second most powerful man in Iran, "
+    "was killed by a U.S. drone that was launched from a base in the Gulf, officials said.",
+    "Iran vowed to murder the soldiers who were responsible, RIA quoted the ministry as saying.",
+    "“We will respond,” said Konstantin Kosachev, the head of the foreign affairs committee of the upper house.",
+    "The strike in Baghdad that killed Soleimani and the fallout from the attack that killed nine people were "
+    "discussed, according to the press service of the Russian Foreign Ministry.",
+]
+
+
+def _with_and_without_window(monkeypatch, sentences: pd.DataFrame) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    windowed = [agency.classify_agency(sentences), attribution.find_attributions(sentences)]
+    monkeypatch.setattr(agency, "window", _unwindowed)
+    monkeypatch.setattr(attribution, "window", _unwindowed)
+    return list(zip(windowed, [agency.classify_agency(sentences), attribution.find_attributions(sentences)]))
+
+
+def test_the_rule_window_changes_no_result_on_the_seeds_and_on_long_news_sentences(monkeypatch, sentences):
+    tricky = pd.DataFrame({"doc_id": "tricky", "sent_id": range(1, len(TRICKY) + 1), "text": TRICKY})
+    table = pd.concat([sentences, tricky], ignore_index=True)
+    pairs = _with_and_without_window(monkeypatch, table)
+    assert len(pairs[0][0]) >= 20 and len(pairs[1][0]) >= 40
+    for windowed, whole in pairs:
+        pd.testing.assert_frame_equal(windowed, whole)
+
+
+@pytest.mark.needs_shared
+def test_the_rule_window_changes_no_result_on_the_allsides_soleimani_articles(monkeypatch):
+    files = sorted((SHARED / "data" / "allsides_soleimani" / "jsons").glob("*.json"))
+    records = [json.loads(path.read_text(encoding="utf-8")) for path in files]
+    articles = pd.DataFrame({"doc_id": [r["ID"] for r in records], "outlet": [r["source"] for r in records],
+                             "text": [r["content_original"] or r["content"] for r in records]})
+    pairs = _with_and_without_window(monkeypatch, an.split_sentences(articles))
+    assert len(pairs[0][0]) >= 300 and len(pairs[1][0]) >= 2000
+    for windowed, whole in pairs:
+        pd.testing.assert_frame_equal(windowed, whole)
+
+
+def _definites_by_scanning_back(table: pd.DataFrame) -> list[str]:
+    """The straightforward rule: scan back over the article's earlier speakers for the same head noun."""
+    groups = list(table["speaker_group"])
+    for i, (doc_id, speaker) in enumerate(zip(table["doc_id"], table["speaker"])):
+        words = speaker.lower().split()
+        if groups[i] != "other" or len(words) < 2 or words[0] != "the":
+            continue
+        for j in range(i - 1, -1, -1):
+            if table["doc_id"].iat[j] != doc_id:
+                break
+            if groups[j] not in ("other", "unresolved") and words[-1] in table["speaker"].iat[j].lower().split():
+                groups[i] = groups[j]
+                break
+    return groups
+
+
+def test_definite_speakers_resolve_as_a_scan_back_over_earlier_speakers_would():
+    rng = random.Random(5)
+    speakers = ["the ministry", "the foreign ministry", "Russia's foreign ministry", "the spokesman", "he",
+                "a spokesman", "the Kremlin spokesman", "the Pentagon", "the US Pentagon", "the White House"]
+    groups = ["other", "other", "Russian officials", "other", "unresolved", "unnamed sources", "Russian officials",
+              "other", "US government", "US government"]
+    rows = [rng.randrange(len(speakers)) for _ in range(600)]
+    table = pd.DataFrame({"doc_id": [f"d{i // 150}" for i in range(600)], "speaker": [speakers[r] for r in rows],
+                          "speaker_group": [groups[r] for r in rows]})
+    resolved = attribution._resolve_definites(table)
+    assert resolved == _definites_by_scanning_back(table)
+    assert resolved != list(table["speaker_group"])  # some were resolved
+
+
+def test_the_latest_earlier_mention_is_found_by_bisection_as_by_a_scan():
+    rng = random.Random(3)
+    for _ in range(200):
+        sent_ids = sorted(rng.randrange(30) for _ in range(rng.randrange(1, 12)))
+        groups = [rng.choice("abc") for _ in sent_ids]
+        for sent_id in range(-1, 32):
+            scanned = attribution._latest_mention((sent_ids, groups, False), sent_id)
+            assert attribution._latest_mention((sent_ids, groups, True), sent_id) == scanned
+
+
+# --- Quotation look-ups and word tokens ---------------------------------------------------------------------------
+
+
+def _quote_heavy_texts(count: int) -> list[str]:
+    rng = random.Random(11)
+    pieces = ["“", "”", '"', "'", "‘", "’", "word", "Iran’s", "he said", "'tis", "the 'big' one", ".", ",", " "]
+    return ["".join(rng.choice(pieces) + " " * rng.randrange(2) for _ in range(rng.randrange(1, 60))) for _ in range(count)]
+
+
+def test_inside_starts_inside_and_quoted_length_agree_with_a_scan_of_every_span():
+    for text in _quote_heavy_texts(400):
+        for opened in (False, True):
+            spans = quote_spans(text, starts_open=opened)
+            for start in range(0, len(text) + 1, 3):
+                for end in (start + 1, start + 7, len(text)):
+                    middle = (start + end) / 2
+                    assert inside(spans, start, end) == any(a <= middle < b for a, b in spans)
+                    assert quoted_length(spans, start, end) == sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
+                assert starts_inside(spans, start) == any(a < start < b for a, b in spans)
+
+
+def test_quote_spans_take_time_linear_in_a_text_full_of_double_and_single_quotes():
+    assert _growth(lambda n: quote_spans("“a” 'b' said x " * n), 20_000, 40_000) <= MAX_GROWTH
+
+
+def test_the_tokenizers_find_the_tokens_nltk_finds():
+    text = ("Iran’s al-Muhandis met U.S. officials at 3.5 p.m.; “No,” said Mr. Abdulla -- cafe\u0301 naïve x_y "
+            "ſtrike 1,000 ÉTATS-UNIS e.g. don't")
+    for ours, pattern in ((WORDS, r"\w+(?:[-’']\w+)*"), (TOKENS, r"[A-Z](?:\.[A-Z])+\.?|\w+(?:[-'’]\w+)*|[^\w\s]")):
+        reference = RegexpTokenizer(pattern)
+        assert ours.tokenize(text) == reference.tokenize(text)
+        assert list(ours.span_tokenize(text)) == list(reference.span_tokenize(text))
+
+
+def test_word_tokens_have_no_time_limit_so_a_huge_article_is_counted(monkeypatch):
+    # NLTK stops any regular expression after DEFAULT_TIMEOUT seconds (5): a 30 MB article hit it. With a limit
+    # of a microsecond, counting any text of size would fail if the tokenizers still went through it.
+    monkeypatch.setattr(nltk.redos, "DEFAULT_TIMEOUT", 1e-6)
+    rng = random.Random(2)
+    text = " ".join(f"word{rng.randrange(10_000)}" for _ in range(100_000))
+    assert count_words(text) == len(content_words(text)) == len(tokens_with_spans(text)) == 100_000
+    articles = pd.DataFrame({"doc_id": ["a", "b"], "text": [text, "Copied: " + text[:5_000]]})
+    passages = an.shared_passages(articles, by=None)
+    assert passages[["doc_id_a", "start_a", "doc_id_b", "start_b"]].values.tolist() == [["a", 0, "b", 8]]
