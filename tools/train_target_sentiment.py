@@ -217,4 +217,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: a sum split over threads rounds differently, so the file would depend on the machine's
+    # cores (and on a Dask cluster, which sets OMP_NUM_THREADS=1, having started in the same process).
+    with threadpool_limits(limits=1):
+        sys.exit(main())
