@@ -4,8 +4,8 @@ A key is a SHA-256 over: the stage's name; a fingerprint of the package (its
 version and every file under `analysis/`, code and data, so an edited rule or
 lexicon changes it); the stage's options (a lexicon passed as a table or a file
 is hashed by content); and the exact rows of the input chunk (every column).
-Results are Parquet files named by their key, written to a temporary name and
-renamed, so a reader never sees half a file.
+Results are Parquet files named by their key, written whole or not at all
+(`analysis.files.write_atomic`), so a reader never sees half a file.
 
 Where: `$ANALYSIS_CACHE` if set (`off` turns caching off), else the user's cache
 folder (`platformdirs.user_cache_dir("soleimani-framing")`). Never the corpus.
@@ -14,8 +14,8 @@ folder (`platformdirs.user_cache_dir("soleimani-framing")`). Never the corpus.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 import analysis
+from analysis.files import write_atomic
 
 ENVIRONMENT = "ANALYSIS_CACHE"
 APP = "soleimani-framing"
@@ -110,15 +111,10 @@ def read_result(folder: Path, stage: str, key: str) -> pd.DataFrame | None:
 
 
 def write_result(folder: Path, stage: str, key: str, table: pd.DataFrame) -> Path:
-    """Store a result atomically (temporary file in the same folder, then rename); returns its path."""
+    """Store a result whole or not at all (analysis.files.write_atomic); returns its path."""
     target = folder / stage / f"{key}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        table.to_parquet(temporary, index=False)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    data = io.BytesIO()
+    table.to_parquet(data, index=False)
+    write_atomic(target, data.getvalue())
     return target

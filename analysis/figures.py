@@ -21,7 +21,6 @@ import io
 import json
 import os
 import platform
-import secrets
 import socket
 import subprocess
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from analysis.files import TEMPORARY, write_atomic
 from analysis.paths import DATA_DIR, ENV_LOCKED, PROJECT_DIR
 from analysis.plots.style import house_style
 from analysis.settings import Settings, current_settings
@@ -44,7 +44,6 @@ SVG_HASHSALT = "soleimani-framing"
 MANIFEST = "manifest.json"
 REPORTS = "reports"  # executed notebooks as HTML, in this folder of the output folder
 LOCK = ".analysis.lock"  # in the output folder; hidden, so that no one takes it for an output
-TEMPORARY = ".tmp"  # temporary files are hidden and end so: no reader takes them for outputs
 LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one to release the folder
 LONG_TABLE = 40  # rows; a longer LaTeX table breaks across pages
 DISTRIBUTION = "soleimani-framing"
@@ -241,37 +240,6 @@ def read_manifest(out: str | Path) -> dict[str, dict]:
 def _write_manifest(out: Path, manifest: dict) -> None:
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_atomic(out / MANIFEST, text.encode("utf-8"))
-
-
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Replace `path` by `data` so that a reader, or a crash at any moment, sees the old file or the new one, never a part.
-
-    The bytes go to a hidden temporary file in the same folder (a rename is atomic only within one file
-    system), are flushed to disk, and the file is renamed over `path`; on any error the temporary file is removed.
-    """
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMPORARY}")
-    try:
-        with open(temporary, "xb") as file:  # "x": never write into a file someone else made
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries, so that a rename survives a power cut (POSIX only; Windows cannot open a folder)."""
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 class OutputBusy(RuntimeError):

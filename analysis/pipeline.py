@@ -34,6 +34,7 @@ import pandas as pd
 
 from analysis.cache import cache_folder, chunk_key, fingerprint, read_result, row_hashes, write_result
 from analysis.corpus.errors import CorpusWarning
+from analysis.files import write_atomic
 
 #: Articles per chunk, on average ($ANALYSIS_CHUNK_ARTICLES; larger for millions of articles: fewer files).
 CHUNK_ARTICLES = int(os.environ.get("ANALYSIS_CHUNK_ARTICLES", "64"))
@@ -336,16 +337,9 @@ def _versions() -> dict[str, str]:
 
 
 def write_manifest(path: Path, text: str) -> None:
-    """Write the processed corpus' manifest atomically."""
-    import tempfile
-
+    """Write the processed corpus' manifest whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, path)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def processed_manifest(folder: str | Path) -> dict | None:
