@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -178,6 +180,12 @@ REAL_PAGE_LINES = [
     ("licensing_note", "Content created by the News Foundation is available without charge to any eligible news publisher."),
     ("developing_story", "This is a developing story. Check back for updates."),
     ("signup_pitch", "The Daily is a nonprofit newsroom. Sign up to receive our biggest stories as soon as they're published."),
+    ("contributed", "⦁ Jane Roe reported from Baghdad."),
+    ("credit_caption", "Lawmakers leave a classified briefing at the Capitol in Washington, Jan. 8, 2020. Jane Roe/Reuters"),
+    ("credit_caption", "President Trump speaks at the White House in Washington, U.S., January 8, 2020. REUTERS/John Doe"),
+    ("scene_caption", "Mourners hold portraits of the general during a funeral procession in Ahvaz, Iran."),
+    ("scene_caption", "A woman weeps as she attends a vigil for the crash victims in Toronto on Jan. 9, 2020."),
+    ("scene_caption", "Iraqi protesters march toward the embassy compound on January 1."),
 ]
 PROSE_THAT_LOOKS_LIKE_FURNITURE = [
     "The Senate vote ran along party lines (51/49), AP reported.",
@@ -192,6 +200,14 @@ PROSE_THAT_LOOKS_LIKE_FURNITURE = [
     "Trump told supporters: \"Your support will be remembered.\"",
     "Voters can sign up for the primary by Friday.",
     "Many factors, including the weather, contributed.",
+    # present tense that is not a photo's scene: no event or date, past tense, a quotation, a comma in the subject
+    "The United States stands ready to respond, the Pentagon warned.",
+    "Protesters chanted during the march on January 3.",
+    "Thousands joined the rally during the funeral on Monday.",
+    "In January, Sanders held 39 rallies in 13 states during the primary.",
+    "\"We stand together during this crisis,\" the minister said on Jan. 4.",
+    "Tom Howell reported from Baghdad that the embassy was quiet.",
+    "The poll was conducted on Jan. 6 by Reuters/Ipsos.",
 ]
 
 
@@ -245,11 +261,13 @@ def test_cleaning_agrees_with_hand_labelled_lines_of_real_pages():
     from conftest import SHARED
 
     scores = validate_cleaning(SHARED / "data").set_index(["data", "metric"])["value"]
-    written, held_out = "42 AllSides pages, rules written against", "12 AllSides pages, held out"
-    # The issue's target, 0.95 for both, on the pages the rules were written against (measured 0.996 and 0.958).
-    assert scores[written, "precision of removal"] >= 0.95 and scores[written, "recall of removal"] >= 0.95, scores
-    # Blind pages: 0.977 and 0.694, embedded posts split over lines being most of what is missed (README, Limitations).
-    assert scores[held_out, "precision of removal"] >= 0.95 and scores[held_out, "recall of removal"] >= 0.65, scores
+    original, written, held_out = ("30 AllSides pages, labelled first", "54 AllSides pages, rules written against",
+                                   "12 AllSides pages, held out")
+    # The issue's target, 0.95 for both, on its 30 pages and on all the pages the rules were written against.
+    for part in (original, written):
+        assert scores[part, "precision of removal"] >= 0.95 and scores[part, "recall of removal"] >= 0.95, scores
+    # Blind pages, never used to write a rule: measured once (README, Limitations).
+    assert scores[held_out, "precision of removal"] >= 0.95 and scores[held_out, "recall of removal"] >= 0.85, scores
 
 
 def test_key_points_above_a_site_prompt_at_the_top_are_the_standfirst():
@@ -283,3 +301,57 @@ def test_a_closing_line_about_the_author_is_their_bio_and_one_about_someone_else
     other = clean_article("\n\n".join(body + ["John Bolton is a former national security adviser."]), author="Jane Roe")
     assert [rule for _, _, rule in bio.removed] == ["author_bio"]
     assert other.removed == [] and other.text.endswith("former national security adviser.")
+
+
+def test_the_lines_of_an_embedded_post_set_wider_apart_than_paragraphs_go_with_its_signature():
+    post = ["We must do more than stop a war.", "We must bring the troops home.",
+            "We must end the war in Yemen. — Jane Roe (@janeroe) January 3, 2020"]
+    raw = (PROSE[0] + "\n\n" + "\n\n\n\n".join(post) + "\n\n" + PROSE[1] + "\n\n" + PROSE[2])
+    cleaned = clean_article(raw)
+    assert [(line, rule) for line, _, rule in cleaned.removed] == [(3, "embedded_post"), (7, "embedded_post"),
+                                                                 (11, "embedded_post")]
+    assert cleaned.text.split("\n\n") == [PROSE[0], PROSE[1], PROSE[2]]
+    # Set apart like every paragraph, the line above a post is the outlet's own introduction of it, and stays.
+    same_gap = clean_article("\n\n".join([PROSE[0], post[1], post[2], PROSE[1]]))
+    assert [rule for _, _, rule in same_gap.removed] == ["embedded_post"]
+
+
+def test_lines_between_two_summary_bullets_at_the_top_belong_to_the_summary():
+    body = ["Gulf leaders are flying around the world to contain the fallout of the strike on Friday.",
+            "Many in the region say Washington has become a liability after years of erratic policy.",
+            "Officials in Riyadh and Abu Dhabi said they had not been warned before the drone strike."]
+    summary = [body[0], "Their worry is an old one, and it has grown.", body[2]]
+    cleaned = clean_article("\n\n".join(summary + body))
+    assert [rule for _, _, rule in cleaned.removed] == ["standfirst"] * 3
+    assert cleaned.text.split("\n\n") == body
+
+
+@pytest.mark.needs_shared
+def test_keyword_prefilters_never_change_which_rule_a_line_matches():
+    """The shipped rules skip a pattern whose keywords are absent; every line of three corpora gets the rule that
+    matching every pattern in full would give (`keywords` in analysis/data/boilerplate.csv)."""
+    import json
+
+    from conftest import SHARED
+
+    from analysis.corpus.clean import _SPACE_RUN
+    from analysis.corpus.decode import normalise_text
+
+    texts = [path.read_text(encoding="latin-1") for path in sorted((SHARED / "data/bbc_news/bbc").glob("*/*.txt"))]
+    texts += [json.loads(path.read_text(encoding="utf-8"))["content_original"]
+              for path in sorted((SHARED / "data/allsides_soleimani/jsons").glob("*.json"))]
+    texts += [line for _, line in REAL_PAGE_LINES] + [line for line, _ in UNSEEN_BOILERPLATE] + PROSE_THAT_LOOKS_LIKE_FURNITURE
+    rules = load_rules()
+    unfiltered = replace(rules, line=tuple((name, pattern, ()) for name, pattern, _ in rules.line))
+    lines = {_SPACE_RUN.sub(" ", line).strip() for text in texts for line in normalise_text(text).split("\n")} - {""}
+    matched = {rules.match(line) for line in lines}
+    assert {name for name, _, keywords in rules.line if keywords} <= matched  # every filtered rule is exercised
+    assert [line for line in sorted(lines) if rules.match(line) != unfiltered.match(line)] == []
+
+
+def test_a_users_rule_can_name_keywords_and_is_skipped_where_none_is_found():
+    rules = load_rules(pd.DataFrame({"name": ["promo"], "pattern": [".{0,80}\\bpromo code\\b.*"],
+                                     "keywords": ["promo code|coupon"]}))
+    assert rules.match("Use promo code IRAN20 at checkout") == "promo"
+    assert rules.line[0][2] == ("promo code", "coupon")
+    assert rules.match("The promotion was coded in red.") is None

@@ -17,6 +17,7 @@ article without a single sentence, so an unusual article keeps its text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,9 @@ SUMMARY_MIN_WORDS = 8
 SUMMARY_OVERLAP = 0.8
 #: At most this many key points stand above a site prompt at the top of a page.
 SUMMARY_BLOCK_LINES = 6
+#: The most text of an embedded post's lines above its signature (a post's text is at most 280 characters; a quoted
+#: post and links make it longer).
+MAX_POST_CHARS = 600
 _WORDS = re.compile(r"\w+")
 _QUESTION_START = re.compile(
     r"(?:what|how|why|who|whom|whose|where|when|which|will|would|can|could|should|is|are|was|were|do|does|did|has|have)\b",
@@ -60,8 +64,8 @@ _BIO_START = re.compile(
     r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})\s+"
     r"(?:is|was|has been|covers|writes|reports|hosts|edits|teaches|served)\b"
 )
-_BULLET = re.compile(r"^[•·▪●◦⁃]\s+")
-_LIST_ITEM = re.compile(r"(?:[-–—•·*▪●◦⁃]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+_BULLET = re.compile(r"^[•·▪●◦⁃⦁∙]\s+")
+_LIST_ITEM = re.compile(r"(?:[-–—•·*▪●◦⁃⦁∙]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _BYLINE = re.compile(
     r"(?:(?:written|words|reported|story|text|photos?)\s+)?by\s+"
     r"(?-i:[A-Z])[\w.'’-]*(?:\s+(?:(?-i:[A-Z])[\w.'’-]*|and|&|de|van|von|bin|al-\w+))*"
@@ -90,16 +94,30 @@ class CleanedArticle:
 
 @dataclass(frozen=True)
 class BoilerplateRules:
-    """Line rules compiled into one alternation, so a line is matched once; inline rules kept apart."""
+    """Line rules in order, each with an optional keyword prefilter; inline rules kept apart."""
 
-    names: tuple[str, ...]
-    regex: re.Pattern
+    line: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...]  # (name, pattern, keywords: one must be in the line)
     inline: tuple[tuple[str, re.Pattern], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _, _ in self.line)
 
     def match(self, line: str) -> str | None:
         """The name of the first rule the whole line matches, or None; a bullet in front does not hide furniture."""
-        found = self.regex.fullmatch(line) or self.regex.fullmatch(_BULLET.sub("", line, count=1))
-        return self.names[int(found.lastgroup[1:])] if found else None
+        found = self._first(line)
+        if found is None and _BULLET.match(line):
+            found = self._first(_BULLET.sub("", line, count=1))
+        return found
+
+    def _first(self, line: str) -> str | None:
+        # One pattern at a time: a rule whose keywords are absent is skipped without running its leading
+        # `.{0,N}`, which in one alternation of every rule made matching the slowest part of loading.
+        folded = _fold(line)
+        for name, pattern, keywords in self.line:
+            if (not keywords or any(word in folded for word in keywords)) and pattern.fullmatch(line):
+                return name
+        return None
 
     def cut(self, line: str) -> tuple[str, list[tuple[str, str]]]:
         """The line without the spans the inline rules match, and what was cut: (text, rule name) pairs."""
@@ -155,8 +173,9 @@ def _compile(rules: pd.DataFrame, source: str, *, timed: bool = False) -> Boiler
     unknown = sorted(set(scopes) - {"", "line", "inline"})
     if unknown:
         raise CorpusError(f"{source}: scope must be 'line' or 'inline', not {unknown}")
-    parts, inline = [], []
-    for name, pattern, scope in zip(rules["name"], _scoped_flags(rules["pattern"]), scopes):
+    keywords = rules["keywords"].fillna("") if "keywords" in rules.columns else pd.Series("", index=rules.index)
+    line, inline = [], []
+    for name, pattern, scope, words in zip(rules["name"], _scoped_flags(rules["pattern"]), scopes, keywords):
         try:
             compiled = re.compile(pattern, re.IGNORECASE)  # `re` checks the syntax the rules are documented in
             if timed:
@@ -165,16 +184,27 @@ def _compile(rules: pd.DataFrame, source: str, *, timed: bool = False) -> Boiler
             hint = ("; put inline flags at the very start, '(?s)...', or scope them, '(?s:...)' "
                     "(rules ignore case already)") if "flags" in str(error) else ""
             raise CorpusError(f"{source}: rule {name!r}: bad pattern {pattern!r} ({error}){hint}") from None
+        if timed:
+            compiled = _Timed(pattern, ((name, pattern),), source)
         if scope == "inline":
-            inline.append((name, _Timed(pattern, ((name, pattern),), source) if timed else compiled))
+            inline.append((name, compiled))
         else:
-            parts.append((name, f"(?P<r{len(parts)}>{pattern})", pattern))
-    joined = "|".join(part for _, part, _ in parts) or r"(?!)"
-    if timed:
-        line_rules = _Timed(joined, tuple((name, pattern) for name, _, pattern in parts), source)
-    else:
-        line_rules = re.compile(joined, re.IGNORECASE)
-    return BoilerplateRules(tuple(name for name, _, _ in parts), line_rules, tuple(inline))
+            line.append((name, compiled, _keywords(words)))
+    return BoilerplateRules(tuple(line), tuple(inline))
+
+
+def _keywords(words: str) -> tuple[str, ...]:
+    """'contributed|pic.twitter.com' as ('contributed', 'pic.twitter.com'), folded as lines are; () for none."""
+    return tuple(_fold(word) for word in words.split("|") if word.strip())
+
+
+# Ignoring case, `re` also matches dotless and dotted capital I to "i"; casefold() alone does not.
+_SAME_AS_I = str.maketrans({"ı": "i", "İ": "i"})
+
+
+def _fold(text: str) -> str:
+    """Case-folded so that a keyword found in a line ignoring case, as the rules match, is found in it."""
+    return text.translate(_SAME_AS_I).casefold()
 
 
 def _scoped_flags(patterns) -> list[str]:
@@ -293,6 +323,7 @@ def clean_article(
         else:
             verdict[i] = rules.match(line) or ("byline" if _is_byline(line, author_key) else None)
 
+    _mark_post_lines(lines, verdict)
     _mark_standfirst(lines, verdict)
     _mark_summary(lines, verdict)
     _mark_summary_above_prompt(lines, verdict)
@@ -311,6 +342,26 @@ def clean_article(
             removed.append((kept[0] + 1, dateline, "dateline"))
     standfirst = " ".join(lines[i] for i, rule in verdict.items() if rule == "standfirst")
     return CleanedArticle("\n\n".join(body), standfirst, dateline, sorted(removed + cuts))
+
+
+def _mark_post_lines(lines: list[str], verdict: dict[int, str | None]) -> None:
+    """An embedded post spread over several lines: scrapers keep a post's own line breaks as wider gaps than the
+    page's paragraphs, so the lines just above a post's signature ("... — Name (@handle) January 3, 2020") that
+    stand further apart than the page's usual paragraph gap belong to the post, up to MAX_POST_CHARS of text."""
+    order = list(verdict)
+    if "embedded_post" not in verdict.values():
+        return
+    gaps = Counter(after - before for before, after in zip(order, order[1:]))
+    usual = min(gap for gap, count in gaps.items() if count == max(gaps.values()))
+    for position, i in enumerate(order):
+        if verdict[i] != "embedded_post":
+            continue
+        above, size = position - 1, 0
+        while (above >= 0 and order[above + 1] - order[above] > usual and verdict[order[above]] is None
+               and size + len(lines[order[above]]) <= MAX_POST_CHARS):
+            verdict[order[above]] = "embedded_post"
+            size += len(lines[order[above]])
+            above -= 1
 
 
 def _mark_standfirst(lines: list[str], verdict: dict[int, str | None]) -> None:
@@ -332,16 +383,28 @@ def _mark_summary(lines: list[str], verdict: dict[int, str | None]) -> None:
     """Summary bullets at the top of a page (Business Insider, the Christian Science Monitor): a line among the
     first HEADER_LINES whose words nearly all come back in one later paragraph is display copy, not body."""
     order = list(verdict)
+    words_of: dict[int, set[str]] = {}  # each line's words, found once
     for position, i in enumerate(order[:HEADER_LINES]):
         # A fragment ('"... all who seek it," Trump') is a paragraph cut short, not display copy.
         if verdict[i] is not None or len(lines[i].split()) < SUMMARY_MIN_WORDS or not _is_sentence(lines[i]):
             continue
-        words = set(_WORDS.findall(lines[i].casefold()))
+        words = _words_of(lines, i, words_of)
         for j in order[position + 1:]:
-            later = set(_WORDS.findall(lines[j].casefold()))
-            if j > i and verdict[j] is None and len(words & later) >= SUMMARY_OVERLAP * len(words):
+            if verdict[j] is None and len(words & _words_of(lines, j, words_of)) >= SUMMARY_OVERLAP * len(words):
                 verdict[i] = "standfirst"
                 break
+    # A summary is one block: lines between two of its bullets belong to it, though they reword the body more freely.
+    marked = [i for i in order[:HEADER_LINES] if verdict[i] == "standfirst"]
+    for i in order[:HEADER_LINES]:
+        if (len(marked) >= 2 and marked[0] < i < marked[-1] and verdict[i] is None and _is_sentence(lines[i])
+                and len(lines[i].split()) >= SUMMARY_MIN_WORDS):
+            verdict[i] = "standfirst"
+
+
+def _words_of(lines: list[str], i: int, found: dict[int, set[str]]) -> set[str]:
+    if i not in found:
+        found[i] = set(_WORDS.findall(lines[i].casefold()))
+    return found[i]
 
 
 def _mark_summary_above_prompt(lines: list[str], verdict: dict[int, str | None]) -> None:
