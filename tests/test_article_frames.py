@@ -113,3 +113,29 @@ def test_frame_shares_at_article_level_is_the_prevalence_of_the_codebook_frames(
     assert by_article.set_index("frame").at["economic consequences", "n"] == 1
     with pytest.raises(ValueError, match="level must be 'sentence' or 'article', not 'paragraph'"):
         an.frame_shares(an.code_frames(sentences), sentences, level="paragraph")
+
+
+def test_word_counts_count_each_text_as_count_words_does():
+    import random
+
+    from analysis.language.tokens import count_words, word_counts
+
+    rng = random.Random(4)
+    characters = "aZ9_ -’'‘\x00\n.é\u0301\u200d١²Ⅻ‿İß"
+    texts = ["", "Iran’s al-Muhandis met U.S. officials -- don't a--b a-b- -a x_y 1,000", None, float("nan")]
+    texts += ["".join(rng.choice(characters) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
+    assert word_counts(texts).tolist() == [count_words(text) for text in texts]
+    assert word_counts([]).tolist() == []
+
+
+def test_a_sentence_standing_on_two_rows_counts_once_among_the_sentences_with_a_cue():
+    sentences = _sentences(ECONOMY, NEUTRAL)
+    body = sentences[(sentences["doc_id"] == "a0") & (sentences["section"] == "body")]
+    twice = frame_features(pd.concat([sentences, body], ignore_index=True))
+    once = frame_features(sentences)
+    # Twice the rows, the same sentences holding a cue: half the share; the cues used and the other article alike.
+    assert once.at["a0", "ec_money"] == 1.0 and twice.at["a0", "ec_money"] == 0.5
+    assert once.at["a0", "re_solution"] == 0.5 and twice.at["a0", "re_solution"] == 0.25
+    cue_columns = [c for c in once.columns if ": " in c]
+    pd.testing.assert_frame_equal(twice[cue_columns], once[cue_columns])
+    pd.testing.assert_series_equal(twice.loc["a1"], once.loc["a1"])

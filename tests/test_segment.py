@@ -126,3 +126,94 @@ def test_a_sentence_half_inside_quotation_marks_is_quoted_and_less_is_own_voice(
     assert list(sentence_voice([0.5, 0.4999, 1.0, 0.0])) == ["quoted", "own", "quoted", "own"]
     sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a"], "text": ["“Ab cd,” said he ok."]}))
     assert sentences.at[0, "quote_share"] == 0.4 and sentences.at[0, "voice"] == "own"
+
+
+# Texts that exercise each rule of Punkt's decision and its realignment: abbreviations, initials, numbers,
+# ellipses, collocations, quotes and brackets after a break, and the white space it looks for.
+PUNKT_CASES = [
+    "Lt. Gen. Soleimani was killed on Jan. 3 by a U.S. drone. Iran vowed revenge.",
+    "He met J. Smith and Dr. Who at 5 p.m. on Friday. They left at 6 a.m. Later, nothing.",
+    "The vote was 52.5 per cent. In 2019. it fell. No. 10 said so.",
+    "Very bad acting!!! I promise. Really?! Yes... And then . . . nothing.",
+    "(Sent one.) Sent two. “Quoted.” Unquoted. 'Single.' [Bracket.] {Brace.} «Guillemet.» Next.",
+    "He said \"no.\" Then he left.\tTabbed. Here.\x0bVertical. Tab.\x0cFeed. Line.\rReturn. Here.",
+    "A sentence.\nAnother line. Line two.\n\nA new paragraph.",
+    " Leading space. Trailing space.   ",
+    "etc. etc. e.g. this. i.e. that. vs. them. St. Paul. Inc. Ltd. Co. Corp.",
+    "ii. iii. IV. a. b. c. 1. 2. 3. -3. .5 and ,5 and 1,000.",
+    "U.S.-led. The U.S.A. is here. The U.K.'s share. Gov.-elect. Mr.-ish.",
+    "İstanbul. ıi. Straße. Ǆemal. ſ. The end",
+    ". . . . . ... .. . ! ? !? ?! ",
+    "",
+    "x",
+]
+
+
+def _punkt_fuzz(seed: int, count: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    atoms = ["Mr.", "Mrs.", "U.S.", "U.S.A.", "Dr", "etc.", "e.g.", "No.", "J.", "a.", "A.", "1.", "12.5", "3.", "...",
+             ". . .", "....", "--", "-", ",", ";", ":", "!", "?", "!!", "\"", "'", "“", "”", "‘", "’", "(", ")", "[",
+             "]", "«", "»", "the", "The", "He", "said.", "Iran", "iran.", "But", "however", "It", "it.", "Jan.",
+             "Gen.", "p.m.", "St.", "vs.", "ii.", "İ", "ß", "ı", "_", " ", " ", "  ", "\t", "\xa0", "\r", "\n",
+             "\x0b", ".", ".", "?", "!", "'s", "@", "*", "&", "`", "%", "5", "2020", "1,000", "-3", ".5"]
+    return ["".join(rng.choice(atoms) + rng.choice(["", " ", " "]) for _ in range(rng.randint(1, 20)))
+            for _ in range(count)]
+
+
+def test_the_sentence_splitter_gives_exactly_nltks_punkt_spans():
+    from analysis.language.segment import _punkt, sentence_tokenizer
+
+    nltk, fast = sentence_tokenizer(), _punkt()
+    assert type(fast).__name__ == "_Punkt"  # the shipped configuration is the one it reproduces
+    for text in PUNKT_CASES + _punkt_fuzz(12, 3000):
+        assert fast.span_tokenize(text) == list(nltk.span_tokenize(text)), text
+
+
+@pytest.mark.needs_shared
+def test_the_sentence_splitter_gives_nltks_spans_on_the_golden_rules_and_bbc():
+    from analysis.language.segment import _paragraphs, _punkt, sentence_tokenizer
+
+    nltk, fast = sentence_tokenizer(), _punkt()
+    rules = json.loads((SHARED / "data" / "sbd_golden_rules" / "pysbd_golden_rules_en.json").read_text(encoding="utf-8"))
+    texts = [rule["text"] for rule in rules]
+    for path in sorted((SHARED / "data" / "bbc_news" / "bbc").glob("*/*.txt"))[::10]:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        texts += [text[start:end] for _, start, end in _paragraphs(text)]
+    for text in texts:
+        assert fast.span_tokenize(text) == list(nltk.span_tokenize(text)), text
+
+
+def _quote_spans_by_marks(paragraph: str, starts_open: bool = False) -> list[tuple[int, int]]:
+    """quote_spans as it was first written, mark by mark: the reference its regular expressions must equal."""
+    import re
+
+    from analysis.language.quotes import _containing, _merged
+
+    spans, opened = [], 0 if starts_open else None
+    for mark in re.finditer(r"[“”\"]", paragraph):
+        char, at = mark.group(), mark.start()
+        if opened is None:
+            if char != "”":
+                opened = at
+        elif char != "“":
+            spans.append((opened, at + 1))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(paragraph)))
+    doubles = list(spans)
+    single = r"(?<![\w’'‘])['‘](?=[^\W\d_])[^\n]{0,300}?(?<=[\w.,!?;:])['’](?![\w’'])"
+    spans += [found.span() for found in re.finditer(single, paragraph) if not _containing(doubles, found.start())]
+    return _merged(spans)
+
+
+def test_quote_spans_equal_the_mark_by_mark_reference():
+    import random
+
+    rng = random.Random(3)
+    characters = "ab A  \"\"“”‘’''.,!?;:\n1_é"
+    texts = PUNKT_CASES + ["".join(rng.choice(characters) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        for starts_open in (False, True):
+            assert quote_spans(text, starts_open=starts_open) == _quote_spans_by_marks(text, starts_open), text

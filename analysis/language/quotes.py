@@ -19,8 +19,14 @@ import numpy as np
 #: not the outlet's own voice: the one definition every measure and plot uses.
 QUOTED_SENTENCE_SHARE = 0.5
 
-_DOUBLE = re.compile(r"[“”\"]")
-_SINGLE = re.compile(r"(?<![\w’'‘])['‘](?=[^\W\d_])[^\n]{0,300}?(?<=[\w.,!?;:])['’](?![\w’'])")
+# A double quotation: an opening or straight mark, then up to the first closing or straight mark (an opening mark
+# inside is a typo and ignored), or to the end. finditer skips a stray closing mark, which opens nothing.
+_DOUBLE_QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]?")
+_OPEN_QUOTATION = re.compile(r"[^”\"]*[”\"]?")  # the rest of a quotation opened before the text
+# A single quotation: an opening mark not after a word character or quote, a letter, then (on the same line, within
+# 300 characters) a closing mark after a word character or punctuation, not before a word. The mark comes before
+# the look-behind that checks what precedes it, so the engine scans for the mark rather than testing every position.
+_SINGLE = re.compile(r"['‘](?<![\w’'‘]['‘])(?=[^\W\d_])[^\n]{0,300}?(?<=[\w.,!?;:])['’](?![\w’'])")
 
 
 def quote_spans(paragraph: str, *, starts_open: bool = False) -> list[tuple[int, int]]:
@@ -30,17 +36,13 @@ def quote_spans(paragraph: str, *, starts_open: bool = False) -> list[tuple[int,
     sentence in the middle of a quoted passage): the first closing mark ends it.
     """
     spans = []
-    opened = 0 if starts_open else None
-    for mark in _DOUBLE.finditer(paragraph):
-        char, at = mark.group(), mark.start()
-        if opened is None:
-            if char != "”":  # a stray closing mark opens nothing
-                opened = at
-        elif char != "“":  # a second opening mark inside a quotation is a typo; keep the first
-            spans.append((opened, at + 1))
-            opened = None
-    if opened is not None:
-        spans.append((opened, len(paragraph)))
+    at = 0
+    if starts_open:
+        at = _OPEN_QUOTATION.match(paragraph).end()
+        spans.append((0, at))
+    spans.extend(found.span() for found in _DOUBLE_QUOTATION.finditer(paragraph, at))
+    if "'" not in paragraph and "‘" not in paragraph:  # no single quotation can open
+        return spans
     # The double-quoted spans are sorted and disjoint, so one bisection tells whether a single quote opens inside
     # one (a scan of them all for each single quote was quadratic in a text full of both). Single-quote matches
     # never overlap each other, so only the double-quoted spans need checking.
@@ -48,7 +50,7 @@ def quote_spans(paragraph: str, *, starts_open: bool = False) -> list[tuple[int,
     for single in _SINGLE.finditer(paragraph):
         if not _containing(doubles, single.start()):
             spans.append(single.span())
-    return _merged(spans)
+    return _merged(spans) if len(spans) > len(doubles) else spans
 
 
 def _containing(spans: list[tuple[int, int]], position: float) -> bool:

@@ -19,14 +19,16 @@ lists in `frames.csv`: their score is the share of sentences invoking them.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.language.lexicon import IGNORE, join_texts, load_lexicon, locate, word_index
-from analysis.language.tokens import count_words
+from analysis.language.lexicon import IGNORE, join_texts, load_lexicon, word_index
+from analysis.language.tokens import word_counts
 from analysis.measures.frames import load_frames
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
 from analysis.paths import data_file
@@ -75,73 +77,169 @@ def frame_features(sentences: pd.DataFrame, *, cues: pd.DataFrame | str | Path |
     `log_words` (natural log of 1 + body words).
     """
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "frame_features")
-    body = sentences[sentences["section"] == "body"]
-    return _features(sentences, body, _question_hits(body, load_frame_cues(cues)), load_frame_cues(cues))
+    table = load_frame_cues(cues)
+    body = _Body(sentences)
+    matrix, columns = _feature_matrix(body, body.hits(_question_lexicons(table)), table)
+    return pd.DataFrame(matrix, index=body.articles, columns=columns)
 
 
-def _question_hits(body: pd.DataFrame, cues: pd.DataFrame, joined: tuple | None = None) -> pd.DataFrame:
-    """Every codebook cue in the body: `doc_id`, `sent_id`, `concept` (the question), `family` ("<question>: <pattern>"), `match`.
-    `joined`: the body's (joined text, starts, word index) when the caller has them."""
-    if joined is None:
-        text, starts = join_texts(body["text"])
-        joined = (text, starts, word_index(text))  # one index of the words for all the questions' lexicons
-    joined, starts, index = joined
-    found = [_hits(lexicon, body, joined, starts, index) for _, lexicon in _question_lexicons(cues)]
-    # Each question's cues are matched on their own, so a word that cues two questions counts for both.
-    return pd.concat(found, ignore_index=True) if found else _hits(None, body, joined, starts, index)
+class _Body:
+    """The body sentences of a sentences table, joined into one text (with one index of its words) that every
+    lexicon is matched in, and each sentence's article as a position in `articles` (the table's doc_ids in order).
+
+    Everything per article is then counted with numpy over the matches, not with pandas operations per question
+    or frame: on a chunk of 64 articles, those took ten times as long as the matching.
+    """
+
+    def __init__(self, sentences: pd.DataFrame):
+        self.articles = pd.Index(pd.unique(sentences["doc_id"]), name="doc_id")
+        body = (sentences["section"] == "body").to_numpy(dtype=bool, na_value=False)
+        self.doc_ids = sentences["doc_id"].to_numpy()[body]
+        self.sent_ids = sentences["sent_id"].to_numpy()[body]
+        self.texts = list(compress(sentences["text"].tolist(), body))
+        self.article = self.articles.get_indexer(self.doc_ids)  # each body sentence's article
+        self.sentences = np.bincount(self.article, minlength=len(self.articles))  # body sentences per article
+        self.joined, starts = join_texts(self.texts)
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.index = word_index(self.joined)  # shared by the codebook questions' lexicons and the issue frames'
+
+    @cached_property
+    def repeats(self) -> bool:
+        """Whether a (doc_id, sent_id) pair stands on more than one body row (never in split_sentences' tables):
+        then a sentence is known by the pair, not by its row."""
+        if self.sent_ids.dtype.kind not in "iu":
+            return True  # not integers: take the careful way
+        order = np.lexsort((self.sent_ids, self.article))
+        article, sent_id = self.article[order], self.sent_ids[order]
+        return bool(np.any((article[1:] == article[:-1]) & (sent_id[1:] == sent_id[:-1])))
+
+    @cached_property
+    def _texts_by_sentence(self) -> dict:
+        return dict(zip(zip(self.doc_ids.tolist(), self.sent_ids.tolist()), self.texts))
+
+    def sentence_text(self, line: int) -> str:
+        """The text of the sentence on body row `line`, known by its (doc_id, sent_id): the last row's with them."""
+        if self.repeats:
+            return self._texts_by_sentence.get((self.doc_ids[line], self.sent_ids[line]), "")
+        return self.texts[line]
+
+    def hits(self, lexicons: _Lexicons) -> _Hits:
+        """Every match of the lexicons in the body, lexicon by lexicon and in text order within each (so a word
+        that cues two questions counts for both); `ignore` rows only shadow shorter matches."""
+        found, offset = [], 0
+        for lexicon in lexicons.lexicons:
+            matches = lexicon.match(self.joined, self.index)
+            if matches:
+                found.append(np.array(matches, dtype=np.int64).reshape(-1, 3) + [0, 0, offset])
+            offset += len(lexicon.table)
+        found = np.concatenate(found) if found else np.zeros((0, 3), dtype=np.int64)
+        found = found[~lexicons.ignored[found[:, 2]]]
+        line = np.searchsorted(self.starts, found[:, 0], side="right") - 1  # as lexicon.locate
+        match = [self.joined[start:end] for start, end in found[:, :2].tolist()]
+        return _Hits(line, self.article[line], self.sent_ids[line], found[:, 2], lexicons.concepts, lexicons.families,
+                     match)
 
 
-def _hits(lexicon, body: pd.DataFrame, joined: str, starts: list[int], index) -> pd.DataFrame:
-    """A lexicon's matches in the joined body sentences: `doc_id`, `sent_id`, `concept`, `family`, `match`
-    (what find_terms finds, without the quotation and offset columns evidence does not need)."""
-    doc_ids, sent_ids = body["doc_id"].to_numpy(), body["sent_id"].to_numpy()
-    columns: dict[str, list] = {"doc_id": [], "sent_id": [], "concept": [], "family": [], "match": []}
-    if lexicon is not None:
-        concepts, families = lexicon.table["concept"].to_numpy(), lexicon.table["family"].to_numpy()
-        for start, end, row in lexicon.match(joined, index):
-            if concepts[row] == IGNORE:
-                continue
-            line = locate(starts, start)
-            columns["doc_id"].append(doc_ids[line])
-            columns["sent_id"].append(sent_ids[line])
-            columns["concept"].append(concepts[row])
-            columns["family"].append(families[row])
-            columns["match"].append(joined[start:end])
-    return pd.DataFrame(columns).astype({"sent_id": "int64", "concept": "str", "family": "str", "match": "str"})
+@dataclass(frozen=True)
+class _Lexicons:
+    """Lexicons matched one after the other, their rows numbered through them all: each row's concept and family,
+    and whether it only shadows shorter matches (concept `ignore`)."""
+
+    lexicons: tuple
+    concepts: list
+    families: list
+    ignored: np.ndarray
+
+    @classmethod
+    def of(cls, lexicons) -> _Lexicons:
+        concepts, families = [], []
+        for lexicon in lexicons:
+            concepts += lexicon.table["concept"].tolist()
+            families += lexicon.table["family"].tolist()
+        ignored = np.array([isinstance(concept, str) and concept == IGNORE for concept in concepts], dtype=bool)
+        return cls(tuple(lexicons), concepts, families, ignored)
 
 
-def _features(sentences: pd.DataFrame, body: pd.DataFrame, hits: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
-    articles = pd.Index(pd.unique(sentences["doc_id"]), name="doc_id")
-    per_article = body.groupby("doc_id")["sent_id"].size().reindex(articles, fill_value=0)
-    # Column order: each question, then its cues (as the model file lists them).
+@dataclass(frozen=True)
+class _Hits:
+    """Matches in the body, one entry per match in each array: its body row, article (position), sent_id, lexicon
+    row (numbered through the lexicons matched) and text; and each lexicon row's concept and family."""
+
+    line: np.ndarray
+    article: np.ndarray
+    sent_id: np.ndarray
+    row: np.ndarray
+    concepts: list
+    families: list
+    match: list
+
+
+def _feature_matrix(body: _Body, hits: _Hits, cues: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """frame_features' values (articles x features) and column names, from the codebook questions' hits."""
+    order, questions = _feature_columns(cues)
+    columns = order if LENGTH in order else [*order, LENGTH]
+    position = {name: j for j, name in enumerate(columns)}
+    question = {name: j for j, name in enumerate(questions)}
+    matrix = np.zeros((len(body.articles), len(columns)))
+    # The article uses the cue.
+    column = np.array([position.get(family, -1) for family in hits.families], dtype=np.int64)[hits.row]
+    used = column >= 0
+    matrix[hits.article[used], column[used]] = 1.0
+    # Body sentences holding a cue of each question, each sentence once per question.
+    asked = np.array([question.get(concept, -1) for concept in hits.concepts], dtype=np.int64)[hits.row]
+    line, asked = hits.line[asked >= 0], asked[asked >= 0]
+    pairs = np.unique(line * max(len(questions), 1) + asked)
+    line, asked = pairs // max(len(questions), 1), pairs % max(len(questions), 1)
+    if body.repeats:  # one sentence on several rows: count it once
+        seen, first = set(), []
+        for k, sentence in enumerate(zip(body.article[line].tolist(), body.sent_ids[line].tolist(), asked.tolist())):
+            if sentence not in seen:
+                seen.add(sentence)
+                first.append(k)
+        line, asked = line[first], asked[first]
+    with_cue = np.zeros((len(body.articles), len(questions)))
+    np.add.at(with_cue, (body.article[line], asked), 1)
+    some = body.sentences > 0
+    shares = np.zeros_like(with_cue)
+    shares[some] = with_cue[some] / body.sentences[some, None].astype(float)
+    for name, j in question.items():
+        matrix[:, position[name]] = shares[:, j]
+    words = np.bincount(body.article, weights=word_counts(body.texts), minlength=len(body.articles))
+    matrix[:, position[LENGTH]] = np.log1p(words)
+    return matrix, columns
+
+
+def _feature_columns(cues: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The feature columns (each question, then its cues, as the model file lists them) and the questions."""
+    if cues is _shipped("frame_cues.csv"):
+        return _shipped_feature_columns()
+    return _columns_of(cues)
+
+
+@lru_cache(maxsize=1)
+def _shipped_feature_columns() -> tuple[list[str], list[str]]:
+    return _columns_of(_shipped("frame_cues.csv"))
+
+
+def _columns_of(cues: pd.DataFrame) -> tuple[list[str], list[str]]:
     order, questions = [], []
     for feature, rows in cues.groupby("feature", sort=False):
         questions.append(feature)
         order += [feature, *(f"{feature}: " + rows["pattern"])]
-    order = list(dict.fromkeys(order))
-    with_cue = (hits.drop_duplicates(["doc_id", "concept", "sent_id"]).groupby(["doc_id", "concept"]).size()
-                .unstack("concept").reindex(index=articles, columns=questions).fillna(0))
-    shares = with_cue.div(per_article.where(per_article > 0), axis=0).fillna(0.0)
-    used = (hits.drop_duplicates(["doc_id", "family"]).assign(used=1.0)
-            .pivot(index="doc_id", columns="family", values="used"))
-    columns = pd.concat([shares, used.reindex(index=articles)], axis=1).reindex(columns=order).fillna(0.0)
-    words = body.assign(_words=[count_words(text) for text in body["text"]]).groupby("doc_id")["_words"].sum()
-    columns[LENGTH] = np.log1p(words.reindex(articles, fill_value=0).astype(float))
-    columns.columns.name = None
-    return columns.astype(float)
+    return list(dict.fromkeys(order)), questions
 
 
-def _question_lexicons(cues: pd.DataFrame) -> list[tuple[str, object]]:
-    """(question, compiled lexicon of its cues) for each question; the shipped cues are compiled once."""
+def _question_lexicons(cues: pd.DataFrame) -> _Lexicons:
+    """The compiled lexicon of each question's cues; the shipped cues are compiled once."""
     if cues is _shipped("frame_cues.csv"):
         return _shipped_question_lexicons()
-    return [(feature, load_lexicon(_feature_lexicon(feature, rows))) for feature, rows in cues.groupby("feature", sort=False)]
+    return _Lexicons.of([load_lexicon(_feature_lexicon(feature, rows)) for feature, rows in cues.groupby("feature", sort=False)])
 
 
 @lru_cache(maxsize=1)
-def _shipped_question_lexicons() -> list[tuple[str, object]]:
+def _shipped_question_lexicons() -> _Lexicons:
     cues = _shipped("frame_cues.csv")
-    return [(feature, load_lexicon(_feature_lexicon(feature, rows))) for feature, rows in cues.groupby("feature", sort=False)]
+    return _Lexicons.of([load_lexicon(_feature_lexicon(feature, rows)) for feature, rows in cues.groupby("feature", sort=False)])
 
 
 def _feature_lexicon(feature: str, rows: pd.DataFrame) -> pd.DataFrame:
@@ -197,19 +295,64 @@ def score_generic_frames(features: pd.DataFrame, *, model: pd.DataFrame | str | 
     -------
     DataFrame indexed like `features`, one column per generic frame, values 0 to 1.
     """
-    table = load_frame_model(model)
     scores = {}
+    for frame, names, mean, scale, weight, intercept, _ in _model_terms(model):
+        _check_features(names, features.columns)
+        scores[frame] = _probability(features[names].to_numpy(dtype=float), mean, scale, weight, intercept)
+    return pd.DataFrame(scores, index=features.index)
+
+
+def _probability(values: np.ndarray, mean, scale, weight, intercept: float) -> np.ndarray:
+    # `values` is (articles x features) in column-major order, as DataFrame.to_numpy gives it: the same layout
+    # gives the same matrix product, to the last bit.
+    z = ((values - mean) / scale) @ weight
+    z = z + intercept
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _check_features(names: list[str], columns) -> None:
+    missing = sorted(set(names) - set(columns))
+    if missing:
+        raise ValueError(f"frame model: features {missing[:5]} are not among the features given; "
+                         "compute them with frame_features and the cues the model was trained with")
+
+
+def _model_terms(model) -> list[tuple]:
+    """Per frame of the model (in its order): (frame, feature names, means, scales, weights, intercept, positive
+    weights by feature); the shipped model's are worked out once."""
+    return _shipped_model_terms() if model is None else _terms_of(load_frame_model(model))
+
+
+@lru_cache(maxsize=1)
+def _shipped_model_terms() -> list[tuple]:
+    return _terms_of(load_frame_model())
+
+
+def _terms_of(table: pd.DataFrame) -> list[tuple]:
+    found = []
     for frame, rows in table.groupby("frame", sort=False):
         terms = rows[rows["feature"] != INTERCEPT]
-        missing = sorted(set(terms["feature"]) - set(features.columns))
-        if missing:
-            raise ValueError(f"frame model: features {missing[:5]} are not among the features given; "
-                             "compute them with frame_features and the cues the model was trained with")
-        values = features[list(terms["feature"])].to_numpy(dtype=float)
-        z = ((values - terms["mean"].to_numpy()) / terms["scale"].to_numpy()) @ terms["weight"].to_numpy()
-        z = z + float(rows.loc[rows["feature"] == INTERCEPT, "weight"].sum())
-        scores[frame] = 1.0 / (1.0 + np.exp(-z))
-    return pd.DataFrame(scores, index=features.index)
+        positive = rows[rows["weight"] > 0]
+        found.append((frame, list(terms["feature"]), terms["mean"].to_numpy(), terms["scale"].to_numpy(),
+                      terms["weight"].to_numpy(), float(rows.loc[rows["feature"] == INTERCEPT, "weight"].sum()),
+                      dict(zip(positive["feature"], positive["weight"]))))
+    return found
+
+
+def _issue_cues(lexicon) -> tuple[list[str], _Lexicons | None]:
+    """The issue frames (frames.csv without the generic ones), in order, and their compiled lexicon (None if
+    there are none); the shipped list is compiled once."""
+    return _shipped_issue_cues() if lexicon is None else _issue_cues_of(load_frames(lexicon))
+
+
+@lru_cache(maxsize=1)
+def _shipped_issue_cues() -> tuple[list[str], _Lexicons | None]:
+    return _issue_cues_of(load_frames(None))
+
+
+def _issue_cues_of(table: pd.DataFrame) -> tuple[list[str], _Lexicons | None]:
+    table = table[~table["frame"].isin(GENERIC_FRAMES)]
+    return list(dict.fromkeys(table["frame"])), (_Lexicons.of([load_lexicon(table)]) if len(table) else None)
 
 
 def article_frames(
@@ -241,69 +384,93 @@ def article_frames(
     """
     groups = require_by(sentences, by, "article_frames")
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "article_frames")
-    body = sentences[sentences["section"] == "body"]
+    body = _Body(sentences)
     table = load_frame_cues(cues)
-    joined, starts = join_texts(body["text"])
-    index = word_index(joined)  # shared by the codebook questions' lexicons and the issue frames'
-    hits = _question_hits(body, table, (joined, starts, index))
-    features = _features(sentences, body, hits, table)
-    generic = score_generic_frames(features, model=model)
-    weights = load_frame_model(model)
-    keys = sentences.drop_duplicates("doc_id").set_index("doc_id")[groups]
+    hits = body.hits(_question_lexicons(table))
+    matrix, columns = _feature_matrix(body, hits, table)
+    position = {name: j for j, name in enumerate(columns)}
+    generic = []  # (frame, scores, evidence by article)
+    for frame, names, mean, scale, weight, intercept, strength in _model_terms(model):
+        _check_features(names, position)
+        values = np.asfortranarray(matrix[:, [position[name] for name in names]])
+        generic.append((frame, _probability(values, mean, scale, weight, intercept).tolist(),
+                        _generic_evidence(body, hits, strength)))
+    issue_frames, issue_lexicon = _issue_cues(lexicon)
+    issue = _issue_shares(body, body.hits(issue_lexicon) if issue_lexicon is not None else None)
     rows = []
-    texts = dict(zip(zip(body["doc_id"], body["sent_id"]), body["text"]))
-    for frame in generic.columns:
-        positive = weights[(weights["frame"] == frame) & (weights["weight"] > 0)]
-        evidence = _generic_evidence(hits, dict(zip(positive["feature"], positive["weight"])), texts)
-        for doc_id, score in generic[frame].items():
-            rows.append((doc_id, frame, "generic", float(score), bool(score >= PRESENT_PROBABILITY),
-                         evidence.get(doc_id, "")))
-    issue_lexicon = load_frames(lexicon)
-    issue_lexicon = issue_lexicon[~issue_lexicon["frame"].isin(GENERIC_FRAMES)]
-    issue_hits = _hits(load_lexicon(issue_lexicon), body, joined, starts, index) if len(issue_lexicon) else None
-    per_article = body.groupby("doc_id").size()
-    for frame in dict.fromkeys(issue_lexicon["frame"]):
-        found = issue_hits[issue_hits["concept"] == frame]
-        invoking = found.drop_duplicates(["doc_id", "sent_id"]).groupby("doc_id").size()
-        evidence = _issue_evidence(found, texts)
-        for doc_id in features.index:
-            share = float(invoking.get(doc_id, 0) / per_article.get(doc_id, 1)) if per_article.get(doc_id, 0) else 0.0
-            rows.append((doc_id, frame, "issue", share, bool(share >= ISSUE_PRESENT_SHARE), evidence.get(doc_id, "")))
-    table = pd.DataFrame(rows, columns=["doc_id", "frame", "kind", "score", "present", "evidence"])
-    table = table.merge(keys, left_on="doc_id", right_index=True, how="left")
-    order = {doc_id: i for i, doc_id in enumerate(features.index)}
-    table = table.assign(_order=table["doc_id"].map(order)).sort_values(["_order"], kind="stable")
-    return table[["doc_id", *groups, "frame", "kind", "score", "present", "evidence"]].reset_index(drop=True)
+    for k, doc_id in enumerate(body.articles):  # article by article: each one's generic, then issue frames
+        for frame, scores, evidence in generic:
+            score = scores[k]
+            rows.append((doc_id, frame, "generic", score, score >= PRESENT_PROBABILITY, evidence.get(k, "")))
+        for frame in issue_frames:
+            share, evidence = issue.get((frame, k), (0.0, ""))
+            rows.append((doc_id, frame, "issue", share, share >= ISSUE_PRESENT_SHARE, evidence))
+    columns = ["doc_id", "frame", "kind", "score", "present", "evidence"]
+    table = pd.DataFrame(rows, columns=columns)
+    if set(groups) & set(columns):  # a merge names these apart (and the selection below fails), as it always did
+        keys = sentences.drop_duplicates("doc_id").set_index("doc_id")[groups]
+        table = table.merge(keys, left_on="doc_id", right_index=True, how="left")
+        return table[["doc_id", *groups, "frame", "kind", "score", "present", "evidence"]].reset_index(drop=True)
+    # Each row's group values are its article's first row's (what a merge with the first rows gives, faster).
+    first = np.flatnonzero(~sentences["doc_id"].duplicated().to_numpy())
+    taken = np.repeat(first, len(generic) + len(issue_frames))
+    return pd.DataFrame({"doc_id": table["doc_id"], **{group: sentences[group].take(taken).reset_index(drop=True)
+                                                      for group in groups},
+                         **{column: table[column] for column in columns[1:]}})
 
 
-def _generic_evidence(hits: pd.DataFrame, strength: dict[str, float], texts: dict, cues: int = 3) -> dict[str, str]:
-    """Per article: its `cues` cues weighing most for the frame, as "match [cue]", and the first sentence of the
-    strongest (one sorted pass over all hits, not a table per article)."""
-    weighed = hits[hits["family"].isin(strength)]
-    weighed = weighed.assign(_weight=weighed["family"].map(strength)).sort_values(
-        ["doc_id", "_weight", "sent_id"], ascending=[True, False, True], kind="stable")
-    weighed = weighed.drop_duplicates(["doc_id", "family"])
-    evidence: dict[str, str] = {}
-    listed: dict[str, list[str]] = {}
-    for doc_id, sent_id, family, match in zip(weighed["doc_id"], weighed["sent_id"], weighed["family"], weighed["match"]):
-        mine = listed.setdefault(doc_id, [])
-        if not mine:
-            evidence[doc_id] = _clip(texts.get((doc_id, sent_id), ""))
-        if len(mine) < cues:
-            mine.append(f"{match} [{family.split(': ', 1)[1]}]")
-    return {doc_id: f"{', '.join(listed[doc_id])}: “{first}”" for doc_id, first in evidence.items()}
+def _generic_evidence(body: _Body, hits: _Hits, strength: dict[str, float], cues: int = 3) -> dict[int, str]:
+    """Per article (position): its `cues` cues weighing most for the frame, as "match [cue]", and the first
+    sentence of the strongest (ties: the earlier sentence, then the earlier match)."""
+    weight = np.array([strength.get(family, np.nan) for family in hits.families], dtype=float)[hits.row]
+    chosen = np.flatnonzero(~np.isnan(weight))
+    # Sorted by article, descending weight, sentence (lexsort is stable; its last key is the first)...
+    chosen = chosen[np.lexsort((hits.sent_id[chosen], -weight[chosen], hits.article[chosen]))]
+    # ... each cue once per article, at its first place...
+    number = {}
+    cue = np.array([number.setdefault(family, len(number)) for family in hits.families], dtype=np.int64)[hits.row]
+    _, first = np.unique(hits.article[chosen] * max(len(number), 1) + cue[chosen], return_index=True)
+    chosen = chosen[np.sort(first)]
+    # ... and the first `cues` of each article.
+    article = hits.article[chosen]
+    opens = np.ones(len(chosen), dtype=bool)
+    opens[1:] = article[1:] != article[:-1]
+    starts = np.flatnonzero(opens)
+    rank = np.arange(len(chosen)) - np.repeat(starts, np.diff(np.append(starts, len(chosen))))
+    evidence: dict[int, str] = {}
+    listed: list[str] = []
+    for k, position, opening in zip(chosen[rank < cues].tolist(), article[rank < cues].tolist(), opens[rank < cues].tolist()):
+        if opening:
+            listed = []
+            first_sentence = _clip(body.sentence_text(hits.line[k]))
+        listed.append(f"{hits.match[k]} [{hits.families[hits.row[k]].split(': ', 1)[1]}]")
+        evidence[position] = f"{', '.join(listed)}: “{first_sentence}”"
+    return evidence
 
 
-def _issue_evidence(hits: pd.DataFrame, texts: dict, cues: int = 3) -> dict[str, str]:
-    """Per article: its first `cues` distinct matches (lower case) and the first sentence invoking the frame."""
-    first_sentence = hits.groupby("doc_id", sort=False)["sent_id"].min()
-    matches: dict[str, list[str]] = {}
-    for doc_id, match in zip(hits["doc_id"], hits["match"].str.lower()):
-        mine = matches.setdefault(doc_id, [])
-        if len(mine) < cues and match not in mine:
-            mine.append(match)
-    return {doc_id: f"{', '.join(found)}: “{_clip(texts.get((doc_id, first_sentence[doc_id]), ''))}”"
-            for doc_id, found in matches.items()}
+def _issue_shares(body: _Body, hits: _Hits | None, cues: int = 3) -> dict[tuple[str, int], tuple[float, str]]:
+    """(frame, article position) -> (share of the article's body sentences invoking the frame, evidence: the
+    first `cues` distinct matches, lower case, and the first sentence invoking it), for each pair with a match."""
+    if hits is None or not len(hits.match):
+        return {}
+    lowered = pd.Series(hits.match, dtype="str").str.lower().tolist()
+    frames = [hits.concepts[row] for row in hits.row.tolist()]
+    found: dict[tuple[str, int], tuple[set, list, list]] = {}  # sentences, (first sent_id, its row), matches
+    for line, article, sent_id, frame, match in zip(hits.line.tolist(), hits.article.tolist(), hits.sent_id.tolist(),
+                                                   frames, lowered):
+        entry = found.get((frame, article))
+        if entry is None:
+            entry = found[(frame, article)] = (set(), [sent_id, line], [])
+        entry[0].add(sent_id)
+        if sent_id < entry[1][0]:
+            entry[1][:] = [sent_id, line]
+        if len(entry[2]) < cues and match not in entry[2]:
+            entry[2].append(match)
+    shares = {}
+    for (frame, article), (sentences, (_, line), matches) in found.items():
+        share = float(len(sentences) / body.sentences[article]) if body.sentences[article] else 0.0
+        shares[(frame, article)] = (share, f"{', '.join(matches)}: “{_clip(body.sentence_text(line))}”")
+    return shares
 
 
 def _clip(text: str, limit: int = 160) -> str:
