@@ -13,6 +13,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from analysis.cache import memoised
 from analysis.language.tokens import count_words
 from analysis.measures.stats import SEED, group_rng
 from analysis.tables import require_by, require_columns
@@ -23,6 +24,7 @@ MANY_GROUPS = 6  # past this many groups, compare each with the rest rather than
 
 
 
+@memoised
 def compare_groups(
     table: pd.DataFrame,
     *,
@@ -149,6 +151,7 @@ def bh_qvalues(p: np.ndarray) -> np.ndarray:
     return q
 
 
+@memoised
 def count_per_sentence(sentences: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     """Every sentence with how many of the `found` rows (term hits, frame cues) stand in it: the table to compare on.
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.cache import memoised
 from analysis.language.tokens import count_words
 from analysis.tables import By, require_by, require_columns
 
 
+@memoised
 def describe_articles(articles: pd.DataFrame, sentences: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """Size of each article's cleaned body.
 
@@ -45,6 +47,7 @@ def describe_articles(articles: pd.DataFrame, sentences: pd.DataFrame, *, by: By
     ).drop(columns=["chars", "quoted_chars"])
 
 
+@memoised
 def count_removals(removed: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """How many lines (and words) cleaning removed, per group and rule.
 
@@ -66,6 +69,7 @@ def count_removals(removed: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
                              kind="stable").reset_index(drop=True)
 
 
+@memoised
 def voice_shares(sentences: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """How much of each group's body text is quotation and how much is the outlet's own voice.
 
@@ -106,6 +110,7 @@ def voice_shares(sentences: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
 AUTO_DAYS = 62  # freq="auto": daily bars up to two months of coverage
 
 
+@memoised
 def coverage_over_time(articles: pd.DataFrame, *, by: By = "outlet", event=None, freq: str = "D") -> pd.DataFrame:
     """How many articles and words each group published per period, and how long after the event.
 

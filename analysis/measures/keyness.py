@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.cache import memoised
 from analysis.language.tokens import content_words
 from analysis.tables import By, require_by, require_columns
 
@@ -12,6 +13,7 @@ from analysis.tables import By, require_by, require_columns
 PRIOR = 100.0
 
 
+@memoised
 def keyness(sentences: pd.DataFrame, *, by: By = "outlet", prior: float | pd.Series = PRIOR) -> pd.DataFrame:
     """Distinctive words of each group against all the others.
 

@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from analysis.cache import memoised
 from analysis.language.lexicon import load_lexicon
 from analysis.language.tokens import count_words
 from analysis.measures.agency import FORMS, classify_agency
@@ -28,6 +29,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(name).casefold()).strip("_")
 
 
+@memoised
 def article_measures(
     articles: pd.DataFrame,
     sentences: pd.DataFrame,

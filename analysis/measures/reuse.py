@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from analysis.cache import memoised
 from analysis.language.tokens import WORDS, content_words
 from analysis.tables import By, by_columns, require_by, require_columns
 
@@ -25,6 +26,7 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(text[start:end].lower().replace("’", "'"), start, end) for start, end in WORDS.span_tokenize(text)]
 
 
+@memoised
 def shared_passages(articles: pd.DataFrame, *, by: By | None = "outlet", min_words: int = 8) -> pd.DataFrame:
     """Word-for-word passages of at least `min_words` words found in two articles, or twice in one.
 
@@ -83,6 +85,7 @@ def shared_passages(articles: pd.DataFrame, *, by: By | None = "outlet", min_wor
                              kind="stable").reset_index(drop=True)
 
 
+@memoised
 def similarity(articles: pd.DataFrame, *, by: By | None = "outlet", min_similarity: float = 0.0) -> pd.DataFrame:
     """Pairwise cosine similarity of the articles' TF-IDF vectors (content words, stop words removed).
 
@@ -124,6 +127,7 @@ def _with_groups(pairs: pd.DataFrame, articles: pd.DataFrame, groups: list[str])
     return pairs
 
 
+@memoised
 def group_similarity(pairs: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """Mean article similarity between and within groups (from `similarity`).
 

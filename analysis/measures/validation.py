@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from analysis.cache import memoised
 from analysis.corpus.clean import clean_article, load_rules
 from analysis.language.segment import split_sentences, split_text
 from analysis.measures.article_frames import (
@@ -207,6 +208,15 @@ VALIDATIONS = (
 )
 
 
+def _read_by_validate_all(data: str | Path | None = None) -> list:
+    """What validate_all reads besides the package, for its cache key: the data folder, every file of the data
+    sets it uses and of the hand labels (Paths: the key follows their content)."""
+    folder = validation_data(data)
+    return [str(folder), *[sorted(path for path in place.rglob("*") if path.is_file())
+                           for place in [*(folder / name for name, *_ in VALIDATIONS), HAND_LABELS]]]
+
+
+@memoised(depends_on=_read_by_validate_all)
 def validate_all(data: str | Path | None = None) -> pd.DataFrame:
     """Every validation whose data is present; a "missing" row (naming the folder) for each that is not.
 
@@ -216,7 +226,9 @@ def validate_all(data: str | Path | None = None) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with the columns listed in this module's docstring, one row per metric.
+    DataFrame with the columns listed in this module's docstring, one row per metric. Kept in the cache
+    (analysis.cache.memoised), keyed by the package and the content of every file it reads, so a second run
+    reads it back instead of validating again.
     """
     folder = validation_data(data)
     parts = []
