@@ -194,6 +194,13 @@ CALLS_OF_MEASURES = {
     "voice_shares": lambda a, s, sc, h: an.voice_shares(s, by="outlet"),
     "coverage_over_time": lambda a, s, sc, h: an.coverage_over_time(a, by="outlet", event="2020-01-03", freq="auto"),
     "validate_all": lambda a, s, sc, h: an.validate_all(PROJECT / "no-such-folder"),
+    "term_rates": lambda a, s, sc, h: an.term_rates(h, s, by="outlet"),
+    "kwic": lambda a, s, sc, h: an.kwic(s, "killing"),
+    "name_variants": lambda a, s, sc, h: an.name_variants(s, by="outlet"),
+    "target_mentions": lambda a, s, sc, h: an.target_mentions(sc),
+    "target_sentiment": lambda a, s, sc, h: an.target_sentiment(sc),
+    "sentiment_drivers": lambda a, s, sc, h: an.sentiment_drivers(sc, by="outlet"),
+    "quoted_words_by_speaker": lambda a, s, sc, h: an.quoted_words_by_speaker(an.find_attributions(s), s),
 }
 
 

@@ -35,6 +35,7 @@ from analysis.language.grammar import (
 from analysis.language.lexicon import join_texts, load_lexicon, locate
 from analysis.language.quotes import inside, quote_spans
 from analysis.measures.terms import voice_words
+from analysis.cache import memoised
 from analysis.tables import By, category_order, require_by, require_columns
 
 OPENING = frozenset("“\"‘")
@@ -284,6 +285,7 @@ def speaker_groups(speakers_as_written: pd.Series, *, speakers: pd.DataFrame | s
     return ["unresolved" if unresolved[i] else first.get(i, "other") for i in range(len(speakers_as_written))]
 
 
+@memoised
 def quoted_words_by_speaker(
     attributions: pd.DataFrame,
     sentences: pd.DataFrame,

@@ -39,6 +39,7 @@ from analysis.language.quotes import sentence_voice
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_mean, group_rng
 from analysis.measures.target_model import LABELS, classify_target_sentiment
 from analysis.measures.terms import find_terms
+from analysis.cache import memoised
 from analysis.tables import By, require_by, require_columns, split_by
 
 #: VADER's thresholds for a positive / negative compound score.
@@ -249,6 +250,7 @@ def summarize_sentiment(
 _EMPTY_SUMMARY = {"sentences": 0, "articles": 0, "mean_compound": np.nan, "low": np.nan, "high": np.nan, "resampled": ""}
 
 
+@memoised
 def target_mentions(
     scored: pd.DataFrame,
     *,
@@ -295,6 +297,7 @@ def _find_mentions(scored: pd.DataFrame, targets: list[str], aliases) -> pd.Data
                        mention_start=hits["start"].to_numpy(), mention_end=hits["end"].to_numpy())
 
 
+@memoised
 def target_sentiment(
     scored: pd.DataFrame,
     *,
@@ -409,6 +412,7 @@ def _without_emoji(text: str) -> str:
     return "".join(out).strip()
 
 
+@memoised
 def sentiment_drivers(scored: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     """Which lexicon words contribute most to each group's positive and negative scores.
 

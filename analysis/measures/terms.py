@@ -16,6 +16,7 @@ from analysis.language.lexicon import IGNORE, join_texts, load_lexicon, locate
 from analysis.language.quotes import inside, quote_spans
 from analysis.language.tokens import WORDS
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
+from analysis.cache import memoised
 from analysis.tables import (
     By,
     group_columns,
@@ -102,6 +103,7 @@ def voice_words(sentences: pd.DataFrame) -> pd.DataFrame:
     return sentences[context].assign(own_words=own, quoted_words=quoted)
 
 
+@memoised
 def term_rates(
     hits: pd.DataFrame,
     sentences: pd.DataFrame,
@@ -170,6 +172,7 @@ def _families(lexicon, hits: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([families, extra], ignore_index=True)
 
 
+@memoised
 def kwic(sentences: pd.DataFrame, pattern: str | list[str], *, window: int = 8) -> pd.DataFrame:
     """Keyword in context: each match of `pattern` with up to `window` words either side, within its sentence.
 
@@ -198,6 +201,7 @@ def kwic(sentences: pd.DataFrame, pattern: str | list[str], *, window: int = 8) 
     return hits[context].assign(pattern=hits["pattern"], left=left, match=hits["match"], right=right, quoted=hits["quoted"])
 
 
+@memoised
 def name_variants(sentences: pd.DataFrame, *, by: By = "outlet", aliases: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Which spelling of each entity each group uses: a fingerprint of house style.
 
