@@ -44,9 +44,10 @@ MIN_ARTICLES = 50
 STORES: list[Path] = []
 
 
-def chunks_of_articles(doc_ids) -> list[np.ndarray]:
+def chunks_of_articles(doc_ids, every: int | None = None) -> list[np.ndarray]:
     """Row positions of each chunk: consecutive rows of whole articles, cut after an article whose id hashes to
-    0 modulo CHUNK_ARTICLES (content-defined, so one new article moves no other boundary)."""
+    0 modulo `every` (default CHUNK_ARTICLES; content-defined, so one new article moves no other boundary)."""
+    every = CHUNK_ARTICLES if every is None else every
     doc_ids = pd.Series(doc_ids).astype(str).to_numpy()
     if len(doc_ids) == 0:
         return []
@@ -55,15 +56,15 @@ def chunks_of_articles(doc_ids) -> list[np.ndarray]:
     ends = np.concatenate([change, [len(doc_ids)]])
     cuts = [0]
     for start, end in zip(starts, ends):
-        if _cut_after(doc_ids[start]):
+        if _cut_after(doc_ids[start], every):
             cuts.append(end)
     if cuts[-1] != len(doc_ids):
         cuts.append(len(doc_ids))
     return [np.arange(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
 
 
-def _cut_after(doc_id: str) -> bool:
-    return int.from_bytes(hashlib.sha1(doc_id.encode("utf-8")).digest()[:8], "big") % CHUNK_ARTICLES == 0
+def _cut_after(doc_id: str, every: int) -> bool:
+    return int.from_bytes(hashlib.sha1(doc_id.encode("utf-8")).digest()[:8], "big") % every == 0
 
 
 def _progress(total: int, stage: str):
@@ -221,11 +222,18 @@ def process_corpus(
     *,
     client=None,
     group: str = "outlet",
-    partition_size: int = 512,
+    partition_size: int = 256,
     rules=None,
     **columns: str,
 ) -> dict:
     """Run every per-article stage on a corpus as a Dask computation and write the results as Parquet.
+
+    This process only lists and checks the corpus (analysis.corpus.load.read_records: metadata, doc_ids,
+    every check across articles) and cuts it into partitions; each Dask task reads, decodes and cleans its
+    own articles (a folder's tasks are given file paths, not texts), then runs the stages on them. On a
+    cluster, the corpus must be readable by every worker at the same path as here. Errors and warnings are
+    load_articles' (warnings said here once the tasks are done); a file that cannot be decoded is only
+    found by the task that reads it.
 
     Parameters
     ----------
@@ -233,51 +241,44 @@ def process_corpus(
     out_dir : where to write (created; must not be inside the corpus).
     client : a dask.distributed Client (a LocalCluster's or a scheduler's); None runs in this process.
     group : the group column article_frames keeps (as the notebooks' --group).
-    partition_size : articles per Dask task (whole chunks of about CHUNK_ARTICLES articles each).
+    partition_size : articles per Dask task (whole chunks of about CHUNK_ARTICLES articles each). The default
+        gives 2,225 articles 8 tasks, enough for two workers to finish together; the tasks' fixed costs are
+        milliseconds, so only millions of articles call for larger ones (fewer tasks for the scheduler).
     rules, columns : passed to load_articles.
 
     Returns
     -------
     The manifest written to `out_dir/manifest.json`: `kind`, `source`,
-    `corpus_fingerprint`, `articles`, `code`, `versions`, `settings` and
-    `tables` (for each of articles, sentences, scores, terms, frames,
-    article_frames, agency and attributions: its Parquet parts in corpus order).
-    `load_articles(out_dir)` reads it back, and the stages then take their
-    results from it instead of computing them again.
+    `corpus_fingerprint` (that of `load_articles(source)`), `articles`, `code`,
+    `versions`, `settings` and `tables` (for each of articles, sentences,
+    scores, terms, frames, article_frames, agency and attributions: its Parquet
+    parts in corpus order). `load_articles(out_dir)` reads it back, and the
+    stages then take their results from it instead of computing them again.
     """
     import json
 
     import dask
 
-    from analysis.corpus.load import load_articles as load_corpus
+    from analysis.corpus.load import read_records
 
     out_dir = Path(out_dir)
-    articles = load_corpus(source, rules=rules, **columns)
+    records = read_records(source, rules=rules, texts=False, **columns)
     if Path(source).is_dir() and out_dir.resolve().is_relative_to(Path(source).resolve()):
         raise ValueError(f"out_dir {out_dir} is inside the corpus {source}; the corpus folder is never written to")
-    chunks = chunks_of_articles(articles["doc_id"])
-    partitions, current = [], []
-    for rows in chunks:
-        current.append(rows)
-        if sum(len(r) for r in current) >= partition_size:
-            partitions.append(current)
-            current = []
-    if current:
-        partitions.append(current)
-    tasks = [dask.delayed(_process_partition)([articles.iloc[rows].reset_index(drop=True) for rows in part],
-                                              str(out_dir), group, articles.dtypes.to_dict())
-             for part in partitions]
+    tasks = partition_tasks(records, out_dir, group=group, partition_size=partition_size)
     if client is None:
         done = dask.compute(*tasks, scheduler="synchronous")
     else:
         done = client.gather(client.compute(tasks))
+    _say_again(done)
     tables: dict[str, list[str]] = {"articles": []}
     for partition in done:
-        for stored in partition:
+        for stored in partition["parts"]:
             for stage, path in stored.items():
                 tables.setdefault(stage, []).append(path)
     manifest = {
-        "kind": KIND, "source": str(source), "corpus_fingerprint": fingerprint(articles), "articles": len(articles),
+        "kind": KIND, "source": str(source), "corpus_fingerprint": _corpus_fingerprint(done),
+        "articles": sum(len(partition["hashes"]) for partition in done),
         "code": _code(), "versions": _versions(), "settings": {"group": group, "chunk_articles": CHUNK_ARTICLES},
         "tables": tables,
     }
@@ -285,26 +286,136 @@ def process_corpus(
     return manifest
 
 
-def _process_partition(pieces: list[pd.DataFrame], out_dir: str, group: str, dtypes: dict) -> list[dict[str, str]]:
-    """Each chunk of one partition through every stage; (stage -> part path, relative to out_dir) per chunk."""
+def partition_tasks(records, out_dir: str | Path, *, group: str = "outlet", partition_size: int = 256) -> list:
+    """The Dask tasks of process_corpus, one per partition, not yet computed.
+
+    Parameters
+    ----------
+    records : analysis.corpus.load.read_records' Records of the corpus (texts=False for a folder).
+    out_dir, group, partition_size : as for process_corpus.
+
+    Returns
+    -------
+    A list of dask.delayed, each computing _process_partition's dict for one partition, in corpus order. A
+    task holds its records (a folder's: metadata and file paths, no text) and depends on no other key, so the
+    scheduler hands each to whichever worker is free.
+    """
+    import dask
+
+    from analysis.corpus.clean import load_rules
+
+    # The shipped rules are loaded once per process (load_rules caches them): send None for them, a user's
+    # rules (about 10 KB compiled) with each task.
+    rules = None if records.rules is load_rules(None) else records.rules
+    process = dask.delayed(_process_partition, pure=False)
+    return [process(records.part(rows).table, str(records.path), rules, str(out_dir), group, CHUNK_ARTICLES)
+            for rows in _partitions(records, partition_size)]
+
+
+def _partitions(records, partition_size: int) -> list[np.ndarray]:
+    """Row positions of each partition: whole chunks (cut by doc_id, known before cleaning), at least
+    partition_size articles each but the last; never none, so an empty corpus still gets its table's columns."""
+    partitions, current, size = [], [], 0
+    for rows in chunks_of_articles(records.table["doc_id"]):
+        current.append(rows)
+        size += len(rows)
+        if size >= partition_size:
+            partitions.append(np.concatenate(current))
+            current, size = [], 0
+    if current:
+        partitions.append(np.concatenate(current))
+    return _joined_over_blank_ends(records, partitions) or [np.arange(0)]
+
+
+def _joined_over_blank_ends(records, partitions: list[np.ndarray]) -> list[np.ndarray]:
+    """The partitions, each joined to the next while it ends on a blank article.
+
+    A partition ends where a chunk does, after an article whose id cuts; cleaning leaves out a blank article,
+    and without it that cut is gone: its chunk runs on into the next partition, as chunks_of_articles would
+    cut load_articles' table. Only a partition's last article is read here to tell (about one in
+    partition_size); a table's records hold no blank article (read_records left them out).
+    """
+    from analysis.corpus.load import blank_records
+
+    joined: list[np.ndarray] = []
+    for rows in partitions:
+        if joined:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CorpusWarning)  # the task that reads the article says them
+                ends_blank = blank_records(records.part(joined[-1][-1:]))[0]
+            if ends_blank:
+                joined[-1] = np.concatenate([joined[-1], rows])
+                continue
+        joined.append(rows)
+    return joined
+
+
+def _process_partition(part: pd.DataFrame, corpus: str, rules, out_dir: str, group: str, every: int) -> dict:
+    """One partition, where its task runs: its records (of the corpus at path `corpus`) read and cleaned into
+    articles with `rules` (None: the shipped ones), the articles cut into chunks (every: the client's
+    CHUNK_ARTICLES), each chunk through every stage and stored under out_dir.
+
+    Returns
+    -------
+    dict with `parts` (per chunk, stage -> part path relative to out_dir), `hashes` (the articles' row hashes)
+    and `dtypes` (their dtypes, as fingerprint hashes them), for the corpus fingerprint, and `warnings`
+    ((category, message) pairs in the order said, for the client to say again).
+    """
+    from analysis.corpus.clean import load_rules
+    from analysis.corpus.load import Records, clean_records
+
     folder = Path(out_dir)
-    stored = []
-    for articles in pieces:
-        articles = articles.astype(dtypes)
-        paths = {"articles": _store(folder, "articles", articles, chunk_key("articles", "", row_hashes(articles), ""))}
-        inputs = {"articles": articles}
-        for stage, source in PROCESSED:
-            function = stages()[stage]
-            table = inputs[source]
-            options = _bound_options(function, table, {"by": group} if stage == "article_frames" else {})
-            key = chunk_key(stage, _options_key(options), row_hashes(table),
-                            repr([(str(c), str(t)) for c, t in table.dtypes.items()]))
-            result = function(table, **options)
-            paths[stage] = _store(folder, stage, result, key)
-            if stage == "sentences":
-                inputs["sentences"] = result
-        stored.append(paths)
-    return stored
+    records = Records(part, Path(corpus), load_rules(None) if rules is None else rules)
+    with warnings.catch_warnings(record=True) as caught:
+        # Recorded, not said: on a worker they would stay in its log, and the user is at the client.
+        warnings.simplefilter("always", CorpusWarning)
+        # One process per task: the cluster runs the tasks in parallel, not the cleaning within one.
+        articles = clean_records(records, workers=1)
+        hashes = row_hashes(articles)
+        stored = [_process_chunk(folder, articles.iloc[rows].reset_index(drop=True), hashes[rows], group)
+                  for rows in chunks_of_articles(articles["doc_id"], every)]
+    return {"parts": stored, "hashes": hashes, "dtypes": _dtypes(articles),
+            "warnings": [(w.category, str(w.message)) for w in caught]}
+
+
+def _process_chunk(folder: Path, articles: pd.DataFrame, hashes: np.ndarray, group: str) -> dict[str, str]:
+    """One chunk of articles through every stage, each result stored; stage -> part path relative to folder."""
+    paths = {"articles": _store(folder, "articles", articles, chunk_key("articles", "", hashes, ""))}
+    inputs = {"articles": articles}
+    for stage, source in PROCESSED:
+        function = stages()[stage]
+        table = inputs[source]
+        options = _bound_options(function, table, {"by": group} if stage == "article_frames" else {})
+        key = chunk_key(stage, _options_key(options), row_hashes(table), _dtypes(table))
+        result = function(table, **options)
+        paths[stage] = _store(folder, stage, result, key)
+        if stage == "sentences":
+            inputs["sentences"] = result
+    return paths
+
+
+def _dtypes(table: pd.DataFrame) -> str:
+    # As analysis.cache hashes a table's columns (chunk keys and fingerprint).
+    return repr([(str(c), str(t)) for c, t in table.dtypes.items()])
+
+
+def _corpus_fingerprint(done) -> str:
+    """analysis.cache.fingerprint of the whole articles table, from its partitions' dtypes and row hashes: the
+    same bytes hashed in the same order (the table's dtypes, then every row's hash), without the table."""
+    dtypes = {partition["dtypes"] for partition in done if len(partition["hashes"])} \
+        or {partition["dtypes"] for partition in done}
+    if len(dtypes) != 1:
+        raise RuntimeError(f"process_corpus: the partitions' articles tables differ in their columns: {sorted(dtypes)}")
+    digest = hashlib.sha256(b"frame" + dtypes.pop().encode())
+    for partition in done:
+        digest.update(partition["hashes"].tobytes())
+    return digest.hexdigest()
+
+
+def _say_again(done) -> None:
+    """The tasks' warnings, said in corpus order, each once (a column-level one is said by every task)."""
+    for category, message in dict.fromkeys(pair for partition in done for pair in partition["warnings"]):
+        warnings.warn(message, category, stacklevel=3)
 
 
 def _bound_options(function, table, options: dict) -> dict:

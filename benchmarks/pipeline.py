@@ -16,7 +16,13 @@ reports seconds per 1,000 articles against the single corpus: time per article
 should stay flat, and peak memory under 2 GB.
 
 `--dask` also runs `process_corpus` in this process and on a
-`LocalCluster(n_workers=2)`, on 1 and N copies, and reports the speed-up.
+`LocalCluster(n_workers=2)`, on 1 and N copies, and reports the speed-up, the
+peak resident memory of each worker and whether both runs wrote the same
+parts with the same corpus fingerprint. The workers are started and their
+models loaded before the clock starts (as this process's are, by the stages
+run before), and that warm-up is reported apart. On Linux it also reports the
+CPU seconds other processes used during each of the two runs: near 0, the
+speed-up was measured undisturbed.
 Needs ../shared/data/bbc_news.
 """
 
@@ -110,20 +116,86 @@ def report(label: str, rows, baseline: float, articles: int, megabytes: float) -
     return total
 
 
+def _warm_up() -> float:
+    """On a worker: import the package and run every stage on one short article, so that the models (VADER,
+    Punkt, the codebook model) are loaded before the clock starts, as they are in this process; seconds taken."""
+    start = time.perf_counter()
+    import pandas as pd
+
+    import analysis.pipeline as pipeline
+
+    articles = pd.DataFrame({"doc_id": ["w"], "outlet": ["o"],
+                             "text": ["Iran vowed revenge. The US denied it, officials said."]}).astype("str")
+    sentences = pipeline.stages()["sentences"](articles)
+    for stage, source in pipeline.PROCESSED[1:]:
+        pipeline.stages()[stage](sentences, **({"by": "outlet"} if stage == "article_frames" else {}))
+    return time.perf_counter() - start
+
+
+def _peak_rss_mb() -> float:
+    """On a worker: its own peak resident memory so far, in MB. Linux's VmHWM: ru_maxrss would also count
+    this process's peak before the worker was started from it."""
+    from pathlib import Path
+
+    try:
+        status = Path("/proc/self/status").read_text().splitlines()
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds this process (in a worker: that worker) has used."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy() -> float | None:
+    """CPU seconds the whole machine has been busy (Linux's /proc/stat; None elsewhere)."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and I/O wait
+
+
+def _timed(job, workers_cpu=lambda: 0.0) -> tuple[object, float, float | None]:
+    """job()'s result, its wall seconds, and the CPU seconds other processes used meanwhile (the machine's
+    busy time less this process's and its workers'): on a shared machine, a run others slowed shows it."""
+    busy, own = _machine_busy(), _cpu_seconds() + workers_cpu()
+    start = time.perf_counter()
+    result = job()
+    seconds = time.perf_counter() - start
+    after = _machine_busy()
+    others = None if busy is None or after is None else (after - busy) - (_cpu_seconds() + workers_cpu() - own)
+    return result, seconds, others
+
+
 def dask_speedup(folder: Path, work: Path, label: str) -> None:
     from distributed import Client, LocalCluster
 
-    start = time.perf_counter()
-    pipeline.process_corpus(folder, work / f"{label}-local")
-    local = time.perf_counter() - start
+    local, local_seconds, local_others = _timed(lambda: pipeline.process_corpus(folder, work / f"{label}-local"))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       memory_limit="4GB") as cluster, Client(cluster) as client:
         start = time.perf_counter()
-        pipeline.process_corpus(folder, work / f"{label}-cluster", client=client)
-        distributed = time.perf_counter() - start
-        memory = max(w["metrics"]["memory"] for w in client.scheduler_info()["workers"].values()) / 1e6
-    print(f"process_corpus {label}: in-process {local:.1f} s, LocalCluster(n_workers=2) {distributed:.1f} s, "
-          f"speed-up {local / distributed:.2f} (goal 1.7); largest worker now {memory:.0f} MB")
+        client.run(_warm_up)
+        warm = time.perf_counter() - start
+        distributed, distributed_seconds, cluster_others = _timed(
+            lambda: pipeline.process_corpus(folder, work / f"{label}-cluster", client=client),
+            lambda: sum(client.run(_cpu_seconds).values()))
+        peaks = sorted(client.run(_peak_rss_mb).values())
+    same = local["tables"] == distributed["tables"] and local["corpus_fingerprint"] == distributed["corpus_fingerprint"]
+    print(f"process_corpus {label}: in-process {local_seconds:.1f} s, LocalCluster(n_workers=2) "
+          f"{distributed_seconds:.1f} s (workers warmed up first: {warm:.1f} s), speed-up "
+          f"{local_seconds / distributed_seconds:.2f} (goal 1.7); peak memory per worker "
+          f"{', '.join(f'{peak:.0f}' for peak in peaks)} MB; same parts and fingerprint: {'yes' if same else 'NO'}")
+    if local_others is not None:
+        print(f"  other processes on this machine meanwhile: {local_others:.1f} CPU s in-process, "
+              f"{cluster_others:.1f} CPU s on the cluster (near 0: an undisturbed measurement)")
 
 
 def main() -> int:

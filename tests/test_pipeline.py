@@ -124,7 +124,7 @@ def test_the_cache_can_be_turned_off(corpus, monkeypatch, tmp_path):
 
 
 def _write_folder(corpus: pd.DataFrame, folder):
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
         (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
     (folder / "metadata.csv").write_text(
@@ -140,6 +140,7 @@ def test_process_corpus_writes_what_the_stages_give_and_the_notebooks_read_it_ba
     assert manifest["articles"] == 80 and set(manifest["tables"]) == {
         "articles", "sentences", "scores", "terms", "frames", "article_frames", "agency", "attributions"}
     articles = an.load_articles(source)
+    assert manifest["corpus_fingerprint"] == cache.fingerprint(articles)
     sentences = pipeline.STAGES["sentences"](articles)
     pd.testing.assert_frame_equal(pipeline.read_processed(out, "sentences"), sentences)
     pd.testing.assert_frame_equal(pipeline.read_processed(out, "terms"), pipeline.STAGES["terms"](sentences))
@@ -157,6 +158,54 @@ def test_process_corpus_writes_what_the_stages_give_and_the_notebooks_read_it_ba
     assert sorted(p.name for p in source.iterdir()) == sorted([*(f"{d}.txt" for d in corpus["doc_id"]), "metadata.csv"])
 
 
+def test_process_corpus_tasks_hold_file_paths_not_texts(corpus, small_chunks, tmp_path):
+    """The Dask graph of a folder corpus carries names and paths: the same size for texts 50 times as long."""
+    import pickle
+
+    from analysis.corpus.load import read_records
+
+    sizes = []
+    for name, times in (("short", 1), ("long_", 50)):
+        texts = corpus.assign(text=[f"Marker{name} said so. " + "\n\n".join([t] * times) for t in corpus["text"]])
+        source = _write_folder(texts, tmp_path / name / "corpus")
+        tasks = pipeline.partition_tasks(read_records(source, texts=False), tmp_path / name / "out", partition_size=20)
+        graph = pickle.dumps({key: task for delayed in tasks for key, task in dict(delayed.__dask_graph__()).items()})
+        assert len(tasks) > 2 and f"Marker{name}".encode() not in graph
+        sizes.append(len(graph))
+    text_bytes = sum(path.stat().st_size for path in (tmp_path / "short" / "corpus").glob("*.txt"))
+    assert abs(sizes[1] - sizes[0]) < 200 and sizes[0] < text_bytes * 50 / 10
+
+
+def test_a_blank_article_ending_a_partition_leaves_the_chunks_as_load_articles_cuts_them(corpus, small_chunks,
+                                                                                        tmp_path, monkeypatch):
+    """A partition ends after an article whose id cuts a chunk; if cleaning leaves that article out (blank), its
+    chunk runs on into the next partition: the parts are the chunks of load_articles' table, so a notebook
+    given the folder finds every result, and the warnings reach the caller."""
+    chunks = pipeline.chunks_of_articles(corpus["doc_id"])
+    end = next(rows[-1] for i, rows in enumerate(chunks) if sum(len(r) for r in chunks[:i + 1]) >= 20)
+    blank_id = corpus["doc_id"][end]
+    source = _write_folder(corpus, tmp_path / "corpus")
+    (source / f"{blank_id}.txt").write_text(" \n\n ", encoding="utf-8")
+    (source / "a001.txt").write_bytes("Le caf\xe9 est ferm\xe9. Officials said so.".encode("cp1252"))
+    with pytest.warns(an.CorpusWarning) as caught:
+        manifest = pipeline.process_corpus(source, tmp_path / "processed", partition_size=20)
+    said = [str(w.message) for w in caught]
+    assert f"{blank_id}.txt: empty or whitespace-only article; excluded" in said
+    assert any(m.startswith("a001.txt: not valid UTF-8") for m in said)
+    with pytest.warns(an.CorpusWarning):
+        articles = an.load_articles(source)
+    assert manifest["articles"] == len(articles) == 79
+    assert manifest["corpus_fingerprint"] == cache.fingerprint(articles)
+    parts = [len(pd.read_parquet(tmp_path / "processed" / part)) for part in manifest["tables"]["articles"]]
+    assert parts == [len(rows) for rows in pipeline.chunks_of_articles(articles["doc_id"])]
+
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    monkeypatch.setattr(pipeline, "STORES", [])
+    computed = _counting(monkeypatch)
+    an.find_terms(an.split_sentences(an.load_articles(tmp_path / "processed")))
+    assert set(computed.values()) <= {0}
+
+
 def test_process_corpus_refuses_to_write_inside_the_corpus(corpus, tmp_path):
     source = _write_folder(corpus, tmp_path / "corpus")
     with pytest.raises(ValueError, match="inside the corpus"):
@@ -165,8 +214,11 @@ def test_process_corpus_refuses_to_write_inside_the_corpus(corpus, tmp_path):
 
 @pytest.mark.needs_shared
 def test_process_corpus_on_a_local_cluster_equals_the_in_process_run(tmp_path):
-    """Two worker processes over 300 BBC articles write the same tables as a run in this process."""
+    """Two worker processes over 300 BBC articles write the same tables as a run in this process, reading and
+    cleaning the articles themselves, and their warnings reach the caller."""
     from distributed import Client, LocalCluster
+
+    import analysis.corpus.load as load
 
     bbc = SHARED / "data" / "bbc_news" / "bbc"
     files = sorted(bbc.glob("*/*.txt"))[::7][:300]
@@ -174,13 +226,24 @@ def test_process_corpus_on_a_local_cluster_equals_the_in_process_run(tmp_path):
     source.mkdir()
     for path in files:
         (source / f"{path.parent.name}-{path.name}").write_bytes(path.read_bytes())
+    (source / "blank.txt").write_text("\n  \n", encoding="utf-8")
     (source / "metadata.csv").write_text(
-        "file,outlet\n" + "".join(f"{p.parent.name}-{p.name},{p.parent.name}\n" for p in files), encoding="utf-8")
-    local = pipeline.process_corpus(source, tmp_path / "local", partition_size=100)
+        "file,outlet\n" + "".join(f"{p.parent.name}-{p.name},{p.parent.name}\n" for p in files) + "blank.txt,none\n",
+        encoding="utf-8")
+    with pytest.warns(an.CorpusWarning, match="blank.txt: empty"):
+        local = pipeline.process_corpus(source, tmp_path / "local", partition_size=100)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("an article was cleaned in the client process")
+
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        distributed = pipeline.process_corpus(source, tmp_path / "cluster", client=client, partition_size=100)
+            Client(cluster) as client, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load, "clean_article", not_here)  # the workers are processes of their own: not patched
+        with pytest.warns(an.CorpusWarning, match="blank.txt: empty"):
+            distributed = pipeline.process_corpus(source, tmp_path / "cluster", client=client, partition_size=100)
     assert local["tables"] == distributed["tables"] and local["corpus_fingerprint"] == distributed["corpus_fingerprint"]
+    with pytest.warns(an.CorpusWarning, match="blank.txt: empty"):
+        assert local["corpus_fingerprint"] == cache.fingerprint(an.load_articles(source))
     for table in local["tables"]:
         a = pipeline.read_processed(tmp_path / "local", table)
         b = pipeline.read_processed(tmp_path / "cluster", table)

@@ -14,6 +14,14 @@ Two shapes of corpus are read:
 The corpus is only ever read. Problems that make the corpus unreadable raise
 CorpusError naming the file, column or value; problems that lose one article
 or one value warn (CorpusWarning) and the rest still loads.
+
+Loading is two steps, so that a Dask cluster can do the second where it runs
+(`analysis.pipeline.process_corpus`): `read_records` does what needs the whole
+corpus (the metadata, doc_ids, every check across articles; a folder's files
+are read, or with `texts=False` only listed), and `clean_records` cleans any
+run of those records into their rows of the articles table. Cleaning is
+row by row, so the records cleaned in parts and the parts joined are the
+table `load_articles` gives.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import os
 import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
@@ -46,6 +55,26 @@ LEADING = ("doc_id", "outlet", "date", "title")
 DERIVED = ("standfirst", "dateline", "raw", "text")
 #: Date values that pandas reads as the moment of loading: a date column must hold explicit dates.
 RELATIVE_DATES = ("now", "today")
+#: The records' column holding each article's text file when a folder is listed without reading it (texts=False).
+FILE = "_file"
+
+
+@dataclass(frozen=True)
+class Records:
+    """A corpus read and checked as a whole but not cleaned (read_records); clean_records makes articles of it.
+
+    `table` has one row per article: `doc_id`, `outlet`, the metadata, `_origin` (the article's name in
+    messages) and either `raw` (the decoded text) or, for a folder listed with texts=False, `_file` (the
+    resolved path of its text file). Blank articles are left out already where the texts were read.
+    """
+
+    table: pd.DataFrame
+    path: Path  # the corpus, for messages
+    rules: BoilerplateRules
+
+    def part(self, rows) -> Records:
+        """The records at these row positions (clean_records' input for one part of the corpus)."""
+        return replace(self, table=self.table.iloc[rows].reset_index(drop=True))
 
 
 def load_articles(
@@ -81,6 +110,30 @@ def load_articles(
     left out or read in a fallback way (dates that are not explicit dates or
     fall outside 1677-2262 become NaT).
     """
+    return clean_records(read_records(source, rules=rules, **columns))
+
+
+def read_records(
+    source: str | Path,
+    *,
+    rules: pd.DataFrame | str | Path | None = None,
+    texts: bool = True,
+    **columns: str,
+) -> Records:
+    """The first step of load_articles: everything that needs the whole corpus, but no cleaning.
+
+    Parameters
+    ----------
+    source, rules, columns : as for load_articles.
+    texts : False lists a folder's text files (each checked to exist and be a file) without reading them;
+        clean_records then reads, decodes and checks them for blankness wherever it runs. A table's texts are
+        always read (they are in the table).
+
+    Returns
+    -------
+    Records: the source, the compiled rules and the records table (see Records). Raises and warns as
+    load_articles does for everything but the texts' decoding, blankness and cleaning when texts=False.
+    """
     path = Path(source)
     if not path.exists():
         raise FileNotFoundError(f"corpus not found: {path}")
@@ -91,20 +144,28 @@ def load_articles(
     if path.is_dir() and (path / METADATA_FILE).is_file():
         if columns:
             raise TypeError(f"{path}: a folder with {METADATA_FILE} takes no column mapping; name columns in the CSV")
-        return _finish(_read_text_folder(path), path, compiled)
-    if path.is_dir():
-        records = _read_json_folder(path)
-    elif path.suffix.lower() in TABLE_SUFFIXES:
-        records = _read_table(path)
+        table = _read_text_folder(path, texts)
     else:
-        raise CorpusError(f"{path}: not a corpus folder or a table ({', '.join(TABLE_SUFFIXES)})")
-    # Always mapped, even without a mapping, so that a field named `raw` never stands in for the text.
-    return _finish(_map_fields(records, columns, path), path, compiled)
+        if path.is_dir():
+            records = _read_json_folder(path)
+        elif path.suffix.lower() in TABLE_SUFFIXES:
+            records = _read_table(path)
+        else:
+            raise CorpusError(f"{path}: not a corpus folder or a table ({', '.join(TABLE_SUFFIXES)})")
+        # Always mapped, even without a mapping, so that a field named `raw` never stands in for the text.
+        table = _map_fields(records, columns, path)
+    table = _checked(table, path)
+    if "raw" in table.columns:
+        table = _without_blank(table)
+    # Whether a metadata column is stored as strings is decided over every article, not per part. Where the
+    # texts were not read, blank articles are still in: a folder's metadata comes from its CSV, all strings,
+    # so the decision is the same with or without them.
+    return Records(_tidy_metadata(table, _metadata_columns(table)), path, compiled)
 
 
 # -- folders of text files -----------------------------------------------------------------
 
-def _read_text_folder(folder: Path) -> pd.DataFrame:
+def _read_text_folder(folder: Path, texts: bool = True) -> pd.DataFrame:
     metadata_path = folder / METADATA_FILE
     metadata = _read_csv(metadata_path)
     metadata.columns = [column.strip() for column in metadata.columns]
@@ -133,11 +194,18 @@ def _read_text_folder(folder: Path) -> pd.DataFrame:
     same = sorted(name for name, target in zip(names, targets) if target in twice)
     if same:
         raise CorpusError(f"{metadata_path}: rows {same} in column 'file' name the same file")
-    raws = [_read_listed_file(target, name, metadata_path) for target, name in zip(targets, names)]
+    if texts:
+        raws = [_read_listed_file(target, name, metadata_path) for target, name in zip(targets, names)]
+    else:
+        for target, name in zip(targets, names):
+            _check_listed_file(target, name, metadata_path)
     _warn_unlisted(root, set(targets))
     doc_ids = [_doc_id_for(name) for name in names]
     if len(set(doc_ids)) < len(doc_ids):
         doc_ids = names
+    if not texts:
+        # clean_records reads each file where it runs (and takes a missing title from its first line there).
+        return metadata.assign(doc_id=doc_ids, _origin=names, **{FILE: [str(target) for target in targets]})
     if "title" not in metadata.columns:
         # A folder of pages without a title column (BBC News, many scrapes): the first line is the headline.
         metadata = metadata.assign(title=[_headline(raw) for raw in raws])
@@ -163,7 +231,7 @@ def _keep_apart(table: pd.DataFrame, ours: tuple[str, ...], prefix: str, path: P
     if not clashes:
         return table
     warnings.warn(f"{path}: column(s) {sorted(clashes)} have names the loader writes; "
-                  f"kept as {sorted(clashes.values())}", CorpusWarning, stacklevel=5)
+                  f"kept as {sorted(clashes.values())}", CorpusWarning, stacklevel=6)
     return table.rename(columns=clashes)
 
 
@@ -195,15 +263,37 @@ def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
 
 
 def _read_listed_file(target: Path, name: str, metadata_path: Path) -> str:
+    _check_listed_file(target, name, metadata_path)
+    try:
+        data = target.read_bytes()
+    except OSError as error:  # unreadable (permissions), ...
+        raise _unreadable(name, metadata_path, error) from None
+    return decode_bytes(data, name)
+
+
+def _check_listed_file(target: Path, name: str, metadata_path: Path) -> None:
+    """Refuse a listed file that does not exist or is not a regular file (a stat, not a read)."""
     try:
         if not target.exists():
             raise CorpusError(f"{metadata_path}: listed file {name!r} does not exist in {target.parent}")
         if not target.is_file():
             raise CorpusError(f"{metadata_path}: listed file {name!r} is not a regular file")
-        data = target.read_bytes()
-    except OSError as error:  # unreadable (permissions), a name too long, ...
-        raise CorpusError(f"{metadata_path}: listed file {name!r} cannot be read ({error.strerror or error})") from None
-    return decode_bytes(data, name)
+    except OSError as error:  # a name too long, ...
+        raise _unreadable(name, metadata_path, error) from None
+
+
+def _unreadable(name: str, metadata_path: Path, error: OSError) -> CorpusError:
+    return CorpusError(f"{metadata_path}: listed file {name!r} cannot be read ({error.strerror or error})")
+
+
+def _read_listed(table: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    """Listed records (texts=False) with their files read: `raw`, and `title` from the first line where the
+    metadata has no title column, as _read_text_folder gives them."""
+    metadata_path = folder / METADATA_FILE
+    raws = [_read_listed_file(Path(target), name, metadata_path) for target, name in zip(table[FILE], table["_origin"])]
+    if "title" not in table.columns:
+        table = table.assign(title=[_headline(raw) for raw in raws])
+    return table.assign(raw=raws).drop(columns=[FILE])
 
 
 def _warn_unlisted(root: Path, listed_paths: set[Path]) -> None:
@@ -213,7 +303,7 @@ def _warn_unlisted(root: Path, listed_paths: set[Path]) -> None:
                 f"{path.relative_to(root).as_posix()}: text file in the corpus folder but not listed in "
                 f"{METADATA_FILE}; not loaded",
                 CorpusWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
 
@@ -308,7 +398,7 @@ def _map_fields(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.
     unasked = sorted(field for field in clashes if field in written and field not in columns.values())
     if unasked:
         warnings.warn(f"{path}: field(s) {unasked} have names the loader writes; kept as "
-                      f"{[clashes[field] for field in unasked]}", CorpusWarning, stacklevel=4)
+                      f"{[clashes[field] for field in unasked]}", CorpusWarning, stacklevel=5)
     renamed = table.rename(columns=clashes)
     mapped = renamed.assign(**{ours: renamed[clashes.get(theirs, theirs)] for ours, theirs in columns.items()})
     # Mapped fields stay under their own names too (a notebook may group by `source`),
@@ -323,9 +413,10 @@ def _map_fields(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.
 PARALLEL_MIN_ARTICLES = 400
 
 
-def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateRules) -> list:
+def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateRules,
+               workers: int | None = None) -> list:
     """clean_article for every article, in order; in two processes for a large corpus (the same results)."""
-    workers = min(2, os.cpu_count() or 1)
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
     if len(raws) < PARALLEL_MIN_ARTICLES or workers < 2:
         return _clean_some(rules, list(zip(raws, titles, authors)))
     items = list(zip(raws, titles, authors))
@@ -339,16 +430,19 @@ def _clean_some(rules: BoilerplateRules, items: list[tuple]) -> list:
     return [clean_article(raw, title=title, author=author, rules=rules) for raw, title, author in items]
 
 
-def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.DataFrame:
+def _checked(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The records with their text as `raw` (or a listed file), a stripped `doc_id` and `outlet`; refuses a
+    missing field and an empty or repeated doc_id and an empty outlet, naming them."""
     # A table's text is in `text` (its `raw` field, if any, was set apart by _map_fields); a folder's in `raw`.
-    for required in ("text", "outlet") if "raw" not in table.columns else ("outlet",):
+    has_text = "raw" in table.columns or FILE in table.columns
+    for required in ("text", "outlet") if not has_text else ("outlet",):
         if required not in table.columns:
             fields = [column for column in table.columns if not column.startswith("_")]
             raise CorpusError(
                 f"{path}: no {required!r} field; map one with load_articles(..., {required}='<field>') "
                 f"(available fields: {fields})"
             )
-    if "raw" not in table.columns:
+    if not has_text:
         table = table.assign(raw=[_as_text(value) for value in table["text"]]).drop(columns=["text"])
     if "doc_id" in table.columns:
         table = table.assign(doc_id=[_as_text(value).strip() for value in table["doc_id"]])
@@ -365,17 +459,46 @@ def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.Data
     empty_outlet = [origin for origin, outlet in zip(table["_origin"], outlets) if not outlet]
     if empty_outlet:
         raise CorpusError(f"{path}: empty 'outlet' for {empty_outlet[:10]}")
-    table = table.assign(outlet=outlets)
+    return table.assign(outlet=outlets)
 
+
+def _without_blank(table: pd.DataFrame) -> pd.DataFrame:
+    """The records without those whose text is empty or whitespace only, each left out with a warning."""
     blank = [not raw.strip() for raw in table["raw"]]
     for origin, is_blank in zip(table["_origin"], blank):
         if is_blank:
-            warnings.warn(f"{origin}: empty or whitespace-only article; excluded", CorpusWarning, stacklevel=3)
-    table = table.loc[[not b for b in blank]].reset_index(drop=True)
+            warnings.warn(f"{origin}: empty or whitespace-only article; excluded", CorpusWarning, stacklevel=4)
+    return table.loc[[not b for b in blank]].reset_index(drop=True)
 
+
+def blank_records(records: Records) -> list[bool]:
+    """Whether each record's text is empty or whitespace only (clean_records leaves those out); a listed file
+    is read to tell. Warns as reading it in clean_records would."""
+    table = _read_listed(records.table, records.path) if FILE in records.table.columns else records.table
+    return [not raw.strip() for raw in table["raw"]]
+
+
+def clean_records(records: Records, *, workers: int | None = None) -> pd.DataFrame:
+    """The second step of load_articles: records cleaned into articles.
+
+    Parameters
+    ----------
+    records : from read_records, or any part of them (Records.part); the parts' results joined in order are
+        the whole records' result.
+    workers : processes for cleaning (default: two for 400 articles or more); 1 where something else runs the
+        parts in parallel.
+
+    Returns
+    -------
+    The articles table, as load_articles documents it. Listed files (texts=False) are read, decoded and their
+    blank articles left out here, with load_articles' errors and warnings.
+    """
+    table = records.table
+    if FILE in table.columns:
+        table = _without_blank(_read_listed(table, records.path))
     titles = [_as_optional_text(value) for value in table.get("title", pd.Series([None] * len(table)))]
     authors = [_as_optional_text(value) for value in table.get("author", pd.Series([None] * len(table)))]
-    cleaned = _clean_all(list(table["raw"]), titles, authors, rules)
+    cleaned = _clean_all(list(table["raw"]), titles, authors, records.rules, workers)
     for origin, article in zip(table["_origin"], cleaned):
         if not article.text:
             warnings.warn(f"{origin}: nothing is left after cleaning; see removed_lines()", CorpusWarning, stacklevel=3)
@@ -389,17 +512,21 @@ def _finish(table: pd.DataFrame, path: Path, rules: BoilerplateRules) -> pd.Data
         text=pd.Series([a.text for a in cleaned], dtype="str"),
         raw=pd.Series(list(table["raw"]), dtype="str"),
     )
-    metadata = [c for c in table.columns if c not in LEADING + DERIVED and not c.startswith("_")]
+    metadata = _metadata_columns(table)
     table = table[list(LEADING) + metadata + list(DERIVED)]
     clashes = {c: f"metadata_{c}" for c in metadata if c in UNIT_COLUMNS}
     if clashes:
         # `section`, `sent_id`, `voice` ... are written onto sentence rows; a metadata column of that name would be
         # overwritten there without a word, so it is kept under another name.
-        warnings.warn(f"{path}: metadata column(s) {sorted(clashes)} clash with columns the package writes; "
+        warnings.warn(f"{records.path}: metadata column(s) {sorted(clashes)} clash with columns the package writes; "
                       f"kept as {sorted(clashes.values())}", CorpusWarning, stacklevel=3)
         table = table.rename(columns=clashes)
-        metadata = [clashes.get(c, c) for c in metadata]
-    return _tidy_metadata(table, metadata)
+    return table
+
+
+def _metadata_columns(table: pd.DataFrame) -> list[str]:
+    """The corpus's own columns, in their order: all but ours and the loader's working columns (`_...`)."""
+    return [c for c in table.columns if c not in LEADING + DERIVED and not c.startswith("_")]
 
 
 def _tidy_metadata(table: pd.DataFrame, metadata: list[str]) -> pd.DataFrame:
