@@ -298,7 +298,10 @@ def _read_listed(table: pd.DataFrame, folder: Path) -> pd.DataFrame:
 
 def _warn_unlisted(root: Path, listed_paths: set[Path]) -> None:
     for path in sorted(root.rglob("*")):
-        if path.suffix.lower() in TEXT_SUFFIXES and path.is_file() and path.resolve() not in listed_paths:
+        # A listed path is resolved already (resolving it again gives itself): only the others need resolving,
+        # which on a folder of many files is most of the time this takes.
+        if path.suffix.lower() in TEXT_SUFFIXES and path not in listed_paths and path.is_file() \
+                and path.resolve() not in listed_paths:
             warnings.warn(
                 f"{path.relative_to(root).as_posix()}: text file in the corpus folder but not listed in "
                 f"{METADATA_FILE}; not loaded",
@@ -490,8 +493,9 @@ def clean_records(records: Records, *, workers: int | None = None) -> pd.DataFra
 
     Returns
     -------
-    The articles table, as load_articles documents it. Listed files (texts=False) are read, decoded and their
-    blank articles left out here, with load_articles' errors and warnings.
+    The articles table of these records, as load_articles documents it: `doc_id`, `outlet`, `date`, `title`,
+    the metadata columns, `standfirst`, `dateline`, `raw`, `text`. Listed files (texts=False) are read,
+    decoded and their blank articles left out here, with load_articles' errors and warnings.
     """
     table = records.table
     if FILE in table.columns:
