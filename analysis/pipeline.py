@@ -26,7 +26,7 @@ import os
 import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import numpy as np
@@ -135,17 +135,90 @@ def _stored(stage: str, key: str, folder: Path | None) -> pd.DataFrame | None:
 
 
 def _compute(function, table, chunks, missing, options, workers):
-    """(chunk index, result) for each missing chunk, in order; on both cores when there are several chunks."""
+    """(chunk index, result) for each missing chunk, in order; on both cores when there are several chunks.
+
+    Missing chunks are computed in batches of several (_batches): a call's fixed costs (a lexicon's index, a
+    table built) are paid once per batch, and each batch's result is cut back into its chunks' results
+    (_per_chunk) for the cache. Worker processes are forked with the table in memory (_SHARED) and are sent
+    row positions, not rows.
+    """
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
-    if workers <= 1 or len(missing) < 2:
-        for i in missing:
-            yield i, _call(function, options, table.iloc[chunks[i]].reset_index(drop=True))
+    if "fork" not in get_all_start_methods():
+        workers = 1  # elsewhere workers would be sent whole tables, which costs more than it saves
+    ids = table["doc_id"].astype(str).to_numpy()
+    # An article's rows in several runs (a table not grouped by doc_id) could not be told apart in a batch's result.
+    grouped = len(ids) == 0 or 1 + int(np.count_nonzero(ids[1:] != ids[:-1])) == len(set(ids))
+    batches = _batches(chunks, missing, workers) if grouped else [[i] for i in missing]
+    if workers <= 1 or len(batches) < 2:
+        for batch in batches:
+            yield from _per_chunk(table, chunks, batch, _call(function, options, _rows_of(table, chunks, batch)))
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        pieces = (table.iloc[chunks[i]].reset_index(drop=True) for i in missing)
-        for i, result in zip(missing, pool.map(functools.partial(_call, function, options), pieces)):
-            yield i, result
+    global _SHARED
+    _SHARED = (function, options, table)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            rows = [np.concatenate([chunks[i] for i in batch]) for batch in batches]
+            for batch, result in zip(batches, pool.map(_call_shared, rows)):
+                yield from _per_chunk(table, chunks, batch, result)
+    finally:
+        _SHARED = None
+
+
+#: In a forked worker: the stage function, its options and the table (inherited, never pickled).
+_SHARED: tuple | None = None
+#: Batches per worker: enough for the two to finish together whatever the chunks' sizes.
+BATCHES_PER_WORKER = 4
+#: At most this many chunks in a batch (about 1,000 articles), for memory and a moving progress bar.
+MAX_BATCH_CHUNKS = 16
+
+
+def _batches(chunks: list[np.ndarray], missing: list[int], workers: int) -> list[list[int]]:
+    """The missing chunks, in order, grouped into batches of about equal rows: BATCHES_PER_WORKER per worker, at
+    most MAX_BATCH_CHUNKS chunks each."""
+    if not missing:
+        return []
+    rows = sum(len(chunks[i]) for i in missing)
+    target = rows / (BATCHES_PER_WORKER * max(workers, 1))
+    batches, current, size = [], [], 0
+    for i in missing:
+        current.append(i)
+        size += len(chunks[i])
+        if size >= target or len(current) >= MAX_BATCH_CHUNKS:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _rows_of(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int]) -> pd.DataFrame:
+    return table.iloc[np.concatenate([chunks[i] for i in batch])].reset_index(drop=True)
+
+
+def _call_shared(rows: np.ndarray) -> pd.DataFrame:
+    function, options, table = _SHARED
+    return _call(function, options, table.iloc[rows].reset_index(drop=True))
+
+
+def _per_chunk(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int], result: pd.DataFrame):
+    """(chunk index, its part of the batch's result): the result's rows of the chunk's articles (by doc_id)."""
+    if len(batch) == 1:
+        yield batch[0], result
+        return
+    owner: dict[str, int] = {}
+    for position, i in enumerate(batch):
+        for doc_id in pd.unique(table["doc_id"].iloc[chunks[i]]):
+            owner[str(doc_id)] = position
+    of_row = np.fromiter((owner[str(doc_id)] for doc_id in result["doc_id"]), dtype=np.int64, count=len(result))
+    # Each stage keeps its input's order, so a chunk's rows are one run: found by bisection, cut without copying.
+    if np.all(of_row[1:] >= of_row[:-1]):
+        bounds = np.searchsorted(of_row, np.arange(len(batch) + 1))
+        for position, i in enumerate(batch):
+            yield i, result.iloc[bounds[position]:bounds[position + 1]].reset_index(drop=True)
+        return
+    for position, i in enumerate(batch):
+        yield i, result.iloc[np.flatnonzero(of_row == position)].reset_index(drop=True)
 
 
 def _call(function, options, piece):

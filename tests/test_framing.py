@@ -263,6 +263,21 @@ def test_shared_passages_find_republished_copy_in_the_allsides_articles():
     assert len(across) > 0 and across["words"].max() >= 20
 
 
+@pytest.mark.needs_shared
+def test_skipping_sentences_without_a_speech_verb_changes_no_attribution(monkeypatch):
+    from conftest import SHARED
+
+    import analysis.measures.attribution as attribution
+
+    articles = an.load_articles(SHARED / "data" / "allsides_soleimani" / "jsons", text="content_original",
+                                outlet="source", title="title", date="date")
+    sentences = an.split_sentences(articles)
+    found = attribution.find_attributions(sentences)
+    monkeypatch.setattr(attribution, "_may_attribute", lambda text: True)
+    pd.testing.assert_frame_equal(found, attribution.find_attributions(sentences))
+    assert len(found) > 1000
+
+
 def test_frame_shares_count_a_sentence_once_it_holds_min_cues_cues():
     sentences = pd.DataFrame({"doc_id": "a", "outlet": "X", "sent_id": [1, 2, 3], "text": [
         "The conflict became a confrontation.", "A conflict.", "Nothing here."]})

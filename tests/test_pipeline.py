@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -59,6 +60,22 @@ def test_every_stage_in_chunks_on_two_cores_equals_one_call(stage, corpus, small
     pd.testing.assert_frame_equal(chunked, direct)
     pd.testing.assert_frame_equal(cached, direct)
     assert len(list((small_chunks / stage).glob("*.parquet"))) == len(pipeline.chunks_of_articles(sentences["doc_id"]))
+
+
+def test_missing_chunks_are_computed_in_batches_of_whole_chunks_in_order():
+    chunks = [np.arange(n) for n in [5, 1, 30, 2, 2, 9, 40, 3] * 5]
+    missing = [i for i in range(len(chunks)) if i % 7]
+    batches = pipeline._batches(chunks, missing, workers=2)
+    assert [i for batch in batches for i in batch] == missing
+    assert 2 * pipeline.BATCHES_PER_WORKER - 1 <= len(batches) <= 2 * pipeline.BATCHES_PER_WORKER + 1
+    assert all(len(batch) <= pipeline.MAX_BATCH_CHUNKS for batch in pipeline._batches(chunks, missing, workers=1))
+
+
+def test_a_table_with_an_article_in_several_runs_of_rows_gives_one_calls_result(corpus, small_chunks):
+    sentences = an.split_sentences(corpus)
+    interleaved = sentences.sort_values(["sent_id", "doc_id"], kind="stable").reset_index(drop=True)
+    for stage in ("terms", "attributions"):
+        pd.testing.assert_frame_equal(STAGE_CALLS[stage](interleaved), pipeline.STAGES[stage](interleaved))
 
 
 def _counting(monkeypatch):

@@ -266,3 +266,15 @@ def test_score_sentences_never_raises_and_every_score_lies_in_its_range(articles
     assert len(scored) == len(sentences) and list(scored["text"]) == list(sentences["text"])
     assert scored["compound"].between(-1, 1).all()
     assert scored[["neg", "neu", "pos"]].stack().between(0, 1).all()
+
+
+@PROPERTY
+@given(texts)
+@example("SAID he.")
+@example("“No,” Zarif said\u00b2 today.")  # a character `re` reads as a word character and the tokenizer does not
+@example("He said-so, according to\u0301 them.")
+def test_a_sentence_the_attribution_prefilter_skips_holds_no_attribution(text):
+    from analysis.language.quotes import quote_spans
+    from analysis.measures.attribution import _may_attribute, attributions_in
+
+    assert _may_attribute(text) or not attributions_in(text, quote_spans(text))
