@@ -264,7 +264,7 @@ def test_shared_passages_find_republished_copy_in_the_allsides_articles():
 
 
 @pytest.mark.needs_shared
-def test_skipping_sentences_without_a_speech_verb_changes_no_attribution(monkeypatch):
+def test_skipping_sentences_without_a_speech_verb_or_a_surname_to_resolve_changes_no_attribution(monkeypatch):
     from conftest import SHARED
 
     import analysis.measures.attribution as attribution
@@ -274,6 +274,7 @@ def test_skipping_sentences_without_a_speech_verb_changes_no_attribution(monkeyp
     sentences = an.split_sentences(articles)
     found = attribution.find_attributions(sentences)
     monkeypatch.setattr(attribution, "_may_attribute", lambda text: True)
+    monkeypatch.setattr(attribution, "_surnames_to_resolve", lambda table: None)  # every sentence's mentions
     pd.testing.assert_frame_equal(found, attribution.find_attributions(sentences))
     assert len(found) > 1000
 

@@ -123,7 +123,7 @@ def _resolve_people(table: pd.DataFrame, sentences: pd.DataFrame, lexicon) -> li
     article that the speaker list knows ("Sen. Mike Lee"); "he"/"she" the group of the latest named speaker within
     PRONOUN_REACH sentences. Nothing else is guessed: without such an antecedent the group stays as it was."""
     groups = list(table["speaker_group"])
-    mentions = _named_mentions(sentences, lexicon)
+    mentions = _named_mentions(sentences, lexicon, _surnames_to_resolve(table))
     latest: tuple[int, str] | None = None  # (sent_id, group) of the latest speaker with a named group
     previous_doc = None
     for i, (doc_id, sent_id, speaker) in enumerate(zip(table["doc_id"], table["sent_id"], table["speaker"])):
@@ -134,13 +134,28 @@ def _resolve_people(table: pd.DataFrame, sentences: pd.DataFrame, lexicon) -> li
             if latest is not None and sent_id - latest[0] <= PRONOUN_REACH:
                 groups[i] = latest[1]
             continue
-        if groups[i] == "other" and 1 <= len(words) <= 2 and words[-1][:1].isupper():
+        if _may_be_surname(groups[i], words):
             found = _latest_mention(mentions.get((doc_id, words[-1].lower())), sent_id)
             if found is not None:
                 groups[i] = found
         if groups[i] not in ("other", "unresolved"):
             latest = (sent_id, groups[i])
     return groups
+
+
+def _may_be_surname(group: str, words: list[str]) -> bool:
+    """Whether a speaker ("Lee", "Mr. Abdulla") is looked up among the article's named mentions."""
+    return group == "other" and 1 <= len(words) <= 2 and words[-1][:1].isupper()
+
+
+def _surnames_to_resolve(table: pd.DataFrame) -> dict[str, set[str]]:
+    """Per article, the surnames (lower case) _resolve_people looks up: its only questions to _named_mentions."""
+    wanted: dict[str, set[str]] = {}
+    for doc_id, speaker, group in zip(table["doc_id"], table["speaker"], table["speaker_group"]):
+        words = speaker.split()
+        if speaker.lower() not in PERSONAL_PRONOUNS and _may_be_surname(group, words):
+            wanted.setdefault(doc_id, set()).add(words[-1].lower())
+    return wanted
 
 
 def _latest_mention(mentions: tuple[list[int], list[str], bool] | None, sent_id: int) -> str | None:
@@ -155,11 +170,19 @@ def _latest_mention(mentions: tuple[list[int], list[str], bool] | None, sent_id:
     return next((group for sent, group in zip(reversed(sent_ids), reversed(groups)) if sent <= sent_id), None)
 
 
-def _named_mentions(sentences: pd.DataFrame, lexicon) -> dict[tuple[str, str], tuple[list[int], list[str], bool]]:
+def _named_mentions(sentences: pd.DataFrame, lexicon, wanted: dict[str, set[str]] | None = None,
+                    ) -> dict[tuple[str, str], tuple[list[int], list[str], bool]]:
     """Per article and surname (the last word of the match, lower case), in the order of `sentences`: the sent_ids
     and groups of every speaker-list match of two or more words (a full name or a title with a name), and whether
-    those sent_ids ascend."""
+    those sent_ids ascend. With `wanted` (surnames per article), at least those; only the sentences that hold one
+    of their article's wanted surnames are matched, a few in a hundred, for the same mentions of those surnames
+    (a mention's last word is in its sentence)."""
     concept = lexicon.table["concept"].to_numpy()
+    if wanted is not None:
+        keep = [bool(names) and any(name in text.lower() for name in names)
+                for names, text in zip((wanted.get(doc_id) for doc_id in sentences["doc_id"]),
+                                       (text if isinstance(text, str) else "" for text in sentences["text"]))]
+        sentences = sentences.loc[keep]
     texts = [text if isinstance(text, str) else "" for text in sentences["text"]]
     # One pass of the matcher over the joined sentences, not one per sentence: the same matches, since no pattern
     # crosses the NUL between two sentences.
