@@ -20,6 +20,7 @@ through: no cache, no workers, no progress bar.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import inspect
 import os
@@ -107,10 +108,14 @@ def run_in_chunks(stage: str, function, table: pd.DataFrame, options: dict, *, t
     inner = {**options, "workers": 1} if takes_workers else options
     folder = cache_folder()
     chunks = chunks_of_articles(table["doc_id"])
-    hashes = row_hashes(table)
-    settings, columns = _options_key(inner), repr([(str(c), str(t)) for c, t in table.dtypes.items()])
-    keys = [chunk_key(stage, settings, hashes[rows], columns) for rows in chunks]
-    results: list[pd.DataFrame | None] = [_stored(stage, key, folder) for key in keys]
+    if folder is None and not STORES:  # nowhere to look results up or keep them: no keys to hash
+        keys: list[str | None] = [None] * len(chunks)
+        results: list[pd.DataFrame | None] = [None] * len(chunks)
+    else:
+        hashes = row_hashes(table)
+        settings, columns = _options_key(inner), repr([(str(c), str(t)) for c, t in table.dtypes.items()])
+        keys = [chunk_key(stage, settings, hashes[rows], columns) for rows in chunks]
+        results = [_stored(stage, key, folder) for key in keys]
     missing = [i for i, result in enumerate(results) if result is None]
     with _progress(len(missing), stage) as bar:
         for i, result in _compute(function, table, chunks, missing, inner, workers):
@@ -156,6 +161,7 @@ def _compute(function, table, chunks, missing, options, workers):
         return
     global _SHARED
     _SHARED = (function, options, table)
+    gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             rows = [np.concatenate([chunks[i] for i in batch]) for batch in batches]
@@ -163,6 +169,7 @@ def _compute(function, table, chunks, missing, options, workers):
                 yield from _per_chunk(table, chunks, batch, result)
     finally:
         _SHARED = None
+        gc.unfreeze()
 
 
 #: In a forked worker: the stage function, its options and the table (inherited, never pickled).
@@ -206,11 +213,14 @@ def _per_chunk(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int], 
     if len(batch) == 1:
         yield batch[0], result
         return
-    owner: dict[str, int] = {}
-    for position, i in enumerate(batch):
-        for doc_id in pd.unique(table["doc_id"].iloc[chunks[i]]):
-            owner[str(doc_id)] = position
-    of_row = np.fromiter((owner[str(doc_id)] for doc_id in result["doc_id"]), dtype=np.int64, count=len(result))
+    rows = np.concatenate([chunks[i] for i in batch])
+    owner = pd.Series(np.repeat(np.arange(len(batch)), [len(chunks[i]) for i in batch]),
+                      index=table["doc_id"].iloc[rows].astype(str).to_numpy())
+    owner = owner[~owner.index.duplicated()]  # an article's rows, one entry (its rows are in one chunk)
+    found = owner.index.get_indexer(result["doc_id"].astype(str))
+    if (found < 0).any():
+        raise RuntimeError("a stage's result holds a doc_id that is not in its input")
+    of_row = owner.to_numpy()[found]
     # Each stage keeps its input's order, so a chunk's rows are one run: found by bisection, cut without copying.
     if np.all(of_row[1:] >= of_row[:-1]):
         bounds = np.searchsorted(of_row, np.arange(len(batch) + 1))

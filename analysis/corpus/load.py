@@ -26,6 +26,7 @@ table `load_articles` gives.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -33,7 +34,6 @@ import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from functools import partial
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 
@@ -422,11 +422,29 @@ def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateR
     workers = min(2, os.cpu_count() or 1) if workers is None else workers
     if len(raws) < PARALLEL_MIN_ARTICLES or workers < 2:
         return _clean_some(rules, list(zip(raws, titles, authors)))
+    global _TO_CLEAN
     items = list(zip(raws, titles, authors))
     size = -(-len(items) // (4 * workers))
-    pieces = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        return [article for piece in pool.map(partial(_clean_some, rules), pieces) for article in piece]
+    # The workers are forked with the texts in memory and are sent ranges, not texts; frozen, the objects are not
+    # visited by a worker's garbage collector, which would copy every page of them into it.
+    _TO_CLEAN = (rules, items)
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            ranges = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+            return [article for piece in pool.map(_clean_range, ranges) for article in piece]
+    finally:
+        _TO_CLEAN = None
+        gc.unfreeze()
+
+
+#: In a forked cleaning worker: the rules and the (raw, title, author) items (inherited, never pickled).
+_TO_CLEAN: tuple | None = None
+
+
+def _clean_range(bounds: tuple[int, int]) -> list:
+    rules, items = _TO_CLEAN
+    return _clean_some(rules, items[bounds[0]:bounds[1]])
 
 
 def _clean_some(rules: BoilerplateRules, items: list[tuple]) -> list:

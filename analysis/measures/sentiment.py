@@ -85,15 +85,17 @@ def analyzer() -> SentimentIntensityAnalyzer:
 def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float, bool]]:
     """(neg, neu, pos, compound, long_sentence) for each text."""
     vader = analyzer()
-    scores = []
+    scored: dict[str, tuple[float, float, float, float, bool]] = {}  # a text repeated is scored once
     for text in texts:
+        if text in scored:
+            continue
         pieces = _windows(text)
         if pieces is None:
             result = vader.polarity_scores(text)
-            scores.append((result["neg"], result["neu"], result["pos"], result["compound"], False))
+            scored[text] = (result["neg"], result["neu"], result["pos"], result["compound"], False)
         else:
-            scores.append((*_window_mean(vader, pieces), True))
-    return scores
+            scored[text] = (*_window_mean(vader, pieces), True)
+    return [scored[text] for text in texts]
 
 
 def _windows(text: str) -> list[str] | None:
