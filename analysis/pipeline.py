@@ -165,8 +165,10 @@ def _compute(function, table, chunks, missing, options, workers):
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             rows = [np.concatenate([chunks[i] for i in batch]) for batch in batches]
-            for batch, result in zip(batches, pool.map(_call_shared, rows)):
-                yield from _per_chunk(table, chunks, batch, result)
+            # The largest batches first, so that no worker is left with one at the end while the other waits.
+            futures = {k: pool.submit(_call_shared, rows[k]) for k in sorted(range(len(rows)), key=lambda k: -len(rows[k]))}
+            for k, batch in enumerate(batches):
+                yield from _per_chunk(table, chunks, batch, futures[k].result())
     finally:
         _SHARED = None
         gc.unfreeze()

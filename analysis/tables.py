@@ -44,6 +44,18 @@ def require_unique_ids(articles: pd.DataFrame, caller: str) -> None:
         raise ValueError(f"{caller}: doc_id must be unique, repeated: {repeated[:10]}")
 
 
+def found_rows(table: pd.DataFrame, columns: Sequence[str], positions: Sequence[int], found: list[tuple],
+               names: Sequence[str]) -> pd.DataFrame:
+    """table[columns] at row `positions` (a row once for each thing found in it), with the `found` tuples as the
+    columns `names`: a stage's matches with their sentence's columns, taken whole, not read value by value.
+
+    Returns the new table (columns, then names), its index 0..n-1.
+    """
+    taken = table[list(columns)].iloc[list(positions)].reset_index(drop=True)
+    values = list(zip(*found)) if found else [[] for _ in names]
+    return taken.assign(**{name: list(column) for name, column in zip(names, values)})
+
+
 def group_columns(table: pd.DataFrame) -> list[str]:
     """The metadata columns of a table (copied from the articles onto every row), in table order."""
     columns = []

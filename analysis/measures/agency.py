@@ -44,7 +44,7 @@ from analysis.language.grammar import (
 from analysis.language.lexicon import load_lexicon
 from analysis.language.quotes import inside, quote_spans
 from analysis.paths import data_file
-from analysis.tables import By, category_order, require_by, require_columns
+from analysis.tables import By, category_order, found_rows, require_by, require_columns
 
 
 @lru_cache(maxsize=1)
@@ -83,9 +83,9 @@ def classify_agency(sentences: pd.DataFrame) -> pd.DataFrame:
     require_columns(sentences, ("doc_id", "text"), "classify_agency")
     context = [c for c in sentences.columns if c not in
                ("text", "para_id", "start", "end", "quote_share", "starts_in_quote")]
-    opened = sentences["starts_in_quote"] if "starts_in_quote" in sentences.columns else [False] * len(sentences)
-    rows = []
-    for values, text, starts_open in zip(sentences[context].itertuples(index=False), sentences["text"], opened):
+    opened = sentences["starts_in_quote"].tolist() if "starts_in_quote" in sentences.columns else [False] * len(sentences)
+    positions, found = [], []
+    for i, (text, starts_open) in enumerate(zip(sentences["text"].tolist(), opened)):
         text = text if isinstance(text, str) else ""
         lower = text.lower()
         if not any(prefix in lower for prefix in _PREFIXES):
@@ -93,9 +93,10 @@ def classify_agency(sentences: pd.DataFrame) -> pd.DataFrame:
         spans = None
         for match, form, agent, start, end in classify_text(text):
             spans = spans if spans is not None else quote_spans(text, starts_open=bool(starts_open))
-            rows.append((*values, match, LEMMA_OF[match.lower()], form, agent, inside(spans, start, end), start, end))
-    columns = [*context, "match", "lemma", "form", "agent", "quoted", "start", "end"]
-    return pd.DataFrame(rows, columns=columns).astype({"form": "str", "agent": "str", "quoted": "bool"})
+            positions.append(i)
+            found.append((match, LEMMA_OF[match.lower()], form, agent, inside(spans, start, end), start, end))
+    table = found_rows(sentences, context, positions, found, ("match", "lemma", "form", "agent", "quoted", "start", "end"))
+    return table.astype({"form": "str", "agent": "str", "quoted": "bool"})
 
 
 def classify_text(text: str) -> list[tuple[str, str, str, int, int]]:

@@ -38,7 +38,7 @@ from analysis.language.lexicon import join_texts, load_lexicon, locate
 from analysis.language.quotes import inside, quote_spans
 from analysis.measures.terms import voice_words
 from analysis.cache import memoised
-from analysis.tables import By, category_order, require_by, require_columns
+from analysis.tables import By, category_order, found_rows, require_by, require_columns
 
 OPENING = frozenset("“\"‘")
 CLOSING = frozenset("”\"’")
@@ -78,16 +78,17 @@ def find_attributions(sentences: pd.DataFrame, *, speakers: pd.DataFrame | str |
     """
     require_columns(sentences, ("doc_id", "text"), "find_attributions")
     context = [c for c in sentences.columns if c not in ("text", "start", "end", "quote_share", "starts_in_quote")]
-    opened = sentences["starts_in_quote"] if "starts_in_quote" in sentences.columns else [False] * len(sentences)
-    rows = []
-    for values, text, starts_open in zip(sentences[context].itertuples(index=False), sentences["text"], opened):
+    opened = sentences["starts_in_quote"].tolist() if "starts_in_quote" in sentences.columns else [False] * len(sentences)
+    positions, found = [], []
+    for i, (text, starts_open) in enumerate(zip(sentences["text"].tolist(), opened)):
         text = text if isinstance(text, str) else ""
         if not _may_attribute(text):
             continue
         spans = quote_spans(text, starts_open=bool(starts_open))
-        for speaker, verb, kind in attributions_in(text, spans):
-            rows.append((*values, speaker, verb, kind))
-    table = pd.DataFrame(rows, columns=[*context, "speaker", "verb", "kind"])
+        for attribution in attributions_in(text, spans):
+            positions.append(i)
+            found.append(attribution)
+    table = found_rows(sentences, context, positions, found, ("speaker", "verb", "kind"))
     table = table.assign(speaker_group=speaker_groups(table["speaker"], speakers=speakers))
     table = table.assign(speaker_group=_resolve_definites(table))
     if "sent_id" in table.columns and "sent_id" in sentences.columns:
