@@ -34,7 +34,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from analysis.files import TEMPORARY, write_atomic
-from analysis.paths import DATA_DIR, ENV_LOCKED, PROJECT_DIR
+from analysis.paths import DATA_DIR, ENV_KERNELS_LOCK, ENV_LOCKED, PROJECT_DIR
 from analysis.plots.style import house_style
 from analysis.settings import Settings, current_settings
 
@@ -253,7 +253,8 @@ def output_lock(out: str | Path, *, timeout: float = LOCK_TIMEOUT,
 
     `python -m analysis run` holds it for its whole run and passes `$ANALYSIS_OUT_LOCKED` ("pid:folder")
     to the notebook kernels it starts, which then write without taking it (they would wait for their own
-    parent). A kernel whose run has died (its parent is no longer that pid) writes nothing more.
+    parent); two kernels of the run write in turn, under the lock file `$ANALYSIS_KERNELS_LOCK` outside the
+    folder. A kernel whose run has died (its parent is no longer that pid) writes nothing more.
 
     Parameters
     ----------
@@ -269,7 +270,13 @@ def output_lock(out: str | Path, *, timeout: float = LOCK_TIMEOUT,
     if folder and Path(folder) == out and pid != str(os.getpid()):
         if pid != str(os.getppid()):
             raise OutputBusy(f"{out}: the run that started this kernel (pid {pid}) has ended; nothing more is written")
-        yield
+        shared = os.environ.get(ENV_KERNELS_LOCK)
+        if not shared:
+            yield
+            return
+        # The run's other kernel may be writing into the same manifest: one at a time.
+        with FileLock(shared, is_singleton=True, timeout=timeout):
+            yield
         return
     # One lock object per folder in a process (is_singleton), so that nested holders count instead of deadlocking.
     lock = FileLock(out / LOCK, is_singleton=True, on_acquired=_note_holder)

@@ -19,6 +19,9 @@ ENV_COLUMNS = "ANALYSIS_COLUMNS"
 ENV_EVENT = "ANALYSIS_EVENT"
 #: Set by `python -m analysis run` for its notebook kernels: "pid:folder", the run that holds the folder's lock.
 ENV_LOCKED = "ANALYSIS_OUT_LOCKED"
+#: A lock file (outside the output folder) that the kernels of one run take in turn to write their outputs:
+#: the run's notebooks execute two at a time and share one manifest.
+ENV_KERNELS_LOCK = "ANALYSIS_KERNELS_LOCK"
 #: The seeds' event: the strike at Baghdad airport, early on 3 January 2020 (local time).
 SEEDS_EVENT = "2020-01-03"
 

@@ -1,15 +1,17 @@
-"""Execute the numbered notebooks headless, in order, with the settings passed through the environment.
+"""Execute the numbered notebooks headless, two at a time, with the settings passed through the environment.
 
 `run_all` checks the settings before it starts a kernel (the corpus loads, the
 group column exists, another corpus is not written into the project's
 figures/), takes the output folder's lock for the whole run (its kernels write
 under it: see `analysis.figures.output_lock`), refuses to mix corpora in one
 folder unless forced, prints one progress line per notebook, keeps each
-executed notebook as HTML in `<out>/reports/`, and ends with the corpus warnings.
+executed notebook as HTML in `<out>/reports/` (in the notebooks' order), and ends
+with the corpus warnings.
 """
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import os
 import re
@@ -17,6 +19,9 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +32,7 @@ from analysis.paths import (
     ENV_CORPUS,
     ENV_EVENT,
     ENV_GROUP,
+    ENV_KERNELS_LOCK,
     ENV_LOCKED,
     ENV_OUT,
     NOTEBOOKS_DIR,
@@ -46,6 +52,10 @@ from analysis.settings import Settings, configure
 from analysis.tables import group_columns
 
 CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
+#: Notebooks executed at once ($ANALYSIS_NOTEBOOKS_AT_ONCE). Each spends seconds starting its kernel, importing
+#: and loading the corpus, mostly waiting on one core: two at a time overlap that, and their results are the same
+#: (each notebook reads only the corpus and the cache; their outputs go to one manifest, written in turn).
+NOTEBOOKS_AT_ONCE = int(os.environ.get("ANALYSIS_NOTEBOOKS_AT_ONCE", "2"))
 HEARTBEAT = 10  # seconds between the lines saying which cell is still running
 
 
@@ -115,6 +125,37 @@ class _Heartbeat:
 
 def run_notebook(path: Path, env: dict[str, str], stream=sys.stderr):
     """Execute one notebook in a fresh kernel, in its own folder; return it with its outputs (the file is not changed)."""
+    with _environment(env):
+        return _run_coroutine(_execute(path, stream))
+
+
+@contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    """This process's environment with `env` set (the kernels inherit it), restored afterwards."""
+    old = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _run_coroutine(coroutine):
+    """Run a coroutine to its end: here, or in a thread of its own when this thread already runs an event loop
+    (a notebook calling run_all)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+async def _execute(path: Path, stream):
     # Imported here: a second and a half, which a settings error should not wait for.
     import nbformat
     from nbclient import NotebookClient
@@ -122,8 +163,6 @@ def run_notebook(path: Path, env: dict[str, str], stream=sys.stderr):
     from traitlets.config import Config
 
     notebook = nbformat.read(path, as_version=4)
-    old = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)  # the kernel inherits this process's environment
     try:
         with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
             client = NotebookClient(
@@ -135,17 +174,38 @@ def run_notebook(path: Path, env: dict[str, str], stream=sys.stderr):
             )
             with _Heartbeat(path.stem, sum(c.cell_type == "code" for c in notebook.cells), stream) as beat:
                 client.on_cell_execute = beat.cell_started
-                client.execute()
+                await client.async_execute()
     except CellExecutionError as error:
         cell = _failed_cell(notebook)
         raise NotebookFailed(f"{path.name}, cell {cell}: {_last_line(str(error))}") from None
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return notebook
+
+
+async def _run_in_order(paths: list[Path], settings: Settings, summary: RunSummary, stream) -> None:
+    """Execute the notebooks, NOTEBOOKS_AT_ONCE at a time, and keep their reports in order; at a failure the
+    notebooks still running are stopped (their kernels shut down) and the failure is raised."""
+    at_once = asyncio.Semaphore(max(1, NOTEBOOKS_AT_ONCE))
+
+    async def one(number: int, path: Path):
+        async with at_once:
+            print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
+            start = time.perf_counter()
+            executed = await _execute(path, stream)
+            return executed, time.perf_counter() - start
+
+    tasks = [asyncio.create_task(one(number, path)) for number, path in enumerate(paths, start=1)]
+    try:
+        for number, (path, task) in enumerate(zip(paths, tasks), start=1):
+            executed, seconds = await task
+            summary.seconds[path.stem] = seconds
+            summary.reports.append(save_report(executed, path.stem, settings=settings))
+            print(f"[{number}/{len(paths)}] {path.stem}: {seconds:.1f} s, report {summary.reports[-1]}",
+                  file=stream, flush=True)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def check_settings(settings: Settings) -> list[str]:
@@ -260,17 +320,13 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
     def waiting(holder: str) -> None:
         print(f"waiting up to {wait:g} s for {settings.out}, in use by {holder}", file=stream, flush=True)
 
-    with output_lock(settings.out, timeout=wait, on_wait=waiting):
+    with output_lock(settings.out, timeout=wait, on_wait=waiting), \
+            tempfile.TemporaryDirectory(prefix="analysis-run-") as private:
         remove_temporaries(settings.out)  # left by a killed run: no one else writes while we hold the lock
         check_output(settings, force=force, stream=stream)
-        for number, path in enumerate(paths, start=1):
-            print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
-            start = time.perf_counter()
-            executed = run_notebook(path, env, stream)
-            summary.seconds[path.stem] = time.perf_counter() - start
-            summary.reports.append(save_report(executed, path.stem, settings=settings))
-            print(f"[{number}/{len(paths)}] {path.stem}: {summary.seconds[path.stem]:.1f} s, "
-                  f"report {summary.reports[-1]}", file=stream, flush=True)
+        env[ENV_KERNELS_LOCK] = str(Path(private) / "kernels.lock")  # the kernels write in turn (figures.output_lock)
+        with _environment(env):
+            _run_coroutine(_run_in_order(paths, settings, summary, stream))
     if summary.warnings:
         print(f"corpus warnings ({len(summary.warnings)}), also shown in the notebooks:", file=stream)
         for line in summary.warnings:

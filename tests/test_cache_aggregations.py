@@ -201,6 +201,7 @@ CALLS_OF_MEASURES = {
     "target_sentiment": lambda a, s, sc, h: an.target_sentiment(sc),
     "sentiment_drivers": lambda a, s, sc, h: an.sentiment_drivers(sc, by="outlet"),
     "quoted_words_by_speaker": lambda a, s, sc, h: an.quoted_words_by_speaker(an.find_attributions(s), s),
+    "removed_lines": lambda a, s, sc, h: an.removed_lines(a),
 }
 
 
@@ -292,3 +293,30 @@ def test_the_validation_table_is_computed_every_time_with_the_cache_off(store, v
     an.validate_all(data)
     an.validate_all(data)
     assert len(checked) == 2 and not store.exists()
+
+
+# --- The corpus, loaded once per content -------------------------------------------------------------------------
+
+def test_a_corpus_folder_is_read_back_until_a_file_of_it_changes_or_appears(store, tmp_path):
+    import shutil
+
+    from analysis.corpus.load import load_articles
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT / "seeds", corpus)
+    first = load_articles(corpus)
+    files = stored(store)
+    assert len(files) == 1
+    pd.testing.assert_frame_equal(load_articles(corpus), first, check_exact=True)
+    assert stored(store) == files  # read back, not cleaned again
+
+    article = sorted(corpus.glob("*.txt"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nA paragraph added later.\n", encoding="utf-8")
+    edited = load_articles(corpus)
+    assert len(stored(store)) == 2 and edited["text"].str.contains("A paragraph added later.").sum() == 1
+
+    (corpus / "stray.txt").write_text("Not listed in metadata.csv.", encoding="utf-8")
+    for _ in range(2):  # computed, then read back: the warning is said both times
+        with pytest.warns(an.CorpusWarning, match="stray.txt"):
+            load_articles(corpus)
+    assert len(stored(store)) == 3

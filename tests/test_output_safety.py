@@ -346,3 +346,49 @@ def test_the_lock_is_reentrant_within_one_process(tmp_path):
         with output_lock(tmp_path, timeout=0):
             save_table(pd.DataFrame({"n": [1]}), "t", settings=_seeds_settings(tmp_path))
     assert (tmp_path / "t.csv").exists()
+
+
+_KERNEL_WRITES = """
+import sys
+import pandas as pd
+from analysis.figures import save_table
+from analysis.settings import Settings
+from conftest import SEEDS
+out, prefix = sys.argv[1], sys.argv[2]
+settings = Settings(corpus=SEEDS, group="outlet", out=out, notebook=prefix)
+for i in range(15):
+    save_table(pd.DataFrame({"n": [i]}), f"{prefix}-{i:02d}", settings=settings)
+"""
+
+
+def test_two_kernels_of_one_run_writing_at_once_lose_no_manifest_entry(tmp_path):
+    from analysis.paths import ENV_KERNELS_LOCK
+
+    # Children of this process, as a run's kernels are of the run; they take turns under the run's kernels' lock.
+    env = {**os.environ, ENV_LOCKED: f"{os.getpid()}:{tmp_path.resolve()}",
+           ENV_KERNELS_LOCK: str(tmp_path.parent / "kernels.lock"),
+           "PYTHONPATH": os.pathsep.join([str(PROJECT), str(PROJECT / "tests")])}
+    kernels = [subprocess.Popen([sys.executable, "-c", _KERNEL_WRITES, str(tmp_path), prefix], env=env,
+                                stderr=subprocess.PIPE, text=True) for prefix in ("a", "b")]
+    for kernel in kernels:
+        assert kernel.wait(timeout=300) == 0, kernel.stderr.read()
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest) == sorted(f"{prefix}-{i:02d}" for prefix in ("a", "b") for i in range(15))
+    assert not (tmp_path / LOCK).exists()
+
+
+def test_a_failing_notebook_stops_the_one_running_beside_it(tmp_path, monkeypatch):
+    import nbformat
+
+    import analysis.runner as runner
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name, source in (("01-broken", "raise ValueError('broken corpus')"), ("02-slow", "import time; time.sleep(120)")):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), folder / f"{name}.ipynb")
+    monkeypatch.setattr(runner, "notebooks", lambda only=None: sorted(folder.glob("*.ipynb")))
+    monkeypatch.setattr(runner, "NOTEBOOKS_AT_ONCE", 2)
+    start = time.perf_counter()
+    with pytest.raises(runner.NotebookFailed, match=r"01-broken\.ipynb, cell 1 of 1.*broken corpus"):
+        runner.run_all(corpus=SEEDS, out=tmp_path / "out", stream=open(os.devnull, "w"))
+    assert time.perf_counter() - start < 60  # the slow one was stopped, not waited for

@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from analysis.cache import memoised
 from analysis.corpus.clean import BoilerplateRules, clean_article, load_rules
 from analysis.corpus.decode import decode_bytes
 from analysis.corpus.errors import CorpusError, CorpusWarning
@@ -77,6 +78,15 @@ class Records:
         return replace(self, table=self.table.iloc[rows].reset_index(drop=True))
 
 
+def _corpus_files(source: str | Path, **_) -> list[Path] | None:
+    """What load_articles reads besides its arguments: every file of a corpus folder (by name and content, in the
+    cache key); a table file is keyed by its content already."""
+    folder = Path(source)
+    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else None
+
+
+# Cached: every notebook loads the corpus, and cleaning it is most of what a notebook's second run computes.
+@memoised(depends_on=_corpus_files)
 def load_articles(
     source: str | Path,
     *,
@@ -606,6 +616,7 @@ def _parse_dates(values: pd.Series | None, origins: pd.Series) -> pd.Series:
     return pd.Series(pd.to_datetime(parsed), dtype="datetime64[ns]")
 
 
+@memoised  # cleans every article again: as slow as loading
 def removed_lines(articles: pd.DataFrame, *, rules: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Every line that cleaning dropped from each article, and the rule that dropped it.
 
