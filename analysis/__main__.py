@@ -1,7 +1,9 @@
 """Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP] [--only N ...]
-[--force] [--wait SECONDS]`.
+[--force] [--rerun] [--wait SECONDS]`.
 
-Runs the numbered notebooks headless; each executed notebook is kept as HTML in DIR/reports/.
+Runs the numbered notebooks headless, two at a time; each executed notebook is kept as HTML in DIR/reports/.
+A notebook whose outputs in DIR are up to date (same notebook, package, libraries, corpus, settings and data as
+when it last ran there) is kept, not executed again, unless --rerun.
 A run locks DIR (another run into it waits, then stops) and refuses to write one corpus's outputs
 into a folder that holds another's, unless --force.
 """
@@ -33,12 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true",
                      help="when --out holds another corpus's (or grouping's) outputs, delete them first: the files "
                           "its manifest.json lists, the notebooks' reports and the manifest, nothing else")
+    run.add_argument("--rerun", action="store_true",
+                     help="execute every notebook, also those whose outputs in --out are up to date")
     run.add_argument("--wait", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
                      help=f"how long to wait for another run writing into --out (default: {LOCK_TIMEOUT:g})")
     args = parser.parse_args(argv)
     try:
         run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only,
-                event=args.event, force=args.force, wait=args.wait)
+                event=args.event, force=args.force, wait=args.wait, rerun=args.rerun)
     except (NotebookFailed, OutputBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -275,8 +275,15 @@ def output_lock(out: str | Path, *, timeout: float = LOCK_TIMEOUT,
             yield
             return
         # The run's other kernel may be writing into the same manifest: one at a time.
-        with FileLock(shared, is_singleton=True, timeout=timeout):
+        kernels = FileLock(shared, is_singleton=True)
+        try:
+            kernels.acquire(timeout=timeout)
+        except Timeout:
+            raise OutputBusy(f"{out}: another notebook of this run kept writing for {timeout:g} s") from None
+        try:
             yield
+        finally:
+            kernels.release()
         return
     # One lock object per folder in a process (is_singleton), so that nested holders count instead of deadlocking.
     lock = FileLock(out / LOCK, is_singleton=True, on_acquired=_note_holder)

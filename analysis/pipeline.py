@@ -113,7 +113,7 @@ def run_in_chunks(stage: str, function, table: pd.DataFrame, options: dict, *, t
         results: list[pd.DataFrame | None] = [None] * len(chunks)
     else:
         hashes = row_hashes(table)
-        settings, columns = _options_key(inner), repr([(str(c), str(t)) for c, t in table.dtypes.items()])
+        settings, columns = _options_key(inner), _columns_key(table)
         keys = [chunk_key(stage, settings, hashes[rows], columns) for rows in chunks]
         results = [_stored(stage, key, folder) for key in keys]
     missing = [i for i, result in enumerate(results) if result is None]
@@ -160,18 +160,25 @@ def _compute(function, table, chunks, missing, options, workers):
             yield from _per_chunk(table, chunks, batch, _call(function, options, _rows_of(table, chunks, batch)))
         return
     global _SHARED
-    _SHARED = (function, options, table)
-    gc.freeze()
+    previous, _SHARED = _SHARED, (function, options, table)
+    frozen = gc.get_freeze_count() == 0  # an outer call froze already: it unfreezes
+    if frozen:
+        gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             rows = [np.concatenate([chunks[i] for i in batch]) for batch in batches]
             # The largest batches first, so that no worker is left with one at the end while the other waits.
             futures = {k: pool.submit(_call_shared, rows[k]) for k in sorted(range(len(rows)), key=lambda k: -len(rows[k]))}
-            for k, batch in enumerate(batches):
-                yield from _per_chunk(table, chunks, batch, futures[k].result())
+            try:
+                for k, batch in enumerate(batches):
+                    yield from _per_chunk(table, chunks, batch, futures[k].result())
+            except BaseException:  # a batch failed, an interrupt, the consumer stopped: the rest is not waited for
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
-        _SHARED = None
-        gc.unfreeze()
+        _SHARED = previous
+        if frozen:
+            gc.unfreeze()
 
 
 #: In a forked worker: the stage function, its options and the table (inherited, never pickled).
@@ -219,9 +226,11 @@ def _per_chunk(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int], 
     owner = pd.Series(np.repeat(np.arange(len(batch)), [len(chunks[i]) for i in batch]),
                       index=table["doc_id"].iloc[rows].astype(str).to_numpy())
     owner = owner[~owner.index.duplicated()]  # an article's rows, one entry (its rows are in one chunk)
+    if "doc_id" not in result.columns:
+        raise RuntimeError("a per_article stage's result must keep `doc_id`: its rows are cut into chunks by it")
     found = owner.index.get_indexer(result["doc_id"].astype(str))
     if (found < 0).any():
-        raise RuntimeError("a stage's result holds a doc_id that is not in its input")
+        raise RuntimeError("a per_article stage's result holds a doc_id that is not in its input (as text)")
     of_row = owner.to_numpy()[found]
     # Each stage keeps its input's order, so a chunk's rows are one run: found by bisection, cut without copying.
     if np.all(of_row[1:] >= of_row[:-1]):
@@ -471,7 +480,7 @@ def _process_chunk(folder: Path, articles: pd.DataFrame, hashes: np.ndarray, gro
         function = stages()[stage]
         table = inputs[source]
         options = _bound_options(function, table, {"by": group} if stage == "article_frames" else {})
-        key = chunk_key(stage, _options_key(options), row_hashes(table), _dtypes(table))
+        key = chunk_key(stage, _options_key(options), row_hashes(table), _columns_key(table))
         result = function(table, **options)
         paths[stage] = _store(folder, stage, result, key)
         if stage == "sentences":
@@ -480,8 +489,15 @@ def _process_chunk(folder: Path, articles: pd.DataFrame, hashes: np.ndarray, gro
 
 
 def _dtypes(table: pd.DataFrame) -> str:
-    # As analysis.cache hashes a table's columns (chunk keys and fingerprint).
+    # As analysis.cache hashes a table's columns (the corpus fingerprint).
     return repr([(str(c), str(t)) for c, t in table.dtypes.items()])
+
+
+def _columns_key(table: pd.DataFrame) -> str:
+    """The columns and their dtypes as a chunk's key holds them: a categorical's categories and order too
+    ("category" alone would not tell two category lists apart, and the result keeps them)."""
+    return repr([(str(c), str(t), list(t.categories), t.ordered) if isinstance(t, pd.CategoricalDtype)
+                 else (str(c), str(t)) for c, t in table.dtypes.items()])
 
 
 def _corpus_fingerprint(done) -> str:

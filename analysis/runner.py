@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import hashlib
+import json
 import os
 import re
 import sys
@@ -41,6 +43,7 @@ from analysis.paths import (
 )
 from analysis.figures import (
     LOCK_TIMEOUT,
+    REPORTS,
     clear_outputs,
     corpus_record,
     output_lock,
@@ -70,6 +73,7 @@ class RunSummary:
     reports: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # notebooks not executed: their last outputs are up to date
 
 
 def notebooks(folder: Path = NOTEBOOKS_DIR, only: list[str] | None = None) -> list[Path]:
@@ -174,38 +178,124 @@ async def _execute(path: Path, stream):
             )
             with _Heartbeat(path.stem, sum(c.cell_type == "code" for c in notebook.cells), stream) as beat:
                 client.on_cell_execute = beat.cell_started
-                await client.async_execute()
+                try:
+                    await client.async_execute()
+                except asyncio.CancelledError:
+                    await _shut_down(client)  # stopped while its kernel started: nbclient would leave it running
+                    raise
     except CellExecutionError as error:
         cell = _failed_cell(notebook)
         raise NotebookFailed(f"{path.name}, cell {cell}: {_last_line(str(error))}") from None
     return notebook
 
 
-async def _run_in_order(paths: list[Path], settings: Settings, summary: RunSummary, stream) -> None:
+async def _run_in_order(paths: list[Path], settings: Settings, summary: RunSummary, stream, rerun: bool) -> None:
     """Execute the notebooks, NOTEBOOKS_AT_ONCE at a time, and keep their reports in order; at a failure the
-    notebooks still running are stopped (their kernels shut down) and the failure is raised."""
+    notebooks still running are stopped (their kernels shut down) and the failure is raised. A notebook whose
+    last outputs in the folder are up to date (see _kept_report) is not executed, unless `rerun`."""
+    from analysis.measures.validation import read_by_validate_all
+
     at_once = asyncio.Semaphore(max(1, NOTEBOOKS_AT_ONCE))
+    data = read_by_validate_all()  # notebook 05 reads the public data sets: a changed file there runs it again
+    keys = {path: _inputs_key(path, settings, data) for path in paths}
+    kept = {path: None if rerun else _kept_report(settings, path.stem, keys[path]) for path in paths}
 
     async def one(number: int, path: Path):
-        async with at_once:
-            print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
-            start = time.perf_counter()
-            executed = await _execute(path, stream)
-            return executed, time.perf_counter() - start
+        try:
+            async with at_once:
+                print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
+                start = time.perf_counter()
+                executed = await _execute(path, stream)
+                return executed, time.perf_counter() - start
+        except BaseException:
+            # A notebook that failed of itself (not one stopped here, which raises CancelledError or, from
+            # nbclient, a dead kernel) stops the one running beside it and those waiting.
+            if asyncio.current_task() not in stopped:
+                stop(task for task in tasks.values() if task is not asyncio.current_task())
+            raise
 
-    tasks = [asyncio.create_task(one(number, path)) for number, path in enumerate(paths, start=1)]
+    stopped: set[asyncio.Task] = set()
+
+    def stop(chosen) -> None:
+        for task in chosen:
+            stopped.add(task)
+            task.cancel()
+
+    tasks = {path: asyncio.create_task(one(number, path))
+             for number, path in enumerate(paths, start=1) if kept[path] is None}
     try:
-        for number, (path, task) in enumerate(zip(paths, tasks), start=1):
-            executed, seconds = await task
+        for number, path in enumerate(paths, start=1):
+            if kept[path] is not None:
+                summary.kept.append(path.stem)
+                summary.reports.append(kept[path])
+                print(f"[{number}/{len(paths)}] {path.stem}: kept (the notebook, package, libraries, corpus, settings "
+                      f"and data are as when it last ran here), report {kept[path]}", file=stream, flush=True)
+                continue
+            executed, seconds = await tasks[path]
+            executed.metadata["analysis"] = {"inputs": keys[path], "outputs": _outputs_of(settings, path.stem)}
             summary.seconds[path.stem] = seconds
             summary.reports.append(save_report(executed, path.stem, settings=settings))
             print(f"[{number}/{len(paths)}] {path.stem}: {seconds:.1f} s, report {summary.reports[-1]}",
                   file=stream, flush=True)
     except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        failed = [task for task in tasks.values() if task.done() and task not in stopped and not task.cancelled()
+                  and task.exception() is not None]
+        stop(task for task in tasks.values() if not task.done())
+        await asyncio.gather(*tasks.values(), return_exceptions=True)
+        if failed:
+            raise failed[0].exception() from None  # the first notebook that failed of itself, in the notebooks' order
         raise
+
+
+def _inputs_key(path: Path, settings: Settings, data: list) -> str:
+    """A hash of all a notebook's outputs depend on: the notebook file, the package (every file under analysis/,
+    and the commit the manifest records), Python's and every library's version, the corpus (by content), the
+    settings, and the files of the public data sets (`data`, by content). Not the output folder: the outputs
+    name it nowhere."""
+    from analysis.cache import memo_key
+    from analysis.figures import code_version, library_versions
+
+    return memo_key("analysis.runner.notebook", {
+        "notebook": path, "code": code_version(), "libraries": library_versions(),
+        "corpus": corpus_record(settings), "event": settings.event}, data)
+
+
+def _outputs_of(settings: Settings, notebook: str) -> dict[str, dict[str, str]]:
+    """The manifest's entries a notebook wrote: entry name -> {file: sha256}."""
+    return {name: entry.get("files", {}) for name, entry in read_manifest(settings.out).items()
+            if entry.get("notebook") == notebook}
+
+
+def _kept_report(settings: Settings, notebook: str, key: str) -> Path | None:
+    """The HTML report of this notebook's last run into the folder, when executing it again would write the same:
+    that run had the same inputs (`key`, kept in the report's metadata), and every output it wrote is still in the
+    manifest and on disk with the same checksums. None otherwise."""
+    report = settings.out / REPORTS / f"{notebook}.ipynb"
+    try:
+        last = json.loads(report.read_bytes()).get("metadata", {}).get("analysis", {})
+        manifest = read_manifest(settings.out)
+    except (OSError, ValueError, AttributeError):
+        return None
+    if last.get("inputs") != key or not report.with_suffix(".html").is_file() or not isinstance(last.get("outputs"), dict):
+        return None
+    for name, files in last["outputs"].items():
+        if manifest.get(name, {}).get("files") != files or manifest[name].get("notebook") != notebook:
+            return None
+        for file, digest in files.items():
+            path = settings.out / file
+            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                return None
+    return report.with_suffix(".html")
+
+
+async def _shut_down(client) -> None:
+    """Shut down a notebook client's kernel if it is still alive (best effort: it may be gone already)."""
+    manager = getattr(client, "km", None)
+    try:
+        if manager is not None and await manager.is_alive():
+            await manager.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - the kernel is being stopped anyway; the cancellation goes on
+        pass
 
 
 def check_settings(settings: Settings) -> list[str]:
@@ -290,11 +380,13 @@ def _last_line(message: str) -> str:
 
 
 def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event=None, force=False,
-            wait=LOCK_TIMEOUT, stream=sys.stderr) -> RunSummary:
+            wait=LOCK_TIMEOUT, rerun=False, stream=sys.stderr) -> RunSummary:
     """Check the settings, then run the numbered notebooks (or `only` those) and keep each as an HTML report.
 
     The output folder is locked for the whole run: another run into it waits up to `wait` seconds.
-    A folder holding another corpus's outputs is refused unless `force` (see check_output).
+    A folder holding another corpus's outputs is refused unless `force` (see check_output). A notebook whose
+    outputs in the folder are up to date (the same notebook, package, libraries, corpus, settings and data as
+    when it last ran there, and its outputs unchanged) is kept rather than executed, unless `rerun`.
 
     Raises NotebookFailed at a bad setting (before any kernel starts) or at the first failing cell,
     OutputBusy when another process keeps the folder longer than `wait`.
@@ -326,7 +418,7 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
         check_output(settings, force=force, stream=stream)
         env[ENV_KERNELS_LOCK] = str(Path(private) / "kernels.lock")  # the kernels write in turn (figures.output_lock)
         with _environment(env):
-            _run_coroutine(_run_in_order(paths, settings, summary, stream))
+            _run_coroutine(_run_in_order(paths, settings, summary, stream, rerun))
     if summary.warnings:
         print(f"corpus warnings ({len(summary.warnings)}), also shown in the notebooks:", file=stream)
         for line in summary.warnings:

@@ -280,11 +280,11 @@ def test_the_validation_table_is_read_back_until_a_data_file_changes(store, vali
 
 def test_the_validation_key_follows_the_hand_labels_and_the_folder(validation_data):
     data, _ = validation_data
-    read = validation._read_by_validate_all(data)
+    read = validation.read_by_validate_all(data)
     files = {path for part in read[1:] for path in part}
     assert set(validation.HAND_LABELS.glob("*.csv")) <= files
     assert read[0] == str(data)
-    assert validation._read_by_validate_all(data.parent)[0] != read[0]
+    assert validation.read_by_validate_all(data.parent)[0] != read[0]
 
 
 def test_the_validation_table_is_computed_every_time_with_the_cache_off(store, validation_data, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -240,3 +241,42 @@ def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
         assert findings, name
         assert [outlet for outlet in SEED_OUTLETS if outlet in findings + prose] == [], name
         assert name.startswith("06") or any(source in findings for source in sources), name
+
+
+def test_a_notebook_whose_outputs_are_up_to_date_is_kept_and_any_change_runs_it_again(tmp_path, monkeypatch):
+    import json
+
+    import analysis.runner as runner
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    copy = folder / "01-corpus.ipynb"
+    copy.write_bytes((PROJECT / "notebooks" / "01-corpus.ipynb").read_bytes())
+    monkeypatch.setattr(runner, "notebooks", lambda only=None: [copy])
+    out = tmp_path / "out"
+
+    def run(**options):
+        return runner.run_all(corpus=SEEDS, out=out, stream=io.StringIO(), **options)
+
+    first = run()
+    assert first.kept == [] and "01-corpus" in first.seconds
+    figure = sorted(out.glob("01-*.png"))[0]
+    def outputs():  # every output and report; not the lock file, which notes who last held it
+        return {path: path.read_bytes() for path in out.rglob("*") if path.is_file() and not path.name.startswith(".")}
+
+    before = outputs()
+
+    second = run()  # nothing changed: kept, and no file touched
+    assert second.kept == ["01-corpus"] and second.reports == first.reports
+    assert outputs() == before
+
+    assert run(rerun=True).kept == []  # asked to
+
+    figure.write_bytes(b"edited by hand")  # an output changed since: executed again, and the figure rewritten
+    assert run().kept == [] and figure.read_bytes() == before[figure]
+
+    edited = json.loads(copy.read_text(encoding="utf-8"))
+    edited["cells"].append({"cell_type": "markdown", "id": "a-note", "metadata": {}, "source": ["A note added."]})
+    copy.write_text(json.dumps(edited), encoding="utf-8")
+    assert run().kept == []  # the notebook changed
+    assert run(event="2020-01-04").kept == []  # a setting changed

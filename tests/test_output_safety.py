@@ -377,18 +377,19 @@ def test_two_kernels_of_one_run_writing_at_once_lose_no_manifest_entry(tmp_path)
     assert not (tmp_path / LOCK).exists()
 
 
-def test_a_failing_notebook_stops_the_one_running_beside_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize("broken, slow", [("01-broken", "02-slow"), ("02-broken", "01-slow")])
+def test_a_failing_notebook_stops_the_one_running_beside_it(tmp_path, monkeypatch, broken, slow):
     import nbformat
 
     import analysis.runner as runner
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    for name, source in (("01-broken", "raise ValueError('broken corpus')"), ("02-slow", "import time; time.sleep(120)")):
+    for name, source in ((broken, "raise ValueError('broken corpus')"), (slow, "import time; time.sleep(120)")):
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), folder / f"{name}.ipynb")
     monkeypatch.setattr(runner, "notebooks", lambda only=None: sorted(folder.glob("*.ipynb")))
     monkeypatch.setattr(runner, "NOTEBOOKS_AT_ONCE", 2)
     start = time.perf_counter()
-    with pytest.raises(runner.NotebookFailed, match=r"01-broken\.ipynb, cell 1 of 1.*broken corpus"):
+    with pytest.raises(runner.NotebookFailed, match=rf"{broken}\.ipynb, cell 1 of 1.*broken corpus"):
         runner.run_all(corpus=SEEDS, out=tmp_path / "out", stream=open(os.devnull, "w"))
     assert time.perf_counter() - start < 60  # the slow one was stopped, not waited for

@@ -301,3 +301,11 @@ def test_a_long_sentence_is_warned_about_once_in_chunks_and_from_the_cache(corpu
             scored = an.score_sentences(sentences)
         assert len([w for w in caught if "longer than" in str(w.message)]) == 1
         assert scored["long_sentence"].sum() == 1
+
+
+def test_a_chunks_key_tells_apart_two_category_lists_of_one_column():
+    values = ["A", "B", "A"]
+    first = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": pd.Categorical(values, categories=["A", "B"])})
+    second = first.assign(outlet=pd.Categorical(values, categories=["B", "A"], ordered=True))
+    assert pipeline._columns_key(first) != pipeline._columns_key(second)
+    assert pipeline._dtypes(first) == pipeline._dtypes(second)  # the corpus fingerprint hashes as analysis.cache does

@@ -273,8 +273,18 @@ def test_score_sentences_never_raises_and_every_score_lies_in_its_range(articles
 @example("SAID he.")
 @example("“No,” Zarif said\u00b2 today.")  # a character `re` reads as a word character and the tokenizer does not
 @example("He said-so, according to\u0301 them.")
+@example("The U.Ssaid it would respond.")  # a token that starts inside a run of letters
 def test_a_sentence_the_attribution_prefilter_skips_holds_no_attribution(text):
     from analysis.language.quotes import quote_spans
     from analysis.measures.attribution import _may_attribute, attributions_in
 
     assert _may_attribute(text) or not attributions_in(text, quote_spans(text))
+
+
+@PROPERTY
+@given(texts, st.integers(0, 400), st.integers(0, 400))
+@example("ΠΑΠΑΣ’s remarks", 0, 5)  # Σ lowers to ς at a word's end only
+def test_a_piece_of_a_sentence_lowered_is_in_the_sentence_lowered(text, start, length):
+    from analysis.measures.attribution import _lower
+
+    assert _lower(text[start:start + length]) in _lower(text)

@@ -437,15 +437,18 @@ def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateR
     size = -(-len(items) // (4 * workers))
     # The workers are forked with the texts in memory and are sent ranges, not texts; frozen, the objects are not
     # visited by a worker's garbage collector, which would copy every page of them into it.
-    _TO_CLEAN = (rules, items)
-    gc.freeze()
+    previous, _TO_CLEAN = _TO_CLEAN, (rules, items)
+    frozen = gc.get_freeze_count() == 0  # an outer caller froze already: it unfreezes
+    if frozen:
+        gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             ranges = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
             return [article for piece in pool.map(_clean_range, ranges) for article in piece]
     finally:
-        _TO_CLEAN = None
-        gc.unfreeze()
+        _TO_CLEAN = previous
+        if frozen:
+            gc.unfreeze()
 
 
 #: In a forked cleaning worker: the rules and the (raw, title, author) items (inherited, never pickled).

@@ -16,7 +16,6 @@ from bisect import bisect_right
 from pathlib import Path
 
 import pandas as pd
-import regex
 
 from analysis.language.grammar import (
     AUXILIARIES,
@@ -48,16 +47,14 @@ PRONOUN_SPEAKERS = PRONOUNS - RELATIVES
 QUOTE_REACH = 3
 #: The words besides the speech verbs that can start an attribution ("according to", "quoted as saying").
 _CUES = frozenset(("according", "quoted"))
-#: Runs of word characters as the tokenizer reads them (its engine and flags): a token that is a cue or a speech
-#: verb is one such run whole.
-_RUNS = regex.compile(r"\w+", TOKENS.pattern.flags)
 _TRIGGERS = _CUES | SPEECH_VERBS
 
 
 def _may_attribute(text: str) -> bool:
-    """Whether a cue or a speech verb is among the text's words. attributions_in finds nothing without one, and
-    two sentences in three of a news corpus have none: their tokenising was most of this stage's time."""
-    return not _TRIGGERS.isdisjoint(map(str.lower, _RUNS.findall(text)))
+    """Whether a cue or a speech verb is among the sentence's tokens. attributions_in finds nothing without one,
+    and two sentences in three of a news corpus have none: their full tokenising was most of this stage's time.
+    The tokens are the tokenizer's own (a token can start inside a run of letters: "U.Ssaid" is "U.S", "said")."""
+    return not _TRIGGERS.isdisjoint(map(str.lower, TOKENS.tokenize(text)))
 
 
 def find_attributions(sentences: pd.DataFrame, *, speakers: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
@@ -171,6 +168,12 @@ def _latest_mention(mentions: tuple[list[int], list[str], bool] | None, sent_id:
     return next((group for sent, group in zip(reversed(sent_ids), reversed(groups)) if sent <= sent_id), None)
 
 
+def _lower(text: str) -> str:
+    """Lower case with one sigma: a capital Σ lowers to ς at a word's end only, so a surname lowered alone
+    ("ΠΑΠΑΣ": "παπας") may not be a substring of its sentence lowered whole ("ΠΑΠΑΣ’s": "παπασ’s")."""
+    return text.lower().replace("ς", "σ")
+
+
 def _named_mentions(sentences: pd.DataFrame, lexicon, wanted: dict[str, set[str]] | None = None,
                     ) -> dict[tuple[str, str], tuple[list[int], list[str], bool]]:
     """Per article and surname (the last word of the match, lower case), in the order of `sentences`: the sent_ids
@@ -180,9 +183,12 @@ def _named_mentions(sentences: pd.DataFrame, lexicon, wanted: dict[str, set[str]
     (a mention's last word is in its sentence)."""
     concept = lexicon.table["concept"].to_numpy()
     if wanted is not None:
-        keep = [bool(names) and any(name in text.lower() for name in names)
-                for names, text in zip((wanted.get(doc_id) for doc_id in sentences["doc_id"]),
-                                       (text if isinstance(text, str) else "" for text in sentences["text"]))]
+        wanted = {doc_id: [_lower(name) for name in names] for doc_id, names in wanted.items()}
+        keep = []
+        for doc_id, text in zip(sentences["doc_id"], sentences["text"]):
+            names = wanted.get(doc_id)
+            lowered = _lower(text) if names and isinstance(text, str) else ""
+            keep.append(any(name in lowered for name in names) if lowered else False)
         sentences = sentences.loc[keep]
     texts = [text if isinstance(text, str) else "" for text in sentences["text"]]
     # One pass of the matcher over the joined sentences, not one per sentence: the same matches, since no pattern

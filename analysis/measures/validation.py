@@ -208,7 +208,7 @@ VALIDATIONS = (
 )
 
 
-def _read_by_validate_all(data: str | Path | None = None) -> list:
+def read_by_validate_all(data: str | Path | None = None) -> list:
     """What validate_all reads besides the package, for its cache key: the data folder, every file of the data
     sets it uses and of the hand labels (Paths: the key follows their content)."""
     folder = validation_data(data)
@@ -216,7 +216,7 @@ def _read_by_validate_all(data: str | Path | None = None) -> list:
                            for place in [*(folder / name for name, *_ in VALIDATIONS), HAND_LABELS]]]
 
 
-@memoised(depends_on=_read_by_validate_all)
+@memoised(depends_on=read_by_validate_all)
 def validate_all(data: str | Path | None = None) -> pd.DataFrame:
     """Every validation whose data is present; a "missing" row (naming the folder) for each that is not.
 
