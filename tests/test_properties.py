@@ -288,3 +288,20 @@ def test_a_piece_of_a_sentence_lowered_is_in_the_sentence_lowered(text, start, l
     from analysis.measures.attribution import _lower
 
     assert _lower(text[start:start + length]) in _lower(text)
+
+
+_PLAIN_VADER = None
+
+
+@PROPERTY
+@given(texts)
+@example("kind of great 😀 news")
+@example("  Not bad at all!!  ")
+def test_the_analyzer_scores_every_text_as_vadersentiment_does(text):
+    global _PLAIN_VADER
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.measures.sentiment import analyzer
+
+    _PLAIN_VADER = _PLAIN_VADER or SentimentIntensityAnalyzer()
+    assert analyzer().polarity_scores(text) == _PLAIN_VADER.polarity_scores(text)

@@ -20,7 +20,7 @@ import os
 import re
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -74,6 +74,34 @@ class _Vader(SentimentIntensityAnalyzer):
     def _special_idioms_check(valence, words_and_emoticons, i):
         low = max(0, i - 3)
         return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[low:i + 3], i - low)
+
+    def polarity_scores(self, text):
+        """vaderSentiment's polarity_scores. Its first step copies the text character by character, putting an
+        emoji's description in its place; a text without an emoji (nearly every news sentence) is its own copy,
+        and that copy was a third of the scoring time."""
+        if not self._emoji_characters.isdisjoint(text):
+            return super().polarity_scores(text)
+        # The rest of vaderSentiment 3.3.2's polarity_scores, unchanged (MIT licence, C.J. Hutto).
+        text = text.strip()
+        sentitext = SentiText(text)
+        sentiments = []
+        words_and_emoticons = sentitext.words_and_emoticons
+        for i, item in enumerate(words_and_emoticons):
+            valence = 0
+            if item.lower() in BOOSTER_DICT:
+                sentiments.append(valence)
+                continue
+            if i < len(words_and_emoticons) - 1 and item.lower() == "kind" and words_and_emoticons[i + 1].lower() == "of":
+                sentiments.append(valence)
+                continue
+            sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words_and_emoticons, sentiments)
+        return self.score_valence(sentiments, text)
+
+    @cached_property
+    def _emoji_characters(self) -> frozenset[str]:
+        # polarity_scores looks its text up one character at a time: only one-character emojis are ever found.
+        return frozenset(emoji for emoji in self.emojis if len(emoji) == 1)
 
 
 @lru_cache(maxsize=1)
