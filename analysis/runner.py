@@ -249,14 +249,16 @@ async def _run_in_order(paths: list[Path], settings: Settings, summary: RunSumma
 
 def _inputs_key(path: Path, settings: Settings, data: list) -> str:
     """A hash of all a notebook's outputs depend on: the notebook file, the package (every file under analysis/,
-    and the commit the manifest records), Python's and every library's version, the corpus (by content), the
+    and the commit its outputs' manifest entries record), Python's and every library's version, the corpus (by content), the
     settings, and the files of the public data sets (`data`, by content). Not the output folder: the outputs
     name it nowhere."""
     from analysis.cache import memo_key
     from analysis.figures import code_version, library_versions
 
+    # The commit, not whether files differ from it: an edited notebook would otherwise change every key. The
+    # package's files are in the key by content (memo_key), the notebook's by its own.
     return memo_key("analysis.runner.notebook", {
-        "notebook": path, "code": code_version(), "libraries": library_versions(),
+        "notebook": path, "commit": code_version()["commit"], "libraries": library_versions(),
         "corpus": corpus_record(settings), "event": settings.event}, data)
 
 
