@@ -363,7 +363,13 @@ def process_corpus(
     if client is None:
         done = dask.compute(*tasks, scheduler="synchronous")
     else:
-        done = client.gather(client.compute(tasks))
+        # The partitions with the most text first: no worker is then left with a long one while the others wait.
+        weights = _partition_weights(records, _partitions(records, partition_size))
+        order = sorted(range(len(tasks)), key=lambda k: -weights[k])
+        futures = [None] * len(tasks)
+        for rank, k in enumerate(order):
+            futures[k] = client.compute(tasks[k], priority=len(tasks) - rank)
+        done = client.gather(futures)
     _say_again(done)
     tables: dict[str, list[str]] = {"articles": []}
     for partition in done:
@@ -419,6 +425,18 @@ def _partitions(records, partition_size: int) -> list[np.ndarray]:
     if current:
         partitions.append(np.concatenate(current))
     return _joined_over_blank_ends(records, partitions) or [np.arange(0)]
+
+
+def _partition_weights(records, partitions: list[np.ndarray]) -> list[int]:
+    """How much text each partition holds: its files' sizes in bytes, or its texts' lengths (a table)."""
+    from analysis.corpus.load import FILE
+
+    table = records.table
+    if FILE in table.columns:
+        sizes = np.array([os.path.getsize(path) for path in table[FILE]], dtype=np.int64)
+    else:
+        sizes = np.array([len(raw) if isinstance(raw, str) else 0 for raw in table["raw"]], dtype=np.int64)
+    return [int(sizes[rows].sum()) for rows in partitions]
 
 
 def _joined_over_blank_ends(records, partitions: list[np.ndarray]) -> list[np.ndarray]:

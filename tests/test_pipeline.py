@@ -309,3 +309,20 @@ def test_a_chunks_key_tells_apart_two_category_lists_of_one_column():
     second = first.assign(outlet=pd.Categorical(values, categories=["B", "A"], ordered=True))
     assert pipeline._columns_key(first) != pipeline._columns_key(second)
     assert pipeline._dtypes(first) == pipeline._dtypes(second)  # the corpus fingerprint hashes as analysis.cache does
+
+
+def test_partitions_are_weighed_by_the_text_they_hold(corpus, tmp_path):
+    from analysis.corpus.load import read_records
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,outlet\n" + "".join(f"{d}.txt,o\n" for d in corpus["doc_id"]),
+                                         encoding="utf-8")
+    listed = read_records(folder, texts=False)
+    partitions = pipeline._partitions(listed, 20)
+    weights = pipeline._partition_weights(listed, partitions)
+    assert sum(weights) == sum(len(text.encode("utf-8")) for text in corpus["text"])
+    read = read_records(folder)  # texts read: weighed by their length
+    assert sum(pipeline._partition_weights(read, pipeline._partitions(read, 20))) == corpus["text"].str.len().sum()
