@@ -305,3 +305,37 @@ def test_the_analyzer_scores_every_text_as_vadersentiment_does(text):
 
     _PLAIN_VADER = _PLAIN_VADER or SentimentIntensityAnalyzer()
     assert analyzer().polarity_scores(text) == _PLAIN_VADER.polarity_scores(text)
+
+
+def _vader_words() -> list[str]:
+    """Words every rule of VADER's reads: boosters and dampeners, negations, its idioms and their words, lexicon
+    words that are also modifiers, and some of its lexicon, in three casings."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SENTIMENT_LADEN_IDIOMS, SPECIAL_CASES
+
+    from analysis.measures.sentiment import analyzer
+
+    lexicon = sorted(analyzer().lexicon)
+    words = [*BOOSTER_DICT, *NEGATE, *SPECIAL_CASES, *SENTIMENT_LADEN_IDIOMS, *lexicon[::97],
+             "no", "nor", "or", "never", "so", "this", "without", "doubt", "least", "at", "very", "but", "kind", "of",
+             "good", "bad", "great", "hate", "killed", ":)", ":(", ":D", "!", "!!!", "?", "??", "????", "'", ",", "."]
+    return sorted({form for word in words for form in (word, word.upper(), word.capitalize())})
+
+
+# Texts made of VADER's own vocabulary, so that negation, boosters, capitals, "but", "kind of", "least" and the
+# idioms meet in every combination; punctuation glued to a word or standing apart.
+vader_texts = st.lists(st.tuples(st.sampled_from(_vader_words()), st.sampled_from(["", "", "", ",", ".", "!", "?", "'s"])),
+                       max_size=25).map(lambda words: " ".join(word + end for word, end in words))
+
+
+@settings(PROPERTY, max_examples=EXAMPLES * 5)
+@given(vader_texts)
+@example("He is not kind of good, but VERY BAD!!")
+@example("never so good at least without doubt no or bad")
+def test_the_analyzer_scores_vaders_own_vocabulary_as_vadersentiment_does(text):
+    global _PLAIN_VADER
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.measures.sentiment import analyzer
+
+    _PLAIN_VADER = _PLAIN_VADER or SentimentIntensityAnalyzer()
+    assert analyzer().polarity_scores(text) == _PLAIN_VADER.polarity_scores(text)

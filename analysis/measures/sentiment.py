@@ -20,7 +20,7 @@ import os
 import re
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from analysis.language.names import mask_spans, name_spans
 from analysis.language.quotes import sentence_voice
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_mean, group_rng
 from analysis.measures.target_model import LABELS, classify_target_sentiment
+from analysis.measures.vader import Vader
 from analysis.measures.terms import find_terms
 from analysis.cache import memoised
 from analysis.tables import By, require_by, require_columns, split_by
@@ -57,57 +58,10 @@ LONG_SENTENCE_WORDS = 1_000
 _WORD = re.compile(r"\S+")
 
 
-class _Vader(SentimentIntensityAnalyzer):
-    """vaderSentiment's analyzer with the same scores, without lower-casing the whole sentence for every word.
-
-    Its negation and idiom checks read only the three words before a word and the two after it, but each call
-    first lower-cases every word of the sentence: time quadratic in the sentence's length. Here they are given
-    just those words (tests check the scores equal vaderSentiment's own).
-    """
-
-    @staticmethod
-    def _negation_check(valence, words_and_emoticons, start_i, i):
-        low = max(0, i - 3)
-        return SentimentIntensityAnalyzer._negation_check(valence, words_and_emoticons[low:i + 3], start_i, i - low)
-
-    @staticmethod
-    def _special_idioms_check(valence, words_and_emoticons, i):
-        low = max(0, i - 3)
-        return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[low:i + 3], i - low)
-
-    def polarity_scores(self, text):
-        """vaderSentiment's polarity_scores. Its first step copies the text character by character, putting an
-        emoji's description in its place; a text without an emoji (nearly every news sentence) is its own copy,
-        and that copy was a third of the scoring time."""
-        if not self._emoji_characters.isdisjoint(text):
-            return super().polarity_scores(text)
-        # The rest of vaderSentiment 3.3.2's polarity_scores, unchanged (MIT licence, C.J. Hutto).
-        text = text.strip()
-        sentitext = SentiText(text)
-        sentiments = []
-        words_and_emoticons = sentitext.words_and_emoticons
-        for i, item in enumerate(words_and_emoticons):
-            valence = 0
-            if item.lower() in BOOSTER_DICT:
-                sentiments.append(valence)
-                continue
-            if i < len(words_and_emoticons) - 1 and item.lower() == "kind" and words_and_emoticons[i + 1].lower() == "of":
-                sentiments.append(valence)
-                continue
-            sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
-        sentiments = self._but_check(words_and_emoticons, sentiments)
-        return self.score_valence(sentiments, text)
-
-    @cached_property
-    def _emoji_characters(self) -> frozenset[str]:
-        # polarity_scores looks its text up one character at a time: only one-character emojis are ever found.
-        return frozenset(emoji for emoji in self.emojis if len(emoji) == 1)
-
-
 @lru_cache(maxsize=1)
 def analyzer() -> SentimentIntensityAnalyzer:
     """The shared VADER analyzer (its lexicon ships in the vaderSentiment wheel), built once per process."""
-    return _Vader()
+    return Vader()
 
 
 def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float, bool]]:
