@@ -47,6 +47,30 @@ def test_a_path_that_escapes_the_corpus_folder_is_refused(tmp_path, path):
         an.load_articles(folder)
 
 
+def test_a_symbolic_link_out_of_the_corpus_folder_is_refused(tmp_path):
+    (tmp_path / "outside.txt").write_text(BODY, encoding="utf-8")
+    folder = write_corpus(tmp_path / "c", {"a.txt": BODY}, "file,outlet\nlink.txt,X\n")
+    (folder / "link.txt").symlink_to(tmp_path / "outside.txt")
+    with pytest.raises(an.CorpusError, match="link.txt.*escapes"):
+        an.load_articles(folder)
+
+
+@pytest.mark.parametrize("link", ["link.txt", "linked/a.txt"])
+def test_a_file_listed_also_under_a_symbolic_link_is_named_twice(tmp_path, link):
+    folder = write_corpus(tmp_path / "c", {"a.txt": BODY}, f"file,outlet\na.txt,X\n{link},Y\n")
+    (folder / "link.txt").symlink_to(folder / "a.txt")
+    (folder / "linked").symlink_to(folder, target_is_directory=True)
+    with pytest.raises(an.CorpusError, match=rf"name the same file"):
+        an.load_articles(folder)
+
+
+def test_a_file_reached_through_a_linked_folder_inside_the_corpus_loads(tmp_path):
+    folder = write_corpus(tmp_path / "c", {"sub/a.txt": BODY}, "file,outlet\nlinked/a.txt,X\n")
+    (folder / "linked").symlink_to(folder / "sub", target_is_directory=True)
+    articles = an.load_articles(folder)
+    assert list(articles["doc_id"]) == ["linked/a"] and articles["text"].tolist() == [BODY]
+
+
 def test_an_absolute_path_is_refused(tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text(BODY, encoding="utf-8")

@@ -199,7 +199,10 @@ def _read_text_folder(folder: Path, texts: bool = True) -> pd.DataFrame:
     metadata = _keep_apart(metadata.assign(file=names), ("doc_id", *DERIVED), "metadata_", metadata_path)
 
     root = folder.resolve()
-    targets = [_listed_target(root, name, metadata_path) for name in names]
+    plain = _plain_files(root)
+    # A file reached without a symbolic link resolves to itself: only the others are resolved (a system call per
+    # part of their path), which on a folder of many files was most of the time reading took.
+    targets = [root / name if name in plain else _listed_target(root, name, metadata_path) for name in names]
     twice = set(_repeated(targets))  # symlinks, or 'sub/../a.txt' beside 'a.txt'
     same = sorted(name for name, target in zip(names, targets) if target in twice)
     if same:
@@ -256,6 +259,26 @@ def _headline(raw: str) -> str | None:
     if len(lines) < 2 or len(lines[0].split()) > MAX_HEADLINE_WORDS or lines[0].rstrip("\"'”’)").endswith("."):
         return None
     return lines[0]
+
+
+def _plain_files(root: Path) -> set[str]:
+    """The paths, relative to `root` and with '/', of the regular files under it that are reached without
+    passing a symbolic link (one listing of each folder; the entries tell links, folders and files apart)."""
+    found, folders = set(), [("", str(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # unreadable: its files, if listed, are resolved and checked one by one
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((f"{prefix}{entry.name}/", entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                found.add(prefix + entry.name)
+    return found
 
 
 def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
