@@ -193,6 +193,18 @@ def test_the_indexed_matcher_finds_what_every_pattern_tried_at_every_position_fi
     assert list(zip(hits["start"], hits["end"], hits["family"])) == expected
 
 
+@MEASURE
+@given(texts)
+@example("The ſtrike on İRAN’s \u212auds Force; Lavrov’s U.S.-led air-strike, the spokeswoman said")
+def test_every_shipped_lexicon_finds_with_its_index_what_a_full_scan_finds(text):
+    # Lexicon.match looks only where one of its patterns' first words stands (word_index with the lexicon).
+    for name in ("terms.csv", "aliases.csv", "speakers.csv"):
+        lexicon = load_lexicon(None, default=name)
+        assert lexicon.match(text) == _every_match(lexicon, text), name
+    frames = load_lexicon(load_frames())
+    assert frames.match(text) == _every_match(frames, text)
+
+
 OVERLAPPING = pd.DataFrame({
     "concept": ["event", "event", "event", "event", "ignore", "event", "actor", "actor"],
     "family": ["strike", "air strike", "drone strike", "strike word", "shadow", "kill", "us", "united"],

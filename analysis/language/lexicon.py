@@ -80,7 +80,7 @@ class Lexicon:
             for row in range(len(self.patterns)):
                 found.extend(_every_match(self.patterns[row], text, row))
             return resolve_overlaps(found)
-        index, vocabulary = index or word_index(text)
+        index, vocabulary = index or word_index(text, [self])
         for row in self._scanned:
             found.extend(_every_match(self.patterns[row], text, row))
         # A short text (a speaker, a name) against a long lexicon: from its few words; each word costs a look-up
@@ -121,6 +121,11 @@ class Lexicon:
     def _scanned(self) -> list[int]:
         return [row for row, key in enumerate(self.keys) if key is None]
 
+    @cached_property
+    def leads(self) -> frozenset[tuple[str, bool]]:
+        """Each pattern's leading word characters as written, and whether a `*` follows them (for word_index)."""
+        return frozenset(lead for lead in (_first_word_lead(str(p)) for p in self.table["pattern"]) if lead)
+
 
 _WORD = re.compile(r"\w+")
 _IOTA = "\u0345"  # combining ypogegrammeni: case-folds to ι
@@ -141,8 +146,15 @@ AVERAGE_WORD = 6  # letters: what a prefix look-up by word costs, for choosing h
 WordIndex = tuple[dict[str, list[int]], list[str]]
 
 
-def word_index(text: str) -> WordIndex:
-    """Where each case-folded word of `text` starts, and the sorted vocabulary (for Lexicon.match)."""
+def word_index(text: str, lexicons=None) -> WordIndex:
+    """Where each case-folded word of `text` starts, and the sorted vocabulary (for Lexicon.match).
+
+    With `lexicons`, only the words that can start one of their patterns: what their `match` looks up, so their
+    matches are the same. One regular expression finds those words (a few in a hundred in news text), which
+    takes a third less time than listing every word.
+    """
+    if lexicons is not None:
+        return _index_of_leads(text, _leads_pattern(frozenset().union(*(lexicon.leads for lexicon in lexicons))))
     index: dict[str, list[int]] = defaultdict(list)
     folded: dict[str, str] = {}  # fold each distinct word once: a corpus repeats its words
     for word in _WORD.finditer(text):
@@ -152,6 +164,43 @@ def word_index(text: str) -> WordIndex:
             key = folded[written] = _fold(written)
         index[key].append(word.start())
     return index, sorted(index)
+
+
+def _index_of_leads(text: str, leads: re.Pattern | None) -> WordIndex:
+    index: dict[str, list[int]] = defaultdict(list)
+    folded: dict[str, str] = {}
+    for hit in leads.finditer(text) if leads is not None else ():
+        start = hit.start()
+        written = _WORD.match(text, start).group()  # the whole word: its folded form is the key
+        key = folded.get(written)
+        if key is None:
+            key = folded[written] = _fold(written)
+        index[key].append(start)
+    return index, sorted(index)
+
+
+@lru_cache(maxsize=16)
+def _leads_pattern(leads: frozenset[tuple[str, bool]]) -> re.Pattern | None:
+    """A regular expression for any of the leads at the start of a word: the whole word, or its beginning when
+    a `*` follows the lead. Case-insensitive, as the patterns are (a case-sensitive pattern's lead is still
+    found), and with the leads as written, not folded, so it finds a lead exactly where a pattern can start.
+    The leads are merged into a tree of their letters, so each position is tried against a few branches."""
+    if not leads:
+        return None
+    tree: dict = {}
+    for lead, prefix in sorted(leads):
+        node = tree
+        for character in lead:
+            node = node.setdefault(character, {})
+        node[""] = node.get("", False) or prefix  # a lead ends here: True if only its beginning must match
+    return re.compile(r"(?<!\w)" + _branches(tree), re.IGNORECASE)
+
+
+def _branches(node: dict) -> str:
+    branches = [re.escape(character) + _branches(child) for character, child in sorted(node.items()) if character]
+    if "" in node:
+        branches.append("" if node[""] else r"(?!\w)")  # where a lead ends: anything may follow, or no letter
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _fold(word: str) -> str:
@@ -176,11 +225,17 @@ def _starts(index: dict[str, list[int]], vocabulary: list[str], word: str, prefi
 
 def _first_word_key(pattern: str) -> tuple[str, bool] | None:
     """The case-folded leading word characters of a pattern, and whether a `*` follows them."""
+    lead = _first_word_lead(pattern)
+    return None if lead is None else (_fold(lead[0]), lead[1])
+
+
+def _first_word_lead(pattern: str) -> tuple[str, bool] | None:
+    """The leading word characters of a pattern as written, and whether a `*` follows them."""
     first = re.split(r"[\s\-‐‑–]+", pattern.strip())[0].replace("’", "'")
     lead = _WORD.match(first)
     if not lead:
         return None
-    return _fold(lead.group()), first[lead.end():lead.end() + 1] == "*"
+    return lead.group(), first[lead.end():lead.end() + 1] == "*"
 
 
 def resolve_overlaps(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

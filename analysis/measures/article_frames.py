@@ -78,8 +78,9 @@ def frame_features(sentences: pd.DataFrame, *, cues: pd.DataFrame | str | Path |
     """
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "frame_features")
     table = load_frame_cues(cues)
-    body = _Body(sentences)
-    matrix, columns = _feature_matrix(body, body.hits(_question_lexicons(table)), table)
+    questions = _question_lexicons(table)
+    body = _Body(sentences, questions)
+    matrix, columns = _feature_matrix(body, body.hits(questions), table)
     return pd.DataFrame(matrix, index=body.articles, columns=columns)
 
 
@@ -91,7 +92,7 @@ class _Body:
     or frame: on a chunk of 64 articles, those took ten times as long as the matching.
     """
 
-    def __init__(self, sentences: pd.DataFrame):
+    def __init__(self, sentences: pd.DataFrame, *matched: _Lexicons):
         self.articles = pd.Index(pd.unique(sentences["doc_id"]), name="doc_id")
         body = (sentences["section"] == "body").to_numpy(dtype=bool, na_value=False)
         self.doc_ids = sentences["doc_id"].to_numpy()[body]
@@ -101,7 +102,10 @@ class _Body:
         self.sentences = np.bincount(self.article, minlength=len(self.articles))  # body sentences per article
         self.joined, starts = join_texts(self.texts)
         self.starts = np.asarray(starts, dtype=np.int64)
-        self.index = word_index(self.joined)  # shared by the codebook questions' lexicons and the issue frames'
+        # One index of the words that can start a cue, shared by the lexicons the body will be matched against
+        # (the codebook questions' and the issue frames').
+        self.indexed = [lexicon for lexicons in matched for lexicon in lexicons.lexicons]
+        self.index = word_index(self.joined, self.indexed)
 
     @cached_property
     def repeats(self) -> bool:
@@ -127,8 +131,9 @@ class _Body:
         """Every match of the lexicons in the body, lexicon by lexicon and in text order within each (so a word
         that cues two questions counts for both); `ignore` rows only shadow shorter matches."""
         found, offset = [], 0
+        indexed = {id(lexicon) for lexicon in self.indexed}
         for lexicon in lexicons.lexicons:
-            matches = lexicon.match(self.joined, self.index)
+            matches = lexicon.match(self.joined, self.index if id(lexicon) in indexed else None)
             if matches:
                 found.append(np.array(matches, dtype=np.int64).reshape(-1, 3) + [0, 0, offset])
             offset += len(lexicon.table)
@@ -384,9 +389,11 @@ def article_frames(
     """
     groups = require_by(sentences, by, "article_frames")
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "article_frames")
-    body = _Body(sentences)
     table = load_frame_cues(cues)
-    hits = body.hits(_question_lexicons(table))
+    questions = _question_lexicons(table)
+    issue_frames, issue_lexicon = _issue_cues(lexicon)
+    body = _Body(sentences, questions, *([issue_lexicon] if issue_lexicon is not None else []))
+    hits = body.hits(questions)
     matrix, columns = _feature_matrix(body, hits, table)
     position = {name: j for j, name in enumerate(columns)}
     generic = []  # (frame, scores, evidence by article)
@@ -395,7 +402,6 @@ def article_frames(
         values = np.asfortranarray(matrix[:, [position[name] for name in names]])
         generic.append((frame, _probability(values, mean, scale, weight, intercept).tolist(),
                         _generic_evidence(body, hits, strength)))
-    issue_frames, issue_lexicon = _issue_cues(lexicon)
     issue = _issue_shares(body, body.hits(issue_lexicon) if issue_lexicon is not None else None)
     rows = []
     for k, doc_id in enumerate(body.articles):  # article by article: each one's generic, then issue frames
