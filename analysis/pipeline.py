@@ -117,13 +117,20 @@ def run_in_chunks(stage: str, function, table: pd.DataFrame, options: dict, *, t
         keys = [chunk_key(stage, settings, hashes[rows], columns) for rows in chunks]
         results = [_stored(stage, key, folder) for key in keys]
     missing = [i for i, result in enumerate(results) if result is None]
+    stored = folder is not None or bool(STORES)  # else every chunk is missing, and batches are kept whole
+    pieces = []
     with _progress(len(missing), stage) as bar:
-        for i, result in _compute(function, table, chunks, missing, inner, workers):
-            results[i] = result
-            if folder is not None:
-                write_result(folder, stage, keys[i], result)
-            bar.update()
-    joined = _join(results)
+        for batch, result in _compute(function, table, chunks, missing, inner, workers):
+            if not stored:
+                pieces.append(result)
+                bar.update(len(batch))
+                continue
+            for i, part in _per_chunk(table, chunks, batch, result):
+                results[i] = part
+                if folder is not None:
+                    write_result(folder, stage, keys[i], part)
+                bar.update()
+    joined = _join(results if stored else pieces)
     if stage == "scores":  # also for chunks read from the cache, which never warned
         from analysis.measures.sentiment import warn_long_sentences
 
@@ -140,12 +147,12 @@ def _stored(stage: str, key: str, folder: Path | None) -> pd.DataFrame | None:
 
 
 def _compute(function, table, chunks, missing, options, workers):
-    """(chunk index, result) for each missing chunk, in order; on both cores when there are several chunks.
+    """(batch, its result) for the missing chunks, in order, in batches of several; on both cores when there are
+    several batches.
 
-    Missing chunks are computed in batches of several (_batches): a call's fixed costs (a lexicon's index, a
-    table built) are paid once per batch, and each batch's result is cut back into its chunks' results
-    (_per_chunk) for the cache. Worker processes are forked with the table in memory (_SHARED) and are sent
-    row positions, not rows.
+    A batch (_batches) is a list of chunk indices: a call's fixed costs (a lexicon's index, a table built) are
+    paid once per batch; run_in_chunks cuts its result back into its chunks' results (_per_chunk) for the
+    cache. Worker processes are forked with the table in memory (_SHARED) and are sent row positions, not rows.
     """
     if workers is None:
         workers = min(2, os.cpu_count() or 1)
@@ -157,7 +164,7 @@ def _compute(function, table, chunks, missing, options, workers):
     batches = _batches(chunks, missing, workers) if grouped else [[i] for i in missing]
     if workers <= 1 or len(batches) < 2:
         for batch in batches:
-            yield from _per_chunk(table, chunks, batch, _call(function, options, _rows_of(table, chunks, batch)))
+            yield batch, _call(function, options, _rows_of(table, chunks, batch))
         return
     global _SHARED
     previous, _SHARED = _SHARED, (function, options, table)
@@ -171,7 +178,7 @@ def _compute(function, table, chunks, missing, options, workers):
             futures = {k: pool.submit(_call_shared, rows[k]) for k in sorted(range(len(rows)), key=lambda k: -len(rows[k]))}
             try:
                 for k, batch in enumerate(batches):
-                    yield from _per_chunk(table, chunks, batch, futures[k].result())
+                    yield batch, futures[k].result()
             except BaseException:  # a batch failed, an interrupt, the consumer stopped: the rest is not waited for
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -209,12 +216,21 @@ def _batches(chunks: list[np.ndarray], missing: list[int], workers: int) -> list
 
 
 def _rows_of(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int]) -> pd.DataFrame:
-    return table.iloc[np.concatenate([chunks[i] for i in batch])].reset_index(drop=True)
+    return _take(table, np.concatenate([chunks[i] for i in batch]))
+
+
+def _take(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The table's rows at these ascending positions, indexed from 0. Consecutive rows (a batch of chunks none of
+    which was stored) are a slice, which shares the table's memory: taking them one by one copied every column,
+    text included, and cost classify_agency more than the stage itself."""
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        return table.iloc[rows[0]:rows[-1] + 1].reset_index(drop=True)
+    return table.iloc[rows].reset_index(drop=True)
 
 
 def _call_shared(rows: np.ndarray) -> pd.DataFrame:
     function, options, table = _SHARED
-    return _call(function, options, table.iloc[rows].reset_index(drop=True))
+    return _call(function, options, _take(table, rows))
 
 
 def _per_chunk(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int], result: pd.DataFrame):
