@@ -62,6 +62,27 @@ def test_every_stage_in_chunks_on_two_cores_equals_one_call(stage, corpus, small
     assert len(list((small_chunks / stage).glob("*.parquet"))) == len(pipeline.chunks_of_articles(sentences["doc_id"]))
 
 
+@pytest.mark.parametrize("stage", list(STAGE_CALLS))
+def test_every_stage_without_a_cache_or_with_every_other_chunk_cached_equals_one_call(stage, corpus, small_chunks,
+                                                                                      monkeypatch):
+    sentences = an.split_sentences(corpus)
+    direct = pipeline.STAGES[stage](sentences)
+    STAGE_CALLS[stage](sentences)
+    stored = sorted((small_chunks / stage).glob("*.parquet"))
+    for path in stored[::2]:
+        path.unlink()  # the missing chunks are no longer consecutive rows: batches are taken row by row
+    pd.testing.assert_frame_equal(STAGE_CALLS[stage](sentences), direct)
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")  # nothing stored: batches are slices, joined whole
+    pd.testing.assert_frame_equal(STAGE_CALLS[stage](sentences), direct)
+
+
+def test_a_batch_of_consecutive_rows_is_a_slice_and_any_other_a_copy_of_those_rows():
+    table = pd.DataFrame({"doc_id": list("abcdef"), "text": ["x", "y", "z", "u", "v", "w"]}).astype("str")
+    pd.testing.assert_frame_equal(pipeline._take(table, np.array([2, 3, 4])), table.iloc[2:5].reset_index(drop=True))
+    pd.testing.assert_frame_equal(pipeline._take(table, np.array([0, 2, 5])),
+                                  table.iloc[[0, 2, 5]].reset_index(drop=True))
+
+
 def test_missing_chunks_are_computed_in_batches_of_whole_chunks_in_order():
     chunks = [np.arange(n) for n in [5, 1, 30, 2, 2, 9, 40, 3] * 5]
     missing = [i for i in range(len(chunks)) if i % 7]
