@@ -274,7 +274,8 @@ def load_lexicon(lexicon: pd.DataFrame | str | Path | None = None, *, default: s
     ----------
     lexicon : a DataFrame or CSV with `concept, family, pattern` (optional
         `case_sensitive`), or an aliases table with `entity, variant, pattern`
-        (entity is read as concept, variant as family); None: the shipped `default`.
+        (entity is read as concept, variant as family); None: the shipped `default`;
+        a compiled Lexicon is returned as it is.
     default : the shipped file to use when `lexicon` is None.
 
     Returns the compiled Lexicon. Raises CorpusError (a ValueError) naming the file and the problem: not
@@ -282,6 +283,8 @@ def load_lexicon(lexicon: pd.DataFrame | str | Path | None = None, *, default: s
     """
     if lexicon is None:
         return _shipped(default)
+    if isinstance(lexicon, Lexicon):  # compiled already
+        return lexicon
     if isinstance(lexicon, pd.DataFrame):
         return _compile(_as_terms(lexicon), "lexicon")
     return _compile(_as_terms(read_user_csv(lexicon, "lexicon")), str(lexicon))

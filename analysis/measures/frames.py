@@ -7,11 +7,13 @@ A sentence invokes a frame when it holds at least `min_cues` of its cues.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.language.lexicon import load_lexicon
 from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
 from analysis.measures.terms import find_terms
 from analysis.paths import data_file
@@ -28,6 +30,12 @@ def load_frames(lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFram
     return table.assign(concept=table["frame"], family=table["frame"])
 
 
+@lru_cache(maxsize=1)
+def _shipped_frames():
+    """The shipped frame cues compiled once per process (code_frames runs once per batch of articles)."""
+    return load_lexicon(load_frames(None))
+
+
 def code_frames(sentences: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Every frame cue in the sentences.
 
@@ -42,7 +50,7 @@ def code_frames(sentences: pd.DataFrame, *, lexicon: pd.DataFrame | str | Path |
     `sent_id`, `frame`, `pattern`, `match`, `quoted`.
     """
     require_columns(sentences, ("doc_id", "text"), "code_frames")
-    hits = find_terms(sentences, lexicon=load_frames(lexicon))
+    hits = find_terms(sentences, lexicon=_shipped_frames() if lexicon is None else load_frames(lexicon))
     hits = hits.rename(columns={"concept": "frame"}).drop(columns=["family", "start", "end"])
     return hits
 
