@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -150,13 +151,33 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
 
 def _run_coroutine(coroutine):
     """Run a coroutine to its end: here, or in a thread of its own when this thread already runs an event loop
-    (a notebook calling run_all)."""
+    (a notebook calling run_all). There an interrupt (Kernel > Interrupt) cancels the coroutine, as Ctrl-C does
+    on the command line, and is raised once it has stopped: the notebooks it runs are stopped and their kernels
+    shut down, not left running in the thread."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coroutine)
+    running: dict = {}
+    started = threading.Event()
+
+    async def main():
+        running["task"], running["loop"] = asyncio.current_task(), asyncio.get_running_loop()
+        started.set()
+        return await coroutine
+
     with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, coroutine).result()
+        future = thread.submit(asyncio.run, main())
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            started.wait()
+            running["loop"].call_soon_threadsafe(running["task"].cancel)
+            try:
+                future.result()
+            except (asyncio.CancelledError, Exception):  # stopped by the cancel, or failed while stopping
+                pass
+            raise
 
 
 async def _execute(path: Path, stream):

@@ -280,3 +280,38 @@ def test_a_notebook_whose_outputs_are_up_to_date_is_kept_and_any_change_runs_it_
     copy.write_text(json.dumps(edited), encoding="utf-8")
     assert run().kept == []  # the notebook changed
     assert run(event="2020-01-04").kept == []  # a setting changed
+
+
+def test_an_interrupt_while_notebooks_run_from_a_notebook_stops_them_before_it_is_raised():
+    # run_all called in a notebook, whose thread runs an event loop: the notebooks run in a thread of their own,
+    # and Kernel > Interrupt (a KeyboardInterrupt here) must stop them, not leave them running.
+    import asyncio
+    import os
+    import signal
+    import threading
+
+    from analysis.runner import _run_coroutine
+
+    cancelled, stopped = threading.Event(), threading.Event()
+
+    async def notebooks():
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        finally:
+            await asyncio.sleep(0.1)  # a kernel shutting down
+            stopped.set()
+
+    async def notebook_cell():
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()  # Kernel > Interrupt
+        _run_coroutine(notebooks())
+
+    loop = asyncio.new_event_loop()  # a loop without asyncio.run's own Ctrl-C handling, as in a kernel
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            loop.run_until_complete(notebook_cell())
+    finally:
+        loop.close()
+    assert cancelled.is_set() and stopped.is_set()
