@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -111,6 +113,20 @@ def test_an_unlisted_text_file_warns_and_the_rest_loads(tmp_path):
     with pytest.warns(an.CorpusWarning, match=r"extra/stray\.txt.*not listed"):
         articles = an.load_articles(folder)
     assert list(articles["doc_id"]) == ["a"]
+
+
+def test_every_unlisted_text_file_is_named_once_in_path_order_and_links_to_listed_files_are_not(tmp_path):
+    files = {"a.txt": BODY, "b-sub/z.TXT": BODY, "b-sub/deeper/y.text": BODY, "b.txt": BODY, ".txt": BODY,
+             "notes.md": BODY, "folder.txt/inside.txt": BODY}
+    folder = write_corpus(tmp_path / "c", files, "file,outlet\na.txt,X\n")
+    (folder / "to-a.txt").symlink_to(folder / "a.txt")  # another name of a listed file
+    (folder / "to-b.txt").symlink_to(folder / "b.txt")  # another name of an unlisted one
+    (folder / "linked").symlink_to(folder / "b-sub", target_is_directory=True)  # not walked into
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        an.load_articles(folder)
+    named = [str(w.message).split(":")[0] for w in caught if "not listed" in str(w.message)]
+    assert named == ["b-sub/deeper/y.text", "b-sub/z.TXT", "b.txt", "folder.txt/inside.txt", "to-b.txt"]
 
 
 def test_an_unparseable_date_becomes_nat_with_a_warning(tmp_path):

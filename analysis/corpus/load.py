@@ -199,7 +199,7 @@ def _read_text_folder(folder: Path, texts: bool = True) -> pd.DataFrame:
     metadata = _keep_apart(metadata.assign(file=names), ("doc_id", *DERIVED), "metadata_", metadata_path)
 
     root = folder.resolve()
-    plain = _plain_files(root)
+    plain, links = _listing(root)
     # A file reached without a symbolic link resolves to itself: only the others are resolved (a system call per
     # part of their path), which on a folder of many files was most of the time reading took.
     targets = [root / name if name in plain else _listed_target(root, name, metadata_path) for name in names]
@@ -208,11 +208,14 @@ def _read_text_folder(folder: Path, texts: bool = True) -> pd.DataFrame:
     if same:
         raise CorpusError(f"{metadata_path}: rows {same} in column 'file' name the same file")
     if texts:
-        raws = [_read_listed_file(target, name, metadata_path) for target, name in zip(targets, names)]
+        raws = [_read_listed_file(target, name, metadata_path, checked=name in plain)
+                for target, name in zip(targets, names)]
     else:
         for target, name in zip(targets, names):
-            _check_listed_file(target, name, metadata_path)
-    _warn_unlisted(root, set(targets))
+            if name not in plain:  # a plain file was seen, as a regular file, by the listing
+                _check_listed_file(target, name, metadata_path)
+    listed = {name if name in plain else target.relative_to(root).as_posix() for name, target in zip(names, targets)}
+    _warn_unlisted(root, plain, links, listed, set(targets))
     doc_ids = [_doc_id_for(name) for name in names]
     if len(set(doc_ids)) < len(doc_ids):
         doc_ids = names
@@ -261,10 +264,11 @@ def _headline(raw: str) -> str | None:
     return lines[0]
 
 
-def _plain_files(root: Path) -> set[str]:
-    """The paths, relative to `root` and with '/', of the regular files under it that are reached without
-    passing a symbolic link (one listing of each folder; the entries tell links, folders and files apart)."""
-    found, folders = set(), [("", str(root))]
+def _listing(root: Path) -> tuple[set[str], list[str]]:
+    """The regular files under `root` reached without passing a symbolic link, and the symbolic links there:
+    their paths relative to `root`, with '/'. One listing of each folder (its entries tell links, folders and
+    files apart), of the folders Path.rglob walks: it does not follow a link to a folder either."""
+    plain, links, folders = set(), [], [("", str(root))]
     while folders:
         prefix, folder = folders.pop()
         try:
@@ -273,12 +277,12 @@ def _plain_files(root: Path) -> set[str]:
             continue
         for entry in entries:
             if entry.is_symlink():
-                continue
-            if entry.is_dir(follow_symlinks=False):
+                links.append(prefix + entry.name)
+            elif entry.is_dir(follow_symlinks=False):
                 folders.append((f"{prefix}{entry.name}/", entry.path))
             elif entry.is_file(follow_symlinks=False):
-                found.add(prefix + entry.name)
-    return found
+                plain.add(prefix + entry.name)
+    return plain, links
 
 
 def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
@@ -295,8 +299,9 @@ def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
     return target
 
 
-def _read_listed_file(target: Path, name: str, metadata_path: Path) -> str:
-    _check_listed_file(target, name, metadata_path)
+def _read_listed_file(target: Path, name: str, metadata_path: Path, checked: bool = False) -> str:
+    if not checked:
+        _check_listed_file(target, name, metadata_path)
     try:
         data = target.read_bytes()
     except OSError as error:  # unreadable (permissions), ...
@@ -329,18 +334,27 @@ def _read_listed(table: pd.DataFrame, folder: Path) -> pd.DataFrame:
     return table.assign(raw=raws).drop(columns=[FILE])
 
 
-def _warn_unlisted(root: Path, listed_paths: set[Path]) -> None:
-    for path in sorted(root.rglob("*")):
-        # A listed path is resolved already (resolving it again gives itself): only the others need resolving,
-        # which on a folder of many files is most of the time this takes.
-        if path.suffix.lower() in TEXT_SUFFIXES and path not in listed_paths and path.is_file() \
+def _warn_unlisted(root: Path, plain: set[str], links: list[str], listed: set[str], listed_paths: set[Path]) -> None:
+    """Warn, in path order, of each text file in the folder that metadata.csv does not list (under any name).
+
+    plain, links : _listing(root); listed : the listed files' paths relative to root; listed_paths : resolved.
+    """
+    unlisted = [name for name in plain if _suffix(name) in TEXT_SUFFIXES and name not in listed]
+    for name in links:  # a link is unlisted unless it leads to a file, and that file is not listed
+        path = root / name
+        if _suffix(name) in TEXT_SUFFIXES and path not in listed_paths and path.is_file() \
                 and path.resolve() not in listed_paths:
-            warnings.warn(
-                f"{path.relative_to(root).as_posix()}: text file in the corpus folder but not listed in "
-                f"{METADATA_FILE}; not loaded",
-                CorpusWarning,
-                stacklevel=5,
-            )
+            unlisted.append(name)
+    for name in sorted(unlisted, key=lambda name: name.split("/")):  # as Path sorts them
+        warnings.warn(f"{name}: text file in the corpus folder but not listed in {METADATA_FILE}; not loaded",
+                      CorpusWarning, stacklevel=5)
+
+
+def _suffix(name: str) -> str:
+    """PurePosixPath(name).suffix.lower(), without making a path."""
+    last = name.rpartition("/")[2]
+    dot = last.rfind(".")
+    return last[dot:].lower() if 0 < dot < len(last) - 1 else ""
 
 
 def _doc_id_for(name: str) -> str:
