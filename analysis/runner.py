@@ -172,7 +172,10 @@ def _run_coroutine(coroutine):
             return future.result()
         except KeyboardInterrupt:
             started.wait()
-            running["loop"].call_soon_threadsafe(running["task"].cancel)
+            try:
+                running["loop"].call_soon_threadsafe(running["task"].cancel)
+            except RuntimeError:  # the loop has closed: the coroutine ended before the interrupt was raised here
+                pass
             try:
                 future.result()
             except (asyncio.CancelledError, Exception):  # stopped by the cancel, or failed while stopping

@@ -315,3 +315,35 @@ def test_an_interrupt_while_notebooks_run_from_a_notebook_stops_them_before_it_i
     finally:
         loop.close()
     assert cancelled.is_set() and stopped.is_set()
+
+
+def test_an_interrupt_that_arrives_after_the_notebooks_ended_is_still_a_keyboard_interrupt(monkeypatch):
+    import asyncio
+    import concurrent.futures
+
+    from analysis.runner import _run_coroutine
+
+    async def notebooks():
+        return "done"
+
+    real_result = concurrent.futures.Future.result
+    calls = []
+
+    def result_interrupted_once(self, timeout=None):
+        value = real_result(self, timeout)  # the coroutine has ended, its loop closed
+        calls.append(value)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # Kernel > Interrupt, delivered only now
+        return value
+
+    monkeypatch.setattr(concurrent.futures.Future, "result", result_interrupted_once)
+
+    async def notebook_cell():
+        _run_coroutine(notebooks())
+
+    loop = asyncio.new_event_loop()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            loop.run_until_complete(notebook_cell())
+    finally:
+        loop.close()

@@ -251,3 +251,20 @@ def test_name_variant_shares_are_of_the_entitys_mentions_in_each_group():
     assert variants.loc[("X", "US"), "share"] == pytest.approx(2 / 3, abs=1e-4)
     assert variants.loc[("X", "U.S."), "share"] == pytest.approx(1 / 3, abs=1e-4)
     assert variants.loc[("Y", "US"), "share"] == 1.0
+
+
+def test_an_iota_lead_and_ypogegrammeni_and_a_lead_of_a_scraped_token_match_as_a_full_scan_does():
+    # A cue starting with ι is found by the leads' expression at U+0345, which starts no word; a lead of 1,500
+    # letters is too long for the tree of leads: the words are then indexed one by one.
+    from analysis.language.lexicon import load_lexicon, resolve_overlaps, word_index
+
+    for pattern, text in [("ιδέα", "A \u0345δέα and an ΙΔΈΑ."), ("a" * 1500 + "*", "x " + "a" * 1600 + " y")]:
+        lexicon = load_lexicon(pd.DataFrame({"concept": ["c"], "family": ["f"], "pattern": [pattern]}))
+        full_scan = resolve_overlaps([(at, hit.end(), 0) for at in range(len(text) + 1)
+                                      if (hit := lexicon.patterns[0].match(text, at)) and hit.end() > at])
+        assert lexicon.match(text) == full_scan and full_scan
+        assert lexicon.match(text, word_index(text, [lexicon])) == full_scan
+    sentences = pd.DataFrame({"doc_id": "d", "outlet": "o", "section": "body", "sent_id": [1, 2],
+                              "text": ["A \u0345δέα sentence.", "Another ιδέα."]})
+    frames = an.article_frames(sentences, lexicon=pd.DataFrame({"frame": ["idea"], "pattern": ["ιδέα"]}))
+    assert frames.set_index("frame").at["idea", "present"]

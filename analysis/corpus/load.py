@@ -30,6 +30,7 @@ import gc
 import io
 import json
 import os
+import stat
 import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -276,13 +277,21 @@ def _listing(root: Path) -> tuple[set[str], list[str]]:
         except OSError:  # unreadable: its files, if listed, are resolved and checked one by one
             continue
         for entry in entries:
-            if entry.is_symlink():
+            if entry.is_symlink() or _is_junction(entry):
                 links.append(prefix + entry.name)
             elif entry.is_dir(follow_symlinks=False):
                 folders.append((f"{prefix}{entry.name}/", entry.path))
             elif entry.is_file(follow_symlinks=False):
                 plain.add(prefix + entry.name)
     return plain, links
+
+
+def _is_junction(entry: os.DirEntry) -> bool:
+    """A Windows junction (a link to a folder that is_symlink does not tell): a file reached through one is
+    resolved, so that it cannot lead out of the corpus folder."""
+    if os.name != "nt":
+        return False
+    return bool(entry.stat(follow_symlinks=False).st_file_attributes & stat.FILE_ATTRIBUTE_REPARSE_POINT)
 
 
 def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
@@ -345,7 +354,8 @@ def _warn_unlisted(root: Path, plain: set[str], links: list[str], listed: set[st
         if _suffix(name) in TEXT_SUFFIXES and path not in listed_paths and path.is_file() \
                 and path.resolve() not in listed_paths:
             unlisted.append(name)
-    for name in sorted(unlisted, key=lambda name: name.split("/")):  # as Path sorts them
+    fold = str.lower if os.name == "nt" else str  # as Path sorts them: ignoring case on Windows
+    for name in sorted(unlisted, key=lambda name: fold(name).split("/")):
         warnings.warn(f"{name}: text file in the corpus folder but not listed in {METADATA_FILE}; not loaded",
                       CorpusWarning, stacklevel=5)
 

@@ -126,6 +126,10 @@ class Lexicon:
         """Each pattern's leading word characters as written, and whether a `*` follows them (for word_index)."""
         return frozenset(lead for lead in (_first_word_lead(str(p)) for p in self.table["pattern"]) if lead)
 
+    @cached_property
+    def _leads_regex(self):
+        return _leads_pattern(self.leads)
+
 
 _WORD = re.compile(r"\w+")
 _IOTA = "\u0345"  # combining ypogegrammeni: case-folds to ι
@@ -154,7 +158,11 @@ def word_index(text: str, lexicons=None) -> WordIndex:
     takes a third less time than listing every word.
     """
     if lexicons is not None:
-        return _index_of_leads(text, _leads_pattern(frozenset().union(*(lexicon.leads for lexicon in lexicons))))
+        lexicons = list(lexicons)
+        leads = lexicons[0]._leads_regex if len(lexicons) == 1 else \
+            _leads_pattern(frozenset().union(*(lexicon.leads for lexicon in lexicons)))
+        if leads is not _TOO_LONG:
+            return _index_of_leads(text, leads)
     index: dict[str, list[int]] = defaultdict(list)
     folded: dict[str, str] = {}  # fold each distinct word once: a corpus repeats its words
     for word in _WORD.finditer(text):
@@ -171,7 +179,10 @@ def _index_of_leads(text: str, leads: re.Pattern | None) -> WordIndex:
     folded: dict[str, str] = {}
     for hit in leads.finditer(text) if leads is not None else ():
         start = hit.start()
-        written = _WORD.match(text, start).group()  # the whole word: its folded form is the key
+        word = _WORD.match(text, start)  # the whole word: its folded form is the key
+        if word is None:
+            continue  # a lead's ι matched U+0345, which starts no word (Lexicon.match scans such a text whole)
+        written = word.group()
         key = folded.get(written)
         if key is None:
             key = folded[written] = _fold(written)
@@ -179,14 +190,22 @@ def _index_of_leads(text: str, leads: re.Pattern | None) -> WordIndex:
     return index, sorted(index)
 
 
+#: A lead this long (a pattern whose first word is a scraped token) is not put in the tree of leads, which is
+#: built one nested group per letter: its lexicon's texts are indexed word by word, as every text once was.
+MAX_LEAD = 200
+_TOO_LONG = object()
+
+
 @lru_cache(maxsize=16)
-def _leads_pattern(leads: frozenset[tuple[str, bool]]) -> re.Pattern | None:
+def _leads_pattern(leads: frozenset[tuple[str, bool]]) -> re.Pattern | None | object:
     """A regular expression for any of the leads at the start of a word: the whole word, or its beginning when
     a `*` follows the lead. Case-insensitive, as the patterns are (a case-sensitive pattern's lead is still
     found), and with the leads as written, not folded, so it finds a lead exactly where a pattern can start.
     The leads are merged into a tree of their letters, so each position is tried against a few branches."""
     if not leads:
         return None
+    if max(len(lead) for lead, _ in leads) > MAX_LEAD:
+        return _TOO_LONG
     tree: dict = {}
     for lead, prefix in sorted(leads):
         node = tree

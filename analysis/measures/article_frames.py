@@ -391,13 +391,14 @@ def article_frames(
     require_columns(sentences, ("doc_id", "section", "sent_id", "text"), "article_frames")
     table = load_frame_cues(cues)
     questions = _question_lexicons(table)
+    model_terms = list(_model_terms(model))  # a bad model is named before a bad lexicon, as it always was
     issue_frames, issue_lexicon = _issue_cues(lexicon)
     body = _Body(sentences, questions, *([issue_lexicon] if issue_lexicon is not None else []))
     hits = body.hits(questions)
     matrix, columns = _feature_matrix(body, hits, table)
     position = {name: j for j, name in enumerate(columns)}
     generic = []  # (frame, scores, evidence by article)
-    for frame, names, mean, scale, weight, intercept, strength in _model_terms(model):
+    for frame, names, mean, scale, weight, intercept, strength in model_terms:
         _check_features(names, position)
         values = np.asfortranarray(matrix[:, [position[name] for name in names]])
         generic.append((frame, _probability(values, mean, scale, weight, intercept).tolist(),
