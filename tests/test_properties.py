@@ -305,18 +305,23 @@ def test_a_piece_of_a_sentence_lowered_is_in_the_sentence_lowered(text, start, l
 _PLAIN_VADER = None
 
 
-@PROPERTY
-@given(texts)
-@example("kind of great 😀 news")
-@example("  Not bad at all!!  ")
-def test_the_analyzer_scores_every_text_as_vadersentiment_does(text):
+def _scores_as_vadersentiment(text: str) -> bool:
+    """Whether the package's analyzer gives `text` the four scores vaderSentiment's own gives it."""
     global _PLAIN_VADER
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from analysis.measures.sentiment import analyzer
 
     _PLAIN_VADER = _PLAIN_VADER or SentimentIntensityAnalyzer()
-    assert analyzer().polarity_scores(text) == _PLAIN_VADER.polarity_scores(text)
+    return analyzer().polarity_scores(text) == _PLAIN_VADER.polarity_scores(text)
+
+
+@PROPERTY
+@given(texts)
+@example("kind of great 😀 news")
+@example("  Not bad at all!!  ")
+def test_the_analyzer_scores_every_text_as_vadersentiment_does(text):
+    assert _scores_as_vadersentiment(text)
 
 
 def _vader_words() -> list[str]:
@@ -344,10 +349,4 @@ vader_texts = st.lists(st.tuples(st.sampled_from(_vader_words()), st.sampled_fro
 @example("He is not kind of good, but VERY BAD!!")
 @example("never so good at least without doubt no or bad")
 def test_the_analyzer_scores_vaders_own_vocabulary_as_vadersentiment_does(text):
-    global _PLAIN_VADER
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    from analysis.measures.sentiment import analyzer
-
-    _PLAIN_VADER = _PLAIN_VADER or SentimentIntensityAnalyzer()
-    assert analyzer().polarity_scores(text) == _PLAIN_VADER.polarity_scores(text)
+    assert _scores_as_vadersentiment(text)

@@ -163,31 +163,26 @@ def word_index(text: str, lexicons=None) -> WordIndex:
             _leads_pattern(frozenset().union(*(lexicon.leads for lexicon in lexicons)))
         if leads is not _TOO_LONG:
             return _index_of_leads(text, leads)
-    index: dict[str, list[int]] = defaultdict(list)
-    folded: dict[str, str] = {}  # fold each distinct word once: a corpus repeats its words
-    for word in _WORD.finditer(text):
-        written = word.group()
-        key = folded.get(written)
-        if key is None:
-            key = folded[written] = _fold(written)
-        index[key].append(word.start())
-    return index, sorted(index)
+    return _indexed((word.start(), word.group()) for word in _WORD.finditer(text))
 
 
-def _index_of_leads(text: str, leads: re.Pattern | None) -> WordIndex:
+def _indexed(words) -> WordIndex:
+    """The index of (start, word as written) pairs: each word case-folded once, as a corpus repeats its words."""
     index: dict[str, list[int]] = defaultdict(list)
     folded: dict[str, str] = {}
-    for hit in leads.finditer(text) if leads is not None else ():
-        start = hit.start()
-        word = _WORD.match(text, start)  # the whole word: its folded form is the key
-        if word is None:
-            continue  # a lead's ι matched U+0345, which starts no word (Lexicon.match scans such a text whole)
-        written = word.group()
+    for start, written in words:
         key = folded.get(written)
         if key is None:
             key = folded[written] = _fold(written)
         index[key].append(start)
     return index, sorted(index)
+
+
+def _index_of_leads(text: str, leads: re.Pattern | None) -> WordIndex:
+    """The index of the words where one of the leads matches (the whole word is the key)."""
+    words = (_WORD.match(text, hit.start()) for hit in (leads.finditer(text) if leads is not None else ()))
+    # A lead's ι also matches U+0345, which starts no word (Lexicon.match scans such a text whole).
+    return _indexed((word.start(), word.group()) for word in words if word is not None)
 
 
 #: A lead this long (a pattern whose first word is a scraped token) is not put in the tree of leads, which is
