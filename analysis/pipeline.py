@@ -509,16 +509,17 @@ def _process_partition(part: pd.DataFrame, corpus: str, rules, out_dir: str, gro
 def _process_chunk(folder: Path, articles: pd.DataFrame, hashes: np.ndarray, group: str) -> dict[str, str]:
     """One chunk of articles through every stage, each result stored; stage -> part path relative to folder."""
     paths = {"articles": _store(folder, "articles", articles, chunk_key("articles", "", hashes, ""))}
-    inputs = {"articles": articles}
+    # Each input table with its row hashes and columns' key, found once: six stages read the sentences.
+    inputs = {"articles": (articles, hashes, _columns_key(articles))}
     for stage, source in PROCESSED:
         function = stages()[stage]
-        table = inputs[source]
+        table, table_hashes, columns = inputs[source]
         options = _bound_options(function, table, {"by": group} if stage == "article_frames" else {})
-        key = chunk_key(stage, _options_key(options), row_hashes(table), _columns_key(table))
+        key = chunk_key(stage, _options_key(options), table_hashes, columns)
         result = function(table, **options)
         paths[stage] = _store(folder, stage, result, key)
         if stage == "sentences":
-            inputs["sentences"] = result
+            inputs["sentences"] = (result, row_hashes(result), _columns_key(result))
     return paths
 
 
