@@ -332,7 +332,7 @@ def process_corpus(
     *,
     client=None,
     group: str = "outlet",
-    partition_size: int = 256,
+    partition_size: int = 128,
     rules=None,
     **columns: str,
 ) -> dict:
@@ -352,8 +352,9 @@ def process_corpus(
     client : a dask.distributed Client (a LocalCluster's or a scheduler's); None runs in this process.
     group : the group column article_frames keeps (as the notebooks' --group).
     partition_size : articles per Dask task (whole chunks of about CHUNK_ARTICLES articles each). The default
-        gives 2,225 articles 8 tasks, enough for two workers to finish together; the tasks' fixed costs are
-        milliseconds, so only millions of articles call for larger ones (fewer tasks for the scheduler).
+        gives 2,225 articles 12 tasks: the last task one worker takes is short, so the two finish together
+        (with 8 tasks, one waited up to 0.5 s of a 4.5 s run). A task's fixed costs are milliseconds, so only
+        millions of articles call for larger ones (fewer tasks for the scheduler).
     rules, columns : passed to load_articles.
 
     Returns
@@ -375,12 +376,13 @@ def process_corpus(
     records = read_records(source, rules=rules, texts=False, **columns)
     if Path(source).is_dir() and out_dir.resolve().is_relative_to(Path(source).resolve()):
         raise ValueError(f"out_dir {out_dir} is inside the corpus {source}; the corpus folder is never written to")
-    tasks = partition_tasks(records, out_dir, group=group, partition_size=partition_size)
+    partitions = _partitions(records, partition_size)
+    tasks = _tasks(records, partitions, out_dir, group)
     if client is None:
         done = dask.compute(*tasks, scheduler="synchronous")
     else:
         # The partitions with the most text first: no worker is then left with a long one while the others wait.
-        weights = _partition_weights(records, _partitions(records, partition_size))
+        weights = _partition_weights(records, partitions)
         order = sorted(range(len(tasks)), key=lambda k: -weights[k])
         futures = [None] * len(tasks)
         for rank, k in enumerate(order):
@@ -402,7 +404,7 @@ def process_corpus(
     return manifest
 
 
-def partition_tasks(records, out_dir: str | Path, *, group: str = "outlet", partition_size: int = 256) -> list:
+def partition_tasks(records, out_dir: str | Path, *, group: str = "outlet", partition_size: int = 128) -> list:
     """The Dask tasks of process_corpus, one per partition, not yet computed.
 
     Parameters
@@ -416,6 +418,11 @@ def partition_tasks(records, out_dir: str | Path, *, group: str = "outlet", part
     task holds its records (a folder's: metadata and file paths, no text) and depends on no other key, so the
     scheduler hands each to whichever worker is free.
     """
+    return _tasks(records, _partitions(records, partition_size), out_dir, group)
+
+
+def _tasks(records, partitions: list[np.ndarray], out_dir: str | Path, group: str) -> list:
+    """partition_tasks' tasks for partitions already cut (process_corpus also weighs them)."""
     import dask
 
     from analysis.corpus.clean import load_rules
@@ -425,7 +432,7 @@ def partition_tasks(records, out_dir: str | Path, *, group: str = "outlet", part
     rules = None if records.rules is load_rules(None) else records.rules
     process = dask.delayed(_process_partition, pure=False)
     return [process(records.part(rows).table, str(records.path), rules, str(out_dir), group, CHUNK_ARTICLES)
-            for rows in _partitions(records, partition_size)]
+            for rows in partitions]
 
 
 def _partitions(records, partition_size: int) -> list[np.ndarray]:
