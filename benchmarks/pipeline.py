@@ -242,9 +242,7 @@ def _cluster_run(folder: Path, out: Path, config: dict) -> tuple[dict, float, fl
 def dask_speedup(folder: Path, work: Path, label: str, runs: int) -> None:
     """process_corpus in this process, then on a LocalCluster(n_workers=2) with Dask's defaults and one started as
     the README's recipe, `runs` times in turn: each speed-up is against the in-process run just before it (the
-    host's speed drifts by 10% from minute to minute), and the median is reported."""
-    import statistics
-
+    host's speed drifts by 10 to 20% from minute to minute), and the median is reported."""
     speedups: dict[str, list[float]] = {"Dask's defaults": [], "README recipe (worker profiler off)": []}
     configs = dict(zip(speedups, ({}, RECIPE)))
     print(f"\nprocess_corpus {label}, {runs} runs, each: in-process, then LocalCluster(n_workers=2) (workers started "
@@ -266,14 +264,23 @@ def dask_speedup(folder: Path, work: Path, label: str, runs: int) -> None:
                   f"{workers_cpu:.1f} s; peak memory per worker "
                   f"{', '.join(f'{peak:.0f}' for peak in peaks)} MB; warm-up {warm:.1f} s; same parts and "
                   f"fingerprint: {'yes' if same else 'NO'}" + _others(others))
-    print(f"  the machine's own two-process speed-up: median {statistics.median(machine):.2f} "
-          f"(runs: {', '.join(f'{value:.2f}' for value in machine)}; 2.0 on two free cores)")
+    print(f"  the machine's own two-process speed-up: {_median(machine, '2.0 on two free cores')}")
     for name, values in speedups.items():
-        print(f"  speed-up, {name}: median {statistics.median(values):.2f} "
-              f"(runs: {', '.join(f'{value:.2f}' for value in values)}; goal 1.7)")
+        print(f"  speed-up, {name}: {_median(values, 'goal 1.7')}")
 
 
-def _plain_loop(n: int = 3_000_000) -> float:
+def _median(values: list[float], note: str) -> str:
+    """'median m (runs: a, b, c; note)' of the runs' values."""
+    import statistics
+
+    return f"median {statistics.median(values):.2f} (runs: {', '.join(f'{value:.2f}' for value in values)}; {note})"
+
+
+#: Iterations of machine_speedup's plain loop: about 0.3 s on this machine.
+LOOP = 3_000_000
+
+
+def _plain_loop(n: int = LOOP) -> float:
     """Seconds a plain Python loop takes: a fixed amount of work on one core."""
     start, total = time.perf_counter(), 0
     for i in range(n):
@@ -290,7 +297,7 @@ def machine_speedup() -> float:
 
     with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
         alone = min(pool.submit(_plain_loop).result() for _ in range(3))  # in a worker too: like for like
-        together = min(max(pool.map(_plain_loop, [3_000_000] * 2)) for _ in range(3))
+        together = min(max(pool.map(_plain_loop, [LOOP, LOOP])) for _ in range(3))
     return 2 * alone / together
 
 
