@@ -20,13 +20,17 @@ _EXPORTS = {
         "CorpusError", "CorpusWarning", "load_rules", "removed_lines",
     ),
     "analysis.figures": (
-        "save_figure", "save_measures", "save_table",
+        "save_coding_sheets", "save_figure", "save_measures", "save_table",
     ),
     "analysis.language": (
         "compile_pattern", "content_words", "count_words", "load_lexicon", "sentence_spans", "split_paragraphs",
         "split_text",
     ),
     "analysis.measures": (
+        "coder_agreement", "confusion_table", "measure_agreement",
+        "agreement_by_measure", "coder_agreement_by_measure", "coding_units", "compare_corrected", "conclusions_after_correction",
+        "conclusions_by_question", "corrected_by_question", "corrected_estimates", "machine_labels", "majority_codes",
+        "sample_for_coding",
         "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named",
         "classify_target_sentiment", "compare_masked", "count_removals",
         "describe_articles", "family_totals", "first_mention", "frame_features",
@@ -46,14 +50,16 @@ _EXPORTS = {
         "plot_frame_shares", "plot_keyness", "plot_keyness_grid", "plot_lexicon_audit", "plot_masking",
         "plot_name_variants", "plot_removals", "plot_sentence_sentiment", "plot_sentiment_position",
         "plot_sentiment_position_grid", "plot_similarity", "plot_speakers", "plot_target_sentiment",
-        "plot_term_rates", "plot_term_rates_grid", "plot_validation", "plot_voice",
+        "plot_term_rates", "plot_term_rates_grid", "plot_validation", "plot_voice", "plot_corrected",
+        "plot_corrected_grid",
     ),
     "analysis.findings": (
         "compared", "corpus_findings", "framing_findings", "measures_findings", "sentiment_findings", "terminology_findings",
     ),
     "analysis.reports": (
-        "save_validation", "show_validation", "validation_findings",
+        "save_validation", "show_validation", "validation_findings", "coding_status", "correction_findings",
     ),
+    "analysis.sheets": ("read_codes", "read_coded_sheets", "save_coding_sheet"),
     "analysis.settings": (
         "Settings", "configure", "current_settings",
     ),

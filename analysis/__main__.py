@@ -1,5 +1,5 @@
 """Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP] [--only N ...]
-[--force] [--rerun] [--wait SECONDS]`.
+[--codes PATH] [--force] [--rerun] [--wait SECONDS]`.
 
 Runs the numbered notebooks headless, two at a time; each executed notebook is kept as HTML in DIR/reports/.
 A notebook whose outputs in DIR are up to date (same notebook, package, libraries, corpus, settings and data as
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", help="folder for figures, tables and reports/ (default: the project's figures/, for the seeds only)")
     run.add_argument("--columns", help="field mapping for tables, e.g. text=content_original,outlet=source")
     run.add_argument("--event", help="the event's date, from which coverage is timed (default: 2020-01-03)")
+    run.add_argument("--codes", metavar="PATH",
+                     help="filled coding sheets (CSV or XLSX, or a folder of them) for notebook 07, which then "
+                          "measures agreement and corrects the group estimates; without it notebook 07 writes the sheets")
     run.add_argument("--only", nargs="*", help="run only these notebooks: 5, 05, 05-validation or 05-validation.ipynb")
     run.add_argument("--force", action="store_true",
                      help="when --out holds another corpus's (or grouping's) outputs, delete them first: the files "
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only,
-                event=args.event, force=args.force, wait=args.wait, rerun=args.rerun)
+                event=args.event, force=args.force, wait=args.wait, rerun=args.rerun, codes=args.codes)
     except (NotebookFailed, OutputBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

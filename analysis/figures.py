@@ -52,6 +52,9 @@ RUNTIME_DEPENDENCIES = (
     "pandas", "numpy", "matplotlib", "nltk", "vaderSentiment", "scikit-learn", "pyarrow",
     "nbclient", "nbformat", "nbconvert", "traitlets", "ipykernel", "ipython", "tabulate", "Jinja2",
     "tqdm", "platformdirs", "filelock", "dask", "distributed", "regex",
+    "openpyxl",  # the coding sheets' XLSX (analysis/sheets.py)
+    "krippendorff",  # agreement between hand coders (analysis/measures/agreement.py)
+    "scipy",  # t quantiles and false discovery control of the corrected estimates (analysis/measures/corrected.py)
 )
 #: The files whose state decides the figures: the package, the notebooks and the pins.
 CODE_PATHS = ("analysis", "notebooks", "requirements.txt", "constraints.txt", "pyproject.toml")
@@ -137,6 +140,35 @@ def save_measures(table: pd.DataFrame, name: str, *, dictionary: pd.DataFrame, c
              f"{name}-dictionary.csv": _csv(dictionary, float_format=None),
              f"{name}-dictionary.md": (_markdown(dictionary) + "\n").encode("utf-8")}
     return _save(name, files, caption, settings)
+
+
+def save_coding_sheets(samples: dict[str, pd.DataFrame], *, name: str, settings: Settings | None = None) -> pd.DataFrame:
+    """Write each sample's coding sheet into the output folder (`<name>-<measure>.csv`, `.xlsx` and
+    `-codebook.md`, see analysis.sheets) and record them in the manifest.
+
+    Parameters
+    ----------
+    samples : {measure: sample_for_coding's table}.
+    name : the files' common stem, e.g. "07-coding".
+    settings : as for save_figure.
+
+    Returns one row per measure: `measure`, `units` (to code) and `files` (the sheet's file names).
+    """
+    from analysis.sheets import coding_sheet_files
+
+    rows = []
+    for measure, sample in samples.items():
+        if sample.empty:  # nothing to code: no sheet, and the table says so
+            rows.append({"measure": measure, "units": 0, "files": "none: no units to code in this corpus"})
+            continue
+        stem = f"{name}-{measure}"
+        _check_name(stem)
+        files = coding_sheet_files(sample, stem, measure=measure)
+        caption = (f"Coding sheet for {measure}: {len(sample)} units drawn at random (stratified by group, seeded), "
+                   "without the measure's verdict or the group; with its codebook.")
+        _save(stem, files, caption, settings)
+        rows.append({"measure": measure, "units": len(sample), "files": ", ".join(files)})
+    return pd.DataFrame(rows, columns=["measure", "units", "files"])
 
 
 def _csv(table: pd.DataFrame, float_format: str | None = FLOAT_FORMAT) -> bytes:

@@ -3,9 +3,12 @@
 Each `*_findings` function takes tables the notebook already holds and returns
 Markdown (an `IPython.display.Markdown`, which the notebook displays; `.data`
 is the text). A difference between groups is called a difference only where
-`compare_groups` supports it (q < ALPHA); counts and sample sizes are stated,
-and the caveats follow the data (single-article groups, thin quotation,
-undated articles).
+`compare_groups` supports it (q < ALPHA), and named only where neither side is
+a single article nor fewer than MIN_SENTENCES sentences (the others are
+counted); counts and sample sizes are stated, and the caveats follow the data
+(single-article groups, thin quotation, undated articles). A group is named as
+the figure shows it: a group the figure leaves out (past its largest groups) is
+marked "not in the figure".
 """
 
 from __future__ import annotations
@@ -15,11 +18,21 @@ from math import comb
 import pandas as pd
 from IPython.display import Markdown
 
+from analysis.measures.stats import MIN_ARTICLES_FOR_INTERVAL
+from analysis.plots.framing import frame_share_groups, speaker_groups
+from analysis.plots.sentiment import sentence_sentiment_groups
+from analysis.plots.terminology import term_rate_groups
 from analysis.tables import RESIDUAL_CATEGORIES
 
 ALPHA = 0.05  # false discovery rate at which a difference is reported
 THIN_WORDS = 100  # quoted rates on fewer words are marked as thin
 SHOWN = 5  # comparisons listed by name; the rest are counted
+#: A difference is named only when each side has this many articles: with one, it is a difference between articles.
+MIN_ARTICLES = 2
+#: ... and this many sentences: a mean of fewer moves with any one of them.
+MIN_SENTENCES = 20
+#: How a group the figure leaves out is marked wherever the Findings name it.
+NOT_SHOWN = " (not in the figure)"
 
 
 def _count(n: int, noun: str) -> str:
@@ -27,29 +40,94 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _names(values, limit: int = 4) -> str:
-    values = [str(value) for value in values]
-    listed = ", ".join(values[:limit])
+def _names(values, limit: int = 4, shown=None) -> str:
+    """'a, b, c, d and 3 more': the groups the figure shows first, any other marked NOT_SHOWN."""
+    values = list(values)
+    if shown is not None:
+        values = sorted(values, key=lambda value: value not in shown)  # stable: shown first, in the given order
+    listed = ", ".join(_group(value, shown) for value in values[:limit])
     return listed + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+def _group(value, shown=None) -> str:
+    """A group's name, marked NOT_SHOWN when `shown` (the figure's groups) leaves it out; "rest" is no group."""
+    name = str(value)
+    return name + NOT_SHOWN if shown is not None and value not in shown and name != "rest" else name
+
+
 def _single_article_caveat(articles_per_group: pd.Series) -> str:
+    """What single-article groups and groups too small for an interval mean for the Findings; '' for neither."""
     single = articles_per_group[articles_per_group == 1]
-    if single.empty:
+    small = articles_per_group[articles_per_group < MIN_ARTICLES_FOR_INTERVAL]
+    fewer = f"fewer than {MIN_ARTICLES_FOR_INTERVAL} articles"
+    if len(articles_per_group) == 1 and len(single):
+        return f"**The corpus is one article**: it has no interval ({fewer}); nothing is compared."
+    if len(single) and len(single) == len(articles_per_group):
+        return ("**Every group is one article**: a difference between groups is a difference between articles, so "
+                f"no difference is named, and no group has an interval ({fewer}).")
+    parts = []
+    if len(single):
+        parts.append(f"**{len(single)} of {len(articles_per_group)} groups are a single article** "
+                     f"({_names(single.index)}): no difference resting on one of them is named.")
+    if len(small) > len(single):
+        parts.append(f"**{len(small)} of {len(articles_per_group)} groups have {fewer}**: they have no interval "
+                     "(open markers in the figures), since a bootstrap over so few articles gives one narrower "
+                     "than a large group's.")
+    return " ".join(parts)
+
+
+def _side_sizes(comparisons: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The articles and sentences of the smaller side of each comparison (compare_groups' `articles_*` and
+    `sentences_*`; a table without them: a side permuted by sentence counts as one article)."""
+    if {"articles_a", "articles_b", "sentences_a", "sentences_b"} <= set(comparisons.columns):
+        return (comparisons[["articles_a", "articles_b"]].min(axis=1),
+                comparisons[["sentences_a", "sentences_b"]].min(axis=1))
+    by_sentence = comparisons["resampled"] == "sentences"
+    smaller = comparisons[["n_a", "n_b"]].min(axis=1)
+    return (smaller.where(~by_sentence, 1), smaller.where(by_sentence, float("inf")))
+
+
+def _why_not_named(comparisons: pd.DataFrame) -> pd.Series:
+    """Per comparison, why it cannot be named ("one article", "few sentences"), or "" when it can: a side of
+    fewer than MIN_ARTICLES articles or of fewer than MIN_SENTENCES sentences."""
+    articles, sentences = _side_sizes(comparisons)
+    reasons = ["one article" if a < MIN_ARTICLES else "few sentences" if n < MIN_SENTENCES else ""
+               for a, n in zip(articles, sentences)]
+    return pd.Series(reasons, index=comparisons.index, dtype="str")
+
+
+def _not_named(reasons: pd.Series) -> str:
+    """' **13 of the 14 are not named**: 12 rest on a group of one article (...), 1 rests on a side of fewer than
+    20 sentences.' for the supported differences `reasons` (_why_not_named) keeps from being named; '' for none."""
+    one, few = int((reasons == "one article").sum()), int((reasons == "few sentences").sum())
+    if not one + few:
         return ""
-    if len(articles_per_group) == 1:
-        return ("**The corpus is one article**: its intervals resample its sentences, which treats them as "
-                "independent and overstates the certainty; nothing is compared.")
-    if len(single) == len(articles_per_group):
-        return ("**Every group is one article**: a difference between groups is a difference between articles, and "
-                "intervals and tests resample the sentences of one article, which treats them as independent and "
-                "overstates the certainty.")
-    return (f"**{len(single)} of {len(articles_per_group)} groups are a single article** ({_names(single.index)}): "
-            "their intervals and tests resample sentences, not articles, and overstate the certainty.")
+    if len(reasons) == 1:
+        return (" **It is not named**: it rests on " + ("a group of one article (a difference between articles)."
+                if one else f"a side of fewer than {MIN_SENTENCES} sentences."))
+    head = "None is named" if one + few == len(reasons) else f"{one + few} of the {len(reasons)} are not named"
+    why = [f"{one} {'rests' if one == 1 else 'rest'} on a group of one article (a difference between articles)"
+           if one else "", f"{few} {'rests' if few == 1 else 'rest'} on a side of fewer than {MIN_SENTENCES} sentences"
+           if few else ""]
+    return f" **{head}**: {', '.join(part for part in why if part)}."
+
+
+def _figure(shown: list, total: int, what: str) -> str:
+    """'the figure shows the 25 of 47 groups with the most sentences' ('' when it shows every group)."""
+    return "" if len(shown) >= total else f"the figure shows the {len(shown)} of {total} groups with the most {what}"
+
+
+def _interval(row, label: str = "95% interval ") -> str:
+    """'95% interval -0.60 to -0.20', or 'no interval: fewer than 5 articles' for a group without one."""
+    said = str(row.get("resampled", "") or "")
+    if said.startswith("none") or pd.isna(row["low"]):
+        return f"no interval: {said.partition(': ')[2] or 'none'}"
+    return f"{label}{row['low']:+.2f} to {row['high']:+.2f}"
 
 
 def compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2, scale: float = 1.0) -> str:
-    """One paragraph on what `compare_groups` supports: the differences with q < ALPHA, or that none is.
+    """One paragraph on what `compare_groups` supports: the differences with q < ALPHA, or that none is; a
+    difference resting on a single-article group or on fewer than MIN_SENTENCES sentences is counted, not named.
 
     Parameters
     ----------
@@ -59,6 +137,13 @@ def compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2, 
     digits : decimals of the means shown.
     scale : factor applied to the means (1000 for rates per 1,000 words).
     """
+    return _compared(comparisons, by=by, what=what, digits=digits, scale=scale)
+
+
+def _compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2, scale: float = 1.0,
+              shown=None, figure: str = "") -> str:
+    """compared(), naming as the figure does: a group not in `shown` (the figure's groups; None: all) is marked
+    NOT_SHOWN, and `figure` says which groups the figure shows."""
     if comparisons.empty:
         return f"*{what}: fewer than two groups, nothing to compare.*"
     # A measure no group has (no match anywhere) is not a null result of a test: say what it is.
@@ -75,15 +160,22 @@ def compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2, 
     if supported.empty:
         smallest = tested["q"].min() if len(tested) else float("nan")
         return (f"**{what}: no difference between groups is supported** (smallest q = {smallest:.3f}; {method}).{caveat}")
-    lines = [f"**{what}: {len(supported)} of {len(tested)} comparisons differ at q < {ALPHA}** ({method}).{caveat}"]
-    for row in supported.head(SHOWN).itertuples(index=False):
-        a, b = getattr(row, f"{by}_a"), getattr(row, f"{by}_b")
+    reasons = _why_not_named(supported)
+    named = supported[reasons == ""]
+    lines = [f"**{what}: {len(supported)} of {len(tested)} comparisons differ at q < {ALPHA}** ({method}).{caveat}"
+             f"{_not_named(reasons)}"]
+    hidden = [group for row in named.head(SHOWN).itertuples(index=False)
+              for group in (getattr(row, f"{by}_a"), getattr(row, f"{by}_b")) if _group(group, shown) != str(group)]
+    if hidden and figure:
+        lines[0] += f" A group marked *not in the figure* is left out of it ({figure})."
+    for row in named.head(SHOWN).itertuples(index=False):
+        a, b = _group(getattr(row, f"{by}_a"), shown), _group(getattr(row, f"{by}_b"), shown)
         size = "" if pd.isna(row.effect_size) else f", Hedges' g = {row.effect_size:.2f}"
         lines.append(f"- {a} ({row.mean_a * scale:.{digits}f}, n = {row.n_a} {row.resampled}) vs {b} "
                      f"({row.mean_b * scale:.{digits}f}, n = {row.n_b}): difference {row.difference * scale:+.{digits}f}"
                      f"{size}, q = {row.q:.3f}")
-    if len(supported) > SHOWN:
-        lines.append(f"- and {len(supported) - SHOWN} more (see the comparisons table)")
+    if len(named) > SHOWN:
+        lines.append(f"- and {len(named) - SHOWN} more (see the comparisons table)")
     return "\n".join(lines)
 
 
@@ -166,18 +258,21 @@ def terminology_findings(totals: pd.DataFrame, rates: pd.DataFrame, comparisons:
         listed = "; ".join(f"*{family}* {row.n} ({row.quoted} quoted, {row.groups} of {groups} groups)"
                            for family, row in families.head(5).iterrows())
         parts.append(f"- **{label}** (matches, of which inside quotation marks, and groups using the family): {listed}.")
+    # The groups of the figure of event words, which these Findings go with.
+    event = rates[rates["concept"] == "event"]
+    shown = term_rate_groups(event, by=by)
     quoted_words = rates[(rates["voice"] == "quoted")].groupby(by)["words"].max()
     unquoted = quoted_words[quoted_words == 0]
     if len(unquoted):
-        parts.append(f"- **No quotation** in {len(unquoted)} of {len(quoted_words)} groups ({_names(unquoted.index)}): "
-                     "they have no quoted rates.")
+        parts.append(f"- **No quotation** in {len(unquoted)} of {len(quoted_words)} groups "
+                     f"({_names(unquoted.index, shown=shown)}): they have no quoted rates.")
     thin = quoted_words[(quoted_words > 0) & (quoted_words < THIN_WORDS)]
     if len(thin):
         parts.append(f"- **Thin:** quoted rates of {len(thin)} of {len(quoted_words)} groups rest on fewer than "
-                     f"{THIN_WORDS} quoted words ({_names(thin.index)}); read them as counts, not rates.")
+                     f"{THIN_WORDS} quoted words ({_names(thin.index, shown=shown)}); read them as counts, not rates.")
     parts.append("")
-    parts.append(compared(comparisons, by=by, what="Words for the event per 1,000 words in the outlet's own voice",
-                          scale=1000, digits=1))
+    parts.append(_compared(comparisons, by=by, what="Words for the event per 1,000 words in the outlet's own voice",
+                           scale=1000, digits=1, shown=shown, figure=_figure(shown, event[by].nunique(), "words")))
     return Markdown("\n".join(parts))
 
 
@@ -192,33 +287,55 @@ def sentiment_findings(summary: pd.DataFrame, comparisons: pd.DataFrame, names_e
     names_effect : compare_masked of the scores with and without names (its `change` column).
     by : the group column.
     """
-    overall = summary[summary["voice"] == "all"].sort_values("mean_compound", kind="stable")
+    every = summary[summary["voice"] == "all"]
+    # The extremes and the widest quotation gap are named among the groups the sentence figure shows.
+    shown = sentence_sentiment_groups(summary, by=by) or sorted(every[by])
+    overall = every[every[by].isin(shown)].sort_values("mean_compound", kind="stable")
     low, high = overall.iloc[0], overall.iloc[-1]
-    if len(overall) == 1:
+    if len(every) == 1:
         parts = [f"- **Mean VADER compound per sentence** is {low['mean_compound']:+.2f} in {low[by]}, the only group "
-                 f"(95% interval {low['low']:+.2f} to {low['high']:+.2f}, n = {low['sentences']} sentences)."]
+                 f"({_interval(low)}, n = {low['sentences']} sentences)."]
     else:
+        among = "" if len(overall) == len(every) else f" among the {len(overall)} groups the figure shows"
         parts = [f"- **Mean VADER compound per sentence** runs from {low['mean_compound']:+.2f} ({low[by]}, "
-                 f"95% interval {low['low']:+.2f} to {low['high']:+.2f}, n = {low['sentences']} sentences) to "
-                 f"{high['mean_compound']:+.2f} ({high[by]}, {high['low']:+.2f} to {high['high']:+.2f}, "
-                 f"n = {high['sentences']}); {int((overall['mean_compound'] < 0).sum())} of {len(overall)} groups "
+                 f"{_interval(low)}, n = {low['sentences']} sentences) to "
+                 f"{high['mean_compound']:+.2f} ({high[by]}, {_interval(high, '')}, "
+                 f"n = {high['sentences']}){among}; {int((every['mean_compound'] < 0).sum())} of {len(every)} groups "
                  f"are below zero."]
-    voices = summary.pivot_table(index=by, columns="voice", values="mean_compound", observed=True)
-    if {"own", "quoted"} <= set(voices.columns):
-        gap = (voices["quoted"] - voices["own"]).dropna()
-        if len(gap):
-            widest = gap.abs().idxmax()
-            parts.append(f"- **Quotation changes the tone most in {widest}:** quoted sentences average "
-                         f"{voices.loc[widest, 'quoted']:+.2f}, its own voice {voices.loc[widest, 'own']:+.2f}.")
+    parts += _quotation_gap(summary, by=by, shown=shown)
     if len(names_effect):
         shift = names_effect["change"]
         moved = (f"move the mean by {shift.iloc[0]:+.2f}" if len(shift) == 1
                  else f"move group means by {shift.min():+.2f} to {shift.max():+.2f}")
         parts.append(f"- **Names in VADER's lexicon** {moved} when kept out of the score.")
     parts.append("")
-    parts.append(compared(comparisons, by=by, what="Mean VADER compound per sentence"))
-    caveat = _single_article_caveat(overall.set_index(by)["articles"])
+    parts.append(_compared(comparisons, by=by, what="Mean VADER compound per sentence", shown=shown,
+                           figure=_figure(shown, len(every), "sentences")))
+    caveat = _single_article_caveat(every.set_index(by)["articles"])
     return Markdown("\n".join(parts) + (f"\n\n{caveat}" if caveat else ""))
+
+
+def _quotation_gap(summary: pd.DataFrame, *, by: str, shown: list) -> list[str]:
+    """The bullet on the group whose quoted sentences differ most in tone from its own voice, among the `shown`
+    groups with MIN_SENTENCES sentences in each voice; or that no group has them."""
+    voices = summary.pivot_table(index=by, columns="voice", values="mean_compound", observed=True)
+    if not {"own", "quoted"} <= set(voices.columns):
+        return []
+    gap = (voices["quoted"] - voices["own"]).dropna()
+    if gap.empty:
+        return []
+    counts = summary.pivot_table(index=by, columns="voice", values="sentences", observed=True)
+    enough = counts.reindex(gap.index)[["own", "quoted"]].min(axis=1) >= MIN_SENTENCES
+    gap = gap[enough & gap.index.isin(shown)]
+    if gap.empty:
+        return [f"- **Quotation and tone:** no group {'the figure shows ' if len(shown) < len(voices) else ''}has "
+                f"{MIN_SENTENCES} sentences in each voice; the gap between quoted sentences and its own voice is not "
+                "named."]
+    widest = gap.abs().idxmax()
+    return [f"- **Quotation changes the tone most in {widest}:** quoted sentences average "
+            f"{voices.loc[widest, 'quoted']:+.2f}, its own voice {voices.loc[widest, 'own']:+.2f} "
+            f"(n = {int(counts.loc[widest, 'quoted'])} and {int(counts.loc[widest, 'own'])} sentences; groups with "
+            f"{MIN_SENTENCES} or more in each voice)."]
 
 
 def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataFrame, comparisons: pd.DataFrame, *,
@@ -236,13 +353,18 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
     """
     parts = []
     used = frames[frames["n"] > 0]
+    # The groups of the frames figure, which the comparisons go with.
+    shown = frame_share_groups(frames, by=by) if len(frames) else []
     if used.empty:
         parts.append("- **Frames:** no sentence carries a frame cue.")
     else:
         leading = used.sort_values(["share", "n"], ascending=False, kind="stable").groupby(by, sort=True).head(1)
+        listed_rows = leading[leading[by].isin(shown)].head(8)
         listed = "; ".join(f"{row[by]}: *{row['frame']}* ({row['share']:.0%} of {row['sentences']} sentences)"
-                           for _, row in leading.head(8).iterrows())
-        more = f" ({len(leading) - 8} more groups in the table)" if len(leading) > 8 else ""
+                           for _, row in listed_rows.iterrows())
+        more = (f" ({len(leading) - len(listed_rows)} more groups in the table"
+                f"{', not all in the figure' if len(shown) < frames[by].nunique() else ''})"
+                if len(leading) > len(listed_rows) else "")
         parts.append(f"- **The frame each group uses most** (share of its sentences with a cue): {listed}{more}.")
     mentions = forms.groupby("form", observed=True)["n"].sum()
     if mentions.sum():
@@ -256,14 +378,19 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
     quoted = voices[(voices["quoted_words"] > 0) & ~voices["speaker_group"].isin(RESIDUAL_CATEGORIES)]
     if len(quoted):
         top = quoted.sort_values("quoted_words", ascending=False, kind="stable").groupby(by, sort=True).head(1)
+        speaking = speaker_groups(voices, by=by)
+        listed_rows = top[top[by].isin(speaking)].head(8)
         listed = "; ".join(f"{row[by]}: {row['speaker_group']} ({row['quoted_word_share']:.0%})"
-                           for _, row in top.head(8).iterrows())
-        more = f" ({len(top) - 8} more groups in the table)" if len(top) > 8 else ""
+                           for _, row in listed_rows.iterrows())
+        more = (f" ({len(top) - len(listed_rows)} more groups in the table"
+                f"{', not all in the figure' if len(speaking) < voices[by].nunique() else ''})"
+                if len(top) > len(listed_rows) else "")
         parts.append(f"- **The named speaker group quoted most** (its share of the group's quoted words): {listed}{more}.")
     else:
         parts.append("- **Speakers:** no quoted words are attributed to a named speaker group.")
     parts.append("")
-    parts.append(compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{frame}* frame", digits=2))
+    parts.append(_compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{frame}* frame", digits=2,
+                           shown=shown, figure=_figure(shown, frames[by].nunique(), "sentences")))
     return Markdown("\n".join(parts))
 
 

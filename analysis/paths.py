@@ -17,6 +17,8 @@ ENV_GROUP = "ANALYSIS_GROUP"
 ENV_OUT = "ANALYSIS_OUT"
 ENV_COLUMNS = "ANALYSIS_COLUMNS"
 ENV_EVENT = "ANALYSIS_EVENT"
+#: Filled coding sheets (a file or a folder of them) that notebook 07 reads: `--codes PATH`.
+ENV_CODES = "ANALYSIS_CODES"
 #: Set by `python -m analysis run` for its notebook kernels: "pid:folder", the run that holds the folder's lock.
 ENV_LOCKED = "ANALYSIS_OUT_LOCKED"
 #: A lock file (outside the output folder) that the kernels of one run take in turn to write their outputs:

@@ -33,6 +33,7 @@ from analysis.pipeline import load_articles  # also reads a folder written by pr
 from analysis.paths import (
     ENV_COLUMNS,
     ENV_CORPUS,
+    ENV_CODES,
     ENV_EVENT,
     ENV_GROUP,
     ENV_KERNELS_LOCK,
@@ -283,7 +284,16 @@ def _inputs_key(path: Path, settings: Settings, data: list) -> str:
     # package's files are in the key by content (memo_key), the notebook's by its own.
     return memo_key("analysis.runner.notebook", {
         "notebook": path, "commit": code_version()["commit"], "libraries": library_versions(),
-        "corpus": corpus_record(settings), "event": settings.event}, data)
+        "corpus": corpus_record(settings), "event": settings.event}, [*data, *_codes_files(settings)])
+
+
+def _codes_files(settings: Settings) -> list[Path]:
+    """The filled coding sheets notebook 07 reads (a file, or the sheets in a folder): a changed code runs it again."""
+    if settings.codes is None:
+        return []
+    if settings.codes.is_dir():
+        return sorted(path for path in settings.codes.iterdir() if path.suffix.lower() in (".csv", ".xlsx"))
+    return [settings.codes]
 
 
 def _outputs_of(settings: Settings, notebook: str) -> dict[str, dict[str, str]]:
@@ -334,6 +344,9 @@ def check_settings(settings: Settings) -> list[str]:
     figures = (PROJECT_DIR / "figures").resolve()
     seeds_as_committed = (settings.corpus.resolve() == SEEDS_DIR.resolve()
                           and settings.group == "outlet" and not settings.columns)
+    if settings.codes is not None and not settings.codes.exists():
+        raise NotebookFailed(f"--codes {settings.codes}: no such file or folder (give the filled coding sheets "
+                             "notebook 07 wrote, or a folder of them)")
     if settings.out.resolve() == figures and not seeds_as_committed:
         raise NotebookFailed(f"the project's figures/ holds the seeds' figures grouped by outlet; "
                              f"write {settings.corpus} grouped by {settings.group!r} elsewhere with --out DIR")
@@ -406,7 +419,7 @@ def _last_line(message: str) -> str:
 
 
 def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event=None, force=False,
-            wait=LOCK_TIMEOUT, rerun=False, stream=sys.stderr) -> RunSummary:
+            wait=LOCK_TIMEOUT, rerun=False, codes=None, stream=sys.stderr) -> RunSummary:
     """Check the settings, then run the numbered notebooks (or `only` those) and keep each as an HTML report.
 
     The output folder is locked for the whole run: another run into it waits up to `wait` seconds.
@@ -421,10 +434,12 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
     paths = notebooks(only=only)
     if not paths:
         raise NotebookFailed(f"no notebooks found in {NOTEBOOKS_DIR}")
-    settings = configure(corpus=corpus, group=group, out=out, columns=columns, event=event)
+    settings = configure(corpus=corpus, group=group, out=out, columns=columns, event=event, codes=codes)
     summary = RunSummary(warnings=check_settings(settings))
     env = {ENV_CORPUS: str(settings.corpus.resolve()), ENV_GROUP: settings.group, ENV_OUT: str(settings.out.resolve()),
            ENV_EVENT: settings.event}
+    if settings.codes is not None:
+        env[ENV_CODES] = str(settings.codes.resolve())
     if columns:
         env[ENV_COLUMNS] = columns if isinstance(columns, str) else ",".join(f"{k}={v}" for k, v in columns.items())
     # Figures show inline in the kept notebooks even when the caller set MPLBACKEND=Agg (make, CI).

@@ -2,7 +2,7 @@
 
 A notebook's `parameters` cell holds UPPER_CASE values (None by default) and
 passes them to `configure`; anything left None comes from the environment
-(`ANALYSIS_CORPUS`, `ANALYSIS_GROUP`, `ANALYSIS_OUT`, `ANALYSIS_COLUMNS`, `ANALYSIS_EVENT`), so
+(`ANALYSIS_CORPUS`, `ANALYSIS_GROUP`, `ANALYSIS_OUT`, `ANALYSIS_COLUMNS`, `ANALYSIS_EVENT`, `ANALYSIS_CODES`), so
 `python -m analysis run`, papermill and plain `jupyter nbconvert --execute`
 all work. `save_figure` reads the configured settings for the output folder,
 the notebook's name and the corpus to fingerprint.
@@ -20,6 +20,7 @@ import pandas as pd
 from analysis.corpus import CorpusError, CorpusWarning
 from analysis.pipeline import load_articles  # also reads a folder written by process_corpus
 from analysis.paths import (
+    ENV_CODES,
     ENV_COLUMNS,
     ENV_CORPUS,
     ENV_EVENT,
@@ -42,6 +43,7 @@ class Settings:
     columns: dict[str, str] = field(default_factory=dict)
     notebook: str | None = None
     event: str = SEEDS_EVENT
+    codes: Path | None = None
 
     def load(self) -> pd.DataFrame:
         """The corpus's articles (see load_articles), with the column mapping applied.
@@ -87,6 +89,7 @@ def configure(
     out: str | Path | None = None,
     columns: str | dict | None = None,
     event: str | None = None,
+    codes: str | Path | None = None,
 ) -> Settings:
     """Fix this session's settings; None means: from the environment, else the default.
 
@@ -99,6 +102,7 @@ def configure(
     columns : field mapping for tables, "text=content_original,outlet=source" or a dict.
     event : the event's date, from which coverage is timed (default $ANALYSIS_EVENT, else the
         seeds' event, 2020-01-03).
+    codes : filled coding sheets for notebook 07, a file or a folder of them (default $ANALYSIS_CODES, else none).
 
     Returns the Settings; pass them to save_figure(..., settings=...), which
     otherwise uses the ones configured last.
@@ -111,6 +115,7 @@ def configure(
         columns=parse_columns(columns if columns is not None else os.environ.get(ENV_COLUMNS)),
         notebook=notebook,
         event=event or os.environ.get(ENV_EVENT) or SEEDS_EVENT,
+        codes=Path(codes or os.environ.get(ENV_CODES)) if (codes or os.environ.get(ENV_CODES)) else None,
     )
     return _current
 

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,3 +72,55 @@ def desk_corpus(tmp_path_factory):
     metadata = metadata[["file", "outlet", "country", "title", "date"]].assign(desk=[DESKS[f[:3]] for f in metadata["file"]])
     metadata.to_csv(folder / "metadata.csv", index=False)
     return folder
+
+
+# The Narrative Frames Corpus: per article, up to four annotators' answers to the codebook's yes/no questions.
+# How the published frame labels (articles.tsv) are formed from the questions: the repository's data README
+# names the questions of each frame (RE1, RE5; HI1, HI2, HI5; CO1-CO3; MO1, MO2; EC1-EC3) and the paper derives
+# the labels from them; applied to the aggregated answers (the annotators' majority per question) the rule below
+# gives the published label for all 343 articles (responsibility: 342). A frame is used when at least `k` of its
+# questions are answered yes: two of three for human interest, conflict and economic consequences, one of two
+# for morality, both for responsibility. The JSON's keys run one ahead of the README for responsibility (it has
+# an extra "re1a"): the README's RE1 and RE5 are the keys re2 and re6 (the aggregated re1 is "yes" in every
+# article). "Yes to any of its questions", which is the rule for morality, would disagree with the published
+# labels on 55 (responsibility, keys re2 and re6) to 104 (human interest) articles for the other four frames.
+# Each annotator's frame code is the same rule applied to that annotator's own answers.
+FRAME_RULES = {
+    "responsibility": (("re2", "re6"), 2), "human interest": (("hi1", "hi2", "hi5"), 2),
+    "conflict": (("co1", "co2", "co3"), 2), "morality": (("mo1", "mo2"), 1),
+    "economic consequences": (("ec1", "ec2", "ec3"), 2),
+}
+COLUMN = {"responsibility": "RE", "human interest": "HI", "conflict": "CO", "morality": "MO",
+          "economic consequences": "EC"}
+
+
+def frame_used(answers: list, rule: tuple) -> str:
+    """"yes" when at least the rule's number of the frame's questions are answered yes."""
+    return "yes" if sum(answer == "yes" for answer in answers) >= rule[1] else "no"
+
+
+def narrative_frames_annotator_codes() -> pd.DataFrame:
+    """Every Narrative Frames annotator's own frame codes: `unit_id` (the article's ID), `coder` (1-4), `question`
+    (the frame) and `code` (yes/no), by FRAME_RULES applied to that annotator's answers."""
+    annotations = json.loads((SHARED / "data" / "narrative_frames" / "question_annotations.json").read_text("utf-8"))
+    rows = [(doc, coder + 1, frame, frame_used([answers[q][1][coder] for q in rule[0]], rule))
+            for doc, answers in annotations.items() for frame, rule in FRAME_RULES.items()
+            for coder in range(4) if answers[rule[0][0]][1][coder] != -1]
+    return pd.DataFrame(rows, columns=["unit_id", "coder", "question", "code"])
+
+
+NEWSMTSC = SHARED / "data" / "newsmtsc"
+NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+
+
+def newsmtsc_split(name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per rated target of a NewsMTSC split: `sentence` (the sentence's number in the file), `text`, `start`,
+    `end`; and the coders' polarity of each (negative, neutral, positive)."""
+    rows, truth = [], []
+    for number, line in enumerate((NEWSMTSC / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()):
+        record = json.loads(line)
+        for target in record["targets"]:
+            rows.append({"sentence": str(number), "text": record["sentence_normalized"], "start": target["from"],
+                         "end": target["to"]})
+            truth.append(NEWSMTSC_POLARITY[target["polarity"]])
+    return pd.DataFrame(rows), np.array(truth)

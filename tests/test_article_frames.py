@@ -84,13 +84,15 @@ def test_the_model_uses_no_topic_vocabulary_of_the_corpus_it_was_fitted_on():
     assert not [p for p in cues["pattern"] if any(word in p.lower() for word in climate)]
 
 
-def test_frame_prevalence_counts_articles_per_group_with_intervals_only_for_several():
-    sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "X", "Y"],
-                                                 "text": [ECONOMY, NEUTRAL, ECONOMY]}))
+def test_frame_prevalence_counts_articles_per_group_with_intervals_only_from_five_articles():
+    texts = {"X": [ECONOMY] + [NEUTRAL] * 4, "Y": [ECONOMY] + [NEUTRAL] * 3}
+    sentences = an.split_sentences(pd.DataFrame(
+        [{"doc_id": f"{outlet}{i}", "outlet": outlet, "text": text} for outlet, group in texts.items()
+         for i, text in enumerate(group)]))
     prevalence = an.frame_prevalence(an.article_frames(sentences), replicates=200).set_index(["outlet", "frame"])
     x, y = prevalence.loc[("X", "economic consequences")], prevalence.loc[("Y", "economic consequences")]
-    assert (x["n"], x["articles"], x["share"]) == (1, 2, 0.5) and x["low"] <= 0.5 <= x["high"]
-    assert (y["n"], y["articles"]) == (1, 1) and np.isnan(y["low"])
+    assert (x["n"], x["articles"], x["share"], x["resampled"]) == (1, 5, 0.2, "articles") and x["low"] <= 0.2 <= x["high"]
+    assert (y["n"], y["articles"], y["resampled"]) == (1, 4, "none: fewer than 5 articles") and np.isnan(y["low"])
 
 
 @pytest.mark.needs_shared

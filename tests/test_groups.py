@@ -62,10 +62,10 @@ def test_every_summary_keeps_a_column_no_code_names_under_its_own_name(tables):
                 assert "outlet" not in table.columns, f"{name} keeps a group column it was not asked for"
 
 
-def test_a_group_of_two_articles_is_resampled_by_article(tables):
+def test_a_group_of_one_or_two_articles_gets_no_interval(tables):
     rates = an.term_rates(tables["hits"], tables["sentences"], by="desk", replicates=50)
     resampled = rates.drop_duplicates("desk").set_index("desk")["resampled"]
-    assert resampled.to_dict() == {"politics": "sentences", "wire": "articles", "world": "articles"}
+    assert resampled.to_dict() == {desk: "none: fewer than 5 articles" for desk in ("politics", "wire", "world")}
 
 
 def test_every_summary_groups_by_several_columns_at_once(tables):

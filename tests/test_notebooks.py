@@ -16,7 +16,7 @@ import pandas as pd
 from conftest import DESKS, PROJECT, SEEDS
 
 FIGURES = PROJECT / "figures"
-OUTPUTS = (".png", ".svg", ".csv", ".md", ".tex", ".parquet")
+OUTPUTS = (".png", ".svg", ".csv", ".md", ".tex", ".parquet", ".xlsx")
 NOTEBOOKS = notebooks()
 SEED_OUTLETS = ("Republic World", "TASS", "Herald", "Epoch Times", "Fort Russ")
 
@@ -138,8 +138,8 @@ def test_only_takes_a_number_or_a_name(only, expected):
 
 
 def test_only_naming_no_notebook_lists_the_notebooks_there_are():
-    with pytest.raises(NotebookFailed, match=r"--only '7' names no notebook; there are 01-corpus, 02-terminology"):
-        notebooks(only=["7"])
+    with pytest.raises(NotebookFailed, match=r"--only '9' names no notebook; there are 01-corpus, 02-terminology"):
+        notebooks(only=["9"])
 
 
 def _run_command(*arguments, timeout=600):
@@ -221,7 +221,7 @@ def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
     corpus = PROJECT.parent / "shared" / "data" / "allsides_soleimani" / "jsons"
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--group", "source", "--out", str(tmp_path),
-         "--columns", "text=content_original,outlet=source,title=title,date=date", "--only", "01", "02", "03", "04", "06"],
+         "--columns", "text=content_original,outlet=source,title=title,date=date", "--only", "01", "02", "03", "04", "06", "07"],
         cwd=PROJECT, capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -230,7 +230,8 @@ def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
     assert all(entry["corpus"]["group"] == "source" for entry in manifest.values())
     rates = __import__("pandas").read_csv(tmp_path / "02-terminology-event.csv")
     assert rates["source"].nunique() == 47
-    assert set(rates["resampled"]) == {"articles", "sentences"}  # outlets with one article and with several
+    # Outlets with five articles or more, and with fewer (no interval).
+    assert set(rates["resampled"]) == {"articles", "none: fewer than 5 articles"}
     # The Findings are this corpus' own: its outlets named, none of the seeds'.
     sources = set(rates["source"])
     for name in ("01-corpus", "02-terminology", "03-sentiment", "04-framing", "06-article-measures"):

@@ -65,27 +65,30 @@ def test_every_ground_truth_text_gets_vadersentiments_four_scores():
 
 
 def test_summary_interval_on_a_literal_example():
-    scored = _table(["a", "b"]).assign(compound=[0.0, 1.0])
+    scored = _table(list("abcde"), doc_id=list("12345")).assign(compound=[0.0, 0.0, 0.0, 0.0, 1.0])
     summary = an.summarize_sentiment(scored, replicates=4000).set_index("voice")
     record = summary.loc["all"]
-    # Resampling two sentences gives means 0, 0.5 or 1 (probabilities 1/4, 1/2, 1/4): the 95% interval is [0, 1].
-    assert (record["mean_compound"], record["low"], record["high"]) == (0.5, 0.0, 1.0)
-    assert record["resampled"] == "sentences" and record["sentences"] == 2
+    # Five articles resampled: the number of draws of the 1.0 is Binomial(5, 1/5), P(0) = 0.33 and P(at most 2) =
+    # 0.94, P(at most 3) = 0.99: the 95% interval is [0, 3/5].
+    assert (record["mean_compound"], record["low"], record["high"]) == (0.2, 0.0, 0.6)
+    assert record["resampled"] == "articles" and (record["sentences"], record["articles"]) == (5, 5)
 
 
-def test_the_bootstrap_resamples_articles_when_a_group_has_several():
+def test_the_bootstrap_resamples_articles_when_a_group_has_five():
     scored = pd.concat([
         _table(["x", "y"], doc_id="a").assign(compound=[-0.5, 0.1]),
-        _table(["z"], doc_id="b").assign(compound=[0.7]),
+        _table(list("zwvu"), doc_id=list("bcde")).assign(compound=0.7),
     ], ignore_index=True)
     record = an.summarize_sentiment(scored, replicates=4000).set_index("voice").loc["all"]
-    # Articles a (sum -0.4 over 2 sentences) and b (0.7 over 1) resampled: means -0.2, 0.1 or 0.7.
+    # With k draws of article a (sum -0.4 over 2 sentences) among 5, the mean is (-0.4k + 0.7(5 - k)) / (5 + k):
+    # P(k = 0) = 0.33 gives the top (0.7); P(k >= 4) = 0.007 and P(k = 3) = 0.05 put the 2.5% point at k = 3, 0.2 / 8.
     assert record["resampled"] == "articles"
-    assert (record["low"], record["high"]) == pytest.approx((-0.2, 0.7))
+    assert (record["low"], record["high"]) == pytest.approx((0.025, 0.7))
 
 
 def test_the_bootstrap_is_seeded():
-    scored = _table([str(i) for i in range(30)]).assign(compound=np.linspace(-1, 1, 30) ** 3)
+    scored = _table([str(i) for i in range(30)], doc_id=[str(i % 6) for i in range(30)]).assign(
+        compound=np.linspace(-1, 1, 30) ** 3)
     first = an.summarize_sentiment(scored)
     assert first.equals(an.summarize_sentiment(scored))
     assert not first.equals(an.summarize_sentiment(scored, seed=1))

@@ -77,9 +77,9 @@ def test_the_import_rules_would_catch_a_plot_that_imports_a_measure(line):
     assert any(name.startswith(FORBIDDEN["plots"]) for name in names)
 
 
-#: The one module that writes files (whole or not at all), and the two that render bytes for it: the cited
-#: outputs and the cache's Parquet.
-WRITERS = ("files.py", "figures.py", "cache.py")
+#: The one module that writes files (whole or not at all), and the modules that render bytes for it: the cited
+#: outputs, the cache's Parquet, and the coding sheets (sheets.py renders the coding sheets' bytes).
+WRITERS = ("files.py", "figures.py", "cache.py", "sheets.py")
 
 
 def test_only_figures_and_the_cache_write_files():

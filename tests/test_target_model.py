@@ -19,10 +19,8 @@ from analysis.measures.target_model import (
     mention_features,
 )
 from analysis.paths import data_file
-from conftest import PROJECT, SHARED
+from conftest import NEWSMTSC, PROJECT, newsmtsc_split
 
-NEWSMTSC = SHARED / "data" / "newsmtsc"
-POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 #: The sha256 of NewsMTSC rw_train.jsonl (fhamborg/NewsMTSC b9d9b79), which the shipped model was fitted on.
 TRAIN_SHA256 = "fb80ff05993dd59016c36abefaa7bd00d77cb0cb38a781c1f9edd9ad7c61471e"
 
@@ -120,16 +118,6 @@ def test_the_model_file_records_its_training_data_and_settings():
     assert text == json.dumps(json.loads(text), sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
 
 
-def _split(name: str) -> tuple[pd.DataFrame, list[str]]:
-    rows, truth = [], []
-    for line in (NEWSMTSC / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        for target in record["targets"]:
-            rows.append({"text": record["sentence_normalized"], "start": target["from"], "end": target["to"]})
-            truth.append(POLARITY[target["polarity"]])
-    return pd.DataFrame(rows), truth
-
-
 @pytest.mark.needs_shared
 def test_the_training_data_is_the_one_the_model_records():
     import hashlib
@@ -139,9 +127,10 @@ def test_the_training_data_is_the_one_the_model_records():
 
 
 @pytest.mark.needs_shared
-@pytest.mark.parametrize("split, expected", [("rw_dev", 0.6702), ("mt_dev", 0.6876)])
+@pytest.mark.parametrize("split, expected", [("rw_dev", 0.6627), ("mt_dev", 0.6834)])
 def test_macro_f1_on_the_development_splits(split, expected):
-    mentions, truth = _split(split)
+    # Calibrated, as shipped (before the calibration: 0.6702 and 0.6876; tests/test_target_calibration.py).
+    mentions, truth = newsmtsc_split(split)
     predicted = classify_target_sentiment(mentions)["label"].astype(str)
     score = f1_score(truth, predicted, average="macro", labels=list(LABELS))
     assert score >= 0.62, score

@@ -113,27 +113,28 @@ def test_event_terms_in_the_seeds_match_a_hand_count(sentences, doc_id):
 
 def test_term_rates_per_1000_words_with_an_article_bootstrap():
     articles = pd.DataFrame({
-        "doc_id": ["a", "b"], "outlet": ["X", "X"],
-        "text": ["They killed him one two three four five.", "Six seven eight nine ten words here now."],
+        "doc_id": list("abcde"), "outlet": "X",
+        "text": ["They killed him one two three four five."] + ["Six seven eight nine ten words here now."] * 4,
     })
     sentences = an.split_sentences(articles)
     hits = an.find_terms(sentences)
     rates = an.term_rates(hits, sentences, replicates=4000)
     killing = rates[(rates["family"] == "killing") & (rates["voice"] == "own")].iloc[0]
-    assert (killing["n"], killing["words"]) == (1, 16)
-    assert killing["per_1k"] == pytest.approx(1000 / 16)
-    assert killing["resampled"] == "articles" and killing["units"] == 2
-    # Resampling the two articles gives 0, 1/16 or 2/16 kills per word: the 95% interval is [0, 125].
-    assert (killing["low"], killing["high"]) == (0.0, 125.0)
+    assert (killing["n"], killing["words"]) == (1, 40)
+    assert killing["per_1k"] == pytest.approx(1000 / 40)
+    assert killing["resampled"] == "articles" and killing["units"] == 5
+    # Five 8-word articles resampled: k draws of the one with the kill, Binomial(5, 1/5), give 25k per 1,000 words;
+    # P(k = 0) = 0.33 and P(k <= 2) = 0.94, P(k <= 3) = 0.99: the 95% interval is [0, 75].
+    assert (killing["low"], killing["high"]) == (0.0, 75.0)
 
 
-def test_term_rates_are_reproducible_and_resample_sentences_for_one_article(sentences):
+def test_term_rates_are_reproducible_and_give_one_article_no_interval(sentences):
     hits = an.find_terms(sentences)
     first = an.term_rates(hits, sentences)
     second = an.term_rates(hits, sentences)
     pd.testing.assert_frame_equal(first, second)
-    assert set(first["resampled"]) == {"sentences"}
-    assert (first["low"] <= first["per_1k"] + 1e-9).all() and (first["per_1k"] <= first["high"] + 1e-9).all()
+    assert set(first["resampled"]) == {"none: fewer than 5 articles"} and set(first["units"]) == {0}
+    assert first["low"].isna().all() and first["high"].isna().all() and first["per_1k"].notna().any()
 
 
 def test_family_totals_add_own_and_quoted():

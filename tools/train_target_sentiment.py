@@ -20,6 +20,15 @@ model dict built exactly as the shipped one, so the cross-validated numbers are
 those of the code that ships. The file is written deterministically (sorted
 keys, floats rounded to 6 significant digits): the same data give the same
 bytes, and `--check` compares with the shipped file instead of writing it.
+
+Calibration: the chosen options' out-of-fold probabilities on rw_train also fit
+the calibration that `classify_target_sentiment` applies
+(`analysis.measures.target_model.calibrate`): per context (the mention alone in
+its sentence, or one of several rated targets of it; `several_mentions`) the
+one shift of log(p_positive / p_negative) under which the mentions the coders
+rated neutral average p_positive - p_negative = 0. Only neutral-coded mentions
+enter it, so rw_train's class mix does not. The development splits are scored
+before and after it, for the report only.
 """
 
 from __future__ import annotations
@@ -33,8 +42,10 @@ from itertools import product
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import scipy.sparse
 import sklearn
+from scipy.optimize import brentq
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
@@ -44,16 +55,20 @@ sys.path.insert(0, str(PROJECT))
 
 from analysis.measures.sentiment import NEGATIVE, POSITIVE  # noqa: E402
 from analysis.measures.target_model import (  # noqa: E402
+    CONTEXTS,
     DEFAULT_SETTINGS,
     DENSE_FEATURES,
     LABELS,
     MODEL_FILE,
+    calibrate,
     encode,
     mention_features,
     predict_probabilities,
+    several_mentions,
 )
 
 POLARITY = {2.0: 0, 4.0: 1, 6.0: 2}  # NewsMTSC's codes -> index into LABELS
+NEUTRAL = LABELS.index("neutral")
 SEED = 0
 FOLDS = 5
 #: The options compared by cross-validation: regularisation (inverse strength), class weights, the dense
@@ -127,16 +142,49 @@ def macro_f1(y: np.ndarray, predicted: np.ndarray) -> float:
     return float(f1_score(y, predicted, average="macro", labels=[0, 1, 2]))
 
 
-def cross_validate(features, y, groups, options, settings) -> tuple[float, list[float]]:
-    """Macro-F1 of the pooled out-of-fold predictions, and per fold."""
+def cross_validate(features, y, groups, options, settings) -> tuple[float, list[float], np.ndarray]:
+    """Macro-F1 of the pooled out-of-fold predictions, per fold, and the out-of-fold probabilities (rows x LABELS)."""
     splitter = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    predicted = np.zeros(len(y), dtype=int)
+    probabilities = np.zeros((len(y), len(LABELS)))
     per_fold = []
     for train, held in splitter.split(np.zeros(len(y)), y, groups):
         model = fit_model([features[i] for i in train], y[train], options, settings)
-        predicted[held] = predict_probabilities([features[i] for i in held], model).argmax(axis=1)
-        per_fold.append(round(macro_f1(y[held], predicted[held]), 4))
-    return macro_f1(y, predicted), per_fold
+        probabilities[held] = predict_probabilities([features[i] for i in held], model)
+        per_fold.append(round(macro_f1(y[held], probabilities[held].argmax(axis=1)), 4))
+    return macro_f1(y, probabilities.argmax(axis=1)), per_fold, probabilities
+
+
+def neutral_mean(probabilities: np.ndarray, y: np.ndarray) -> float:
+    """Mean p_positive - p_negative over the mentions the coders rated neutral: 0 on a scale whose 0 is neutral."""
+    neutral = probabilities[y == NEUTRAL]
+    return float(np.mean(neutral[:, LABELS.index("positive")] - neutral[:, LABELS.index("negative")]))
+
+
+def zero_shift(probabilities: np.ndarray, y: np.ndarray) -> float:
+    """The calibration shift under which these rows' neutral-coded mentions average p_positive - p_negative = 0.
+
+    The mean grows with the shift (each row's p_positive rises and its
+    p_negative falls), so the root is unique; brentq finds it to 1e-12, far
+    below the 6 digits the file keeps.
+    """
+    return brentq(lambda d: neutral_mean(calibrate(probabilities, np.full(len(y), d)), y), -10.0, 10.0, xtol=1e-12)
+
+
+def fit_calibration(probabilities: np.ndarray, y: np.ndarray, several: np.ndarray) -> dict:
+    """The calibration's shift per context (CONTEXTS), fitted on out-of-fold probabilities."""
+    return {context: _round(zero_shift(probabilities[several == (context == "several")],
+                                       y[several == (context == "several")]))
+            for context in CONTEXTS}
+
+
+def shifts(several: np.ndarray, shift: dict) -> np.ndarray:
+    """Each row's shift under the calibration `shift` (context -> shift)."""
+    return np.where(several, shift["several"], shift["single"])
+
+
+def contexts(mentions: list[tuple[str, int, int]]) -> np.ndarray:
+    """several_mentions of read_split's mentions: the package's own rule, on the split as one table."""
+    return several_mentions(pd.DataFrame(mentions, columns=["text", "start", "end"]))
 
 
 def vader_labels(mentions) -> np.ndarray:
@@ -163,18 +211,34 @@ def train(folder: Path, grid: dict, report=print) -> str:
     results = []
     for values in product(*grid.values()):
         options = dict(zip(grid, values))
-        score, per_fold = cross_validate(features, y, groups, options, settings)
-        results.append((score, options, per_fold))
+        score, per_fold, out_of_fold = cross_validate(features, y, groups, options, settings)
+        results.append((score, options, per_fold, out_of_fold))
         report(f"  cv macro-F1 {score:.4f} {per_fold} {options}")
     # Best pooled macro-F1; among options within 0.002 of it, the strongest regularisation (smaller C),
     # then the better score: a difference that small is noise between folds, not a better model.
-    best_score = max(score for score, _, _ in results)
-    score, options, per_fold = min((r for r in results if r[0] >= best_score - 0.002),
-                                   key=lambda r: (r[1]["C"], -r[0]))
+    best_score = max(score for score, _, _, _ in results)
+    score, options, per_fold, out_of_fold = min((r for r in results if r[0] >= best_score - 0.002),
+                                                key=lambda r: (r[1]["C"], -r[0]))
     report(f"chosen {options}: cv macro-F1 {score:.4f} (folds {per_fold})")
+
+    # The calibration, from the chosen options' out-of-fold probabilities (never from the dev splits).
+    several = contexts(mentions)
+    shift = fit_calibration(out_of_fold, y, several)
+    calibrated = calibrate(out_of_fold, shifts(several, shift))
+    report(f"calibration shift {shift}: rw_train out of fold, neutral-coded mean p_positive - p_negative "
+           f"{neutral_mean(out_of_fold, y):+.4f} -> {neutral_mean(calibrated, y):+.4f}, "
+           f"macro-F1 {score:.4f} -> {macro_f1(y, calibrated.argmax(axis=1)):.4f}")
 
     model = fit_model(features, y, options, settings)
     model["options"] = dict(options)
+    model["calibration"] = {
+        "method": "zero-point shift of log(p_positive / p_negative) per context, so that mentions coded neutral "
+                  "average p_positive - p_negative = 0",
+        "data": "rw_train out-of-fold probabilities of the chosen options (the cv folds), neutral-coded mentions",
+        "shift": shift,
+        "neutral_mentions": {context: int(np.sum((y == NEUTRAL) & (several == (context == "several"))))
+                             for context in CONTEXTS},
+    }
     model["training"] = {
         "data": "NewsMTSC rw_train.jsonl (Hamborg & Donnay, EACL 2021), MIT licence",
         "sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
@@ -187,9 +251,12 @@ def train(folder: Path, grid: dict, report=print) -> str:
     shipped = json.loads(text)  # score what ships: the rounded numbers, through the package's predictor
     for split in ("rw_dev", "mt_dev"):
         dev, dev_y, _ = read_split(folder / f"{split}.jsonl")
-        predicted = predict_probabilities([mention_features(t, s, e, shipped["settings"]) for t, s, e in dev],
-                                          shipped).argmax(axis=1)
-        report(f"{split}: {len(dev_y)} targets; model macro-F1 {macro_f1(dev_y, predicted):.4f}; "
+        raw = predict_probabilities([mention_features(t, s, e, shipped["settings"]) for t, s, e in dev], shipped)
+        calibrated = calibrate(raw, shifts(contexts(dev), shipped["calibration"]["shift"]))
+        report(f"{split}: {len(dev_y)} targets; model macro-F1 {macro_f1(dev_y, raw.argmax(axis=1)):.4f} "
+               f"(calibrated {macro_f1(dev_y, calibrated.argmax(axis=1)):.4f}); neutral-coded mean "
+               f"p_positive - p_negative {neutral_mean(raw, dev_y):+.4f} "
+               f"(calibrated {neutral_mean(calibrated, dev_y):+.4f}); "
                f"sentence VADER macro-F1 {macro_f1(dev_y, vader_labels(dev)):.4f}")
     return text
 

@@ -6,12 +6,16 @@ from analysis.measures.agency import (
     agents_named,
     classify_agency,
 )
+from analysis.measures.agreement import coder_agreement, confusion_table, measure_agreement
 from analysis.measures.article_frames import (
     article_frames,
     frame_features,
     frame_prevalence,
     frame_weights,
 )
+from analysis.measures.coding import coding_units, machine_labels, majority_codes, sample_for_coding
+from analysis.measures.corrected import compare_corrected, conclusions_after_correction, corrected_estimates
+from analysis.measures.validate_corpus import agreement_by_measure, coder_agreement_by_measure, conclusions_by_question, corrected_by_question
 from analysis.measures.attribution import find_attributions, quoted_words_by_speaker
 from analysis.measures.compare import bh_qvalues, compare_groups, count_per_sentence
 from analysis.measures.describe import count_removals, coverage_over_time, describe_articles, voice_shares
@@ -51,7 +55,10 @@ from analysis.measures.validation import (
 )
 
 __all__ = [
-    "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "classify_target_sentiment", "target_mentions", "missing_data", "trust_table", "validate_all", "validation_data", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
+    "agreement_by_measure", "coder_agreement_by_measure", "coding_units", "compare_corrected", "conclusions_after_correction",
+    "conclusions_by_question", "corrected_by_question", "corrected_estimates", "machine_labels", "majority_codes",
+    "sample_for_coding",
+    "coder_agreement", "confusion_table", "measure_agreement", "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "classify_target_sentiment", "target_mentions", "missing_data", "trust_table", "validate_all", "validation_data", "agency_shares", "article_frames", "frame_features", "frame_prevalence", "frame_weights", "agent_categories", "agents_named", "classify_agency", "code_frames",
     "compare_masked", "count_removals", "describe_articles", "family_totals", "find_attributions", "find_terms",
     "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
     "mask_terms", "name_variants", "quoted_words_by_speaker", "score_sentences", "sentiment_by_position",

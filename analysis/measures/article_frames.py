@@ -30,7 +30,7 @@ import pandas as pd
 from analysis.language.lexicon import IGNORE, join_texts, load_lexicon, word_index
 from analysis.language.tokens import word_counts
 from analysis.measures.frames import load_frames
-from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
+from analysis.measures.stats import REPLICATES, SEED, article_interval, group_rng
 from analysis.paths import data_file
 from analysis.tables import By, group_key, require_by, require_columns
 
@@ -499,7 +499,8 @@ def frame_prevalence(
     -------
     DataFrame, one row per group x frame: the `by` column(s), `frame`, `kind`,
     `n` (articles using it), `articles`, `share`, `low`, `high` (95% interval,
-    resampling articles; a group of one article has none: NaN) and `mean_score`.
+    resampling articles; NaN for a group of fewer than MIN_ARTICLES_FOR_INTERVAL),
+    `mean_score` and `resampled` ("articles", or "none: fewer than 5 articles").
     """
     groups = require_by(frames, by, "frame_prevalence")
     require_columns(frames, ("doc_id", "frame", "kind", "score", "present"), "frame_prevalence")
@@ -508,15 +509,13 @@ def frame_prevalence(
     for key, part in frames.groupby(groups, sort=True):
         values = key if isinstance(key, tuple) else (key,)
         wide = part.pivot(index="doc_id", columns="frame", values="present").reindex(columns=order).astype(float)
-        if len(wide) >= 2:
-            low, high = bootstrap_ratio(wide.to_numpy(), np.ones(len(wide)), rng=group_rng(group_key(values), seed),
-                                        replicates=replicates)
-        else:
-            low = high = np.full(len(order), np.nan)
+        low, high, resampled = article_interval(wide.to_numpy(), np.ones(len(wide)),
+                                                rng=group_rng(group_key(values), seed), replicates=replicates)
         kinds = part.drop_duplicates("frame").set_index("frame")["kind"]
         means = part.groupby("frame")["score"].mean()
         for j, frame in enumerate(order):
             n = int(wide[frame].sum())
-            rows.append((*values, frame, kinds[frame], n, len(wide), n / len(wide), low[j], high[j], float(means[frame])))
-    columns = [*groups, "frame", "kind", "n", "articles", "share", "low", "high", "mean_score"]
+            rows.append((*values, frame, kinds[frame], n, len(wide), n / len(wide), low[j], high[j], float(means[frame]),
+                         resampled))
+    columns = [*groups, "frame", "kind", "n", "articles", "share", "low", "high", "mean_score", "resampled"]
     return pd.DataFrame(rows, columns=columns)

@@ -4,6 +4,10 @@ Articles are the independent units: a comparison permutes whole articles between
 the two sides when each side has at least two, and falls back to permuting
 sentences (rows) otherwise, which treats the sentences of one article as
 independent and so overstates the evidence; the `resampled` column says which.
+A permutation test stays valid with few articles (it only loses power), unlike a
+bootstrap interval, so it needs two articles a side, not MIN_ARTICLES_FOR_INTERVAL.
+The articles and rows behind each side are given, so that a reader (and the
+Findings) can leave out a difference that rests on one article or a few sentences.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pandas as pd
 
 from analysis.cache import memoised
 from analysis.language.tokens import count_words
+from analysis.measures.corrected import compare_corrected
 from analysis.measures.stats import SEED, group_rng
 from analysis.tables import require_by, require_columns
 
@@ -35,6 +40,7 @@ def compare_groups(
     against: str | None = None,
     permutations: int = PERMUTATIONS,
     seed: int = SEED,
+    codes: str | None = None,
 ) -> pd.DataFrame:
     """Compare the groups of `by` on the mean of `value`, pair by pair or each against the rest.
 
@@ -51,15 +57,25 @@ def compare_groups(
     permutations : number of random relabellings behind each p-value.
     seed : seed of the permutations (combined with the names compared, so adding a group
         leaves the other comparisons unchanged).
+    codes : optional column of hand codes on `value`'s scale (missing where a row was not coded, the coded rows
+        a random sample as `sample_for_coding` draws): then the groups are compared on their corrected estimates
+        and the result is compare_corrected's (`difference`, `low`, `high`, `p`, `q`; see
+        analysis/measures/corrected.py), with `value` as the prediction and `unit` as the cluster.
 
     Returns one row per comparison: `<by>_a`, `<by>_b` (a group, and the other group or
     "rest"), `value`, `mean_a`, `mean_b`, `difference` (a - b of the pooled means), `effect_size`
     (Hedges' g over the resampled units' own means, unweighted, so with weights its sign can
     differ from `difference`'s; NaN where a side has one unit), `n_a`, `n_b` (units),
-    `resampled` ("articles" or "sentences"), `p` (two-sided permutation p-value) and `q`
-    (Benjamini-Hochberg over all rows). Rows without a `value` are left out of both sides; a comparison where either side
-    has no rows gets NaN statistics.
+    `resampled` ("articles" or "sentences"), `p` (two-sided permutation p-value), `q`
+    (Benjamini-Hochberg over all rows), `articles_a`, `articles_b` (distinct `unit`s of each side) and
+    `sentences_a`, `sentences_b` (rows of each side with a `value`: its sentences, in a sentence table).
+    Rows without a `value` are left out of both sides; a comparison where either side has no rows gets NaN
+    statistics.
     """
+    if codes is not None:
+        if weight is not None:
+            raise ValueError("compare_groups: corrected comparisons (codes=...) take no weight")
+        return compare_corrected(table, prediction=value, code=codes, by=by, cluster=unit, against=against)
     require_columns(table, [value, unit] + ([weight] if weight else []), "compare_groups")
     columns = require_by(table, by, "compare_groups")
     if len(columns) != 1:
@@ -77,10 +93,22 @@ def compare_groups(
         side_b = rows[rows[by] != a] if b == "rest" else rows[rows[by] == b]
         results.append({f"{by}_a": a, f"{by}_b": b, "value": value,
                         **_compare(side_a, side_b, value, weight, unit, permutations,
-                                   group_rng(f"{a}\x00{b}\x00{value}", seed))})
+                                   group_rng(f"{a}\x00{b}\x00{value}", seed)),
+                        **_side_sizes(side_a, side_b, unit)})
     result = pd.DataFrame(results, columns=[f"{by}_a", f"{by}_b", "value", "mean_a", "mean_b", "difference",
-                                            "effect_size", "n_a", "n_b", "resampled", "p"])
-    return result.assign(q=bh_qvalues(result["p"].to_numpy(dtype=float)))
+                                            "effect_size", "n_a", "n_b", "resampled", "p", *SIDE_SIZES])
+    sizes = result[list(SIDE_SIZES)].astype("int64")
+    return result.drop(columns=list(SIDE_SIZES)).assign(q=bh_qvalues(result["p"].to_numpy(dtype=float)), **sizes)
+
+
+#: The columns of compare_groups that say how much stands behind each side.
+SIDE_SIZES = ("articles_a", "articles_b", "sentences_a", "sentences_b")
+
+
+def _side_sizes(side_a: pd.DataFrame, side_b: pd.DataFrame, unit: str) -> dict:
+    """The articles (distinct units) and rows of each side."""
+    return dict(articles_a=side_a[unit].nunique(), articles_b=side_b[unit].nunique(),
+                sentences_a=len(side_a), sentences_b=len(side_b))
 
 
 def _compare(side_a, side_b, value, weight, unit, permutations, rng) -> dict:

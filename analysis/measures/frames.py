@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.language.lexicon import load_lexicon
-from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
+from analysis.measures.stats import REPLICATES, SEED, article_interval, group_rng
 from analysis.measures.terms import find_terms
 from analysis.paths import data_file
 from analysis.tables import By, group_key, require_by, require_columns
@@ -86,9 +86,11 @@ def frame_shares(
     -------
     DataFrame, one row per group x frame: the `by` column(s), `frame`, `n`
     (sentences invoking it), `sentences` (all sentences of the group), `share`,
-    `low`, `high`, `resampled` ("articles" or "sentences") and `cues` (cue matches).
+    `low`, `high` (95% interval over articles; NaN where the group has fewer than
+    MIN_ARTICLES_FOR_INTERVAL), `resampled` ("articles", or "none: fewer than 5
+    articles") and `cues` (cue matches).
     At article level, frame_prevalence's columns: the `by` column(s), `frame`,
-    `kind`, `n` (articles using it), `articles`, `share`, `low`, `high`, `mean_score`.
+    `kind`, `n` (articles using it), `articles`, `share`, `low`, `high`, `mean_score`, `resampled`.
     """
     if level == "article":
         from analysis.measures.article_frames import article_frames, frame_prevalence  # it builds on this module
@@ -111,17 +113,16 @@ def frame_shares(
     for key, index in keyed.groupby(groups, sort=True).indices.items():
         values = key if isinstance(key, tuple) else (key,)
         part = keyed.iloc[index]
-        several = part["doc_id"].nunique() >= 2
-        units = part["doc_id"].to_numpy() if several else np.arange(len(part))
-        codes, inverse = np.unique(units, return_inverse=True)
+        codes, inverse = np.unique(part["doc_id"].to_numpy(), return_inverse=True)
         numerators = np.zeros((len(codes), len(frames)))
         np.add.at(numerators, inverse, invokes[index])
         denominators = np.bincount(inverse, minlength=len(codes)).astype(float)
-        low, high = bootstrap_ratio(numerators, denominators, rng=group_rng(group_key(values), seed), replicates=replicates)
+        low, high, resampled = article_interval(numerators, denominators, rng=group_rng(group_key(values), seed),
+                                                replicates=replicates)
         for j, frame in enumerate(frames):
             n = int(invokes[index, j].sum())
             rows.append((*values, frame, n, len(part), n / len(part), low[j], high[j],
-                         "articles" if several else "sentences", int(cue_counts[index, j].sum())))
+                         resampled, int(cue_counts[index, j].sum())))
     columns = [*groups, "frame", "n", "sentences", "share", "low", "high", "resampled", "cues"]
     return pd.DataFrame(rows, columns=columns)
 

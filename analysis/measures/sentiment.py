@@ -36,7 +36,7 @@ from analysis.corpus.errors import CorpusWarning
 from analysis.language.lexicon import IGNORE, load_lexicon
 from analysis.language.names import mask_spans, name_spans
 from analysis.language.quotes import sentence_voice
-from analysis.measures.stats import REPLICATES, SEED, bootstrap_mean, group_rng
+from analysis.measures.stats import REPLICATES, SEED, article_mean_interval, group_rng, resampling
 from analysis.measures.target_model import LABELS, classify_target_sentiment
 from analysis.measures.vader import Vader
 from analysis.measures.terms import find_terms
@@ -179,15 +179,19 @@ def _voice(scored: pd.DataFrame) -> pd.Series:
 
 
 def _mean_with_interval(group, rows: pd.DataFrame, seed: int, replicates: int) -> dict:
-    several = rows["doc_id"].nunique() >= 2 if "doc_id" in rows.columns else False
-    units = rows["doc_id"].to_numpy() if several else np.arange(len(rows))
-    low, high = bootstrap_mean(rows["compound"].to_numpy(), units, rng=group_rng(group, seed), replicates=replicates)
+    # Without `doc_id` the articles cannot be counted, so the rows get no interval (as a group of none).
+    articles = rows["doc_id"].to_numpy() if "doc_id" in rows.columns else np.array([], dtype=object)
+    if len(articles):
+        low, high, resampled = article_mean_interval(rows["compound"].to_numpy(), articles,
+                                                     rng=group_rng(group, seed), replicates=replicates)
+    else:
+        low, high, resampled = np.nan, np.nan, resampling(0)
     return {
         "sentences": len(rows),
         "articles": rows["doc_id"].nunique() if "doc_id" in rows.columns else np.nan,
         "mean_compound": rows["compound"].mean() if len(rows) else np.nan,
-        "low": low[0], "high": high[0],
-        "resampled": "articles" if several else "sentences",
+        "low": low, "high": high,
+        "resampled": resampled,
     }
 
 
@@ -208,10 +212,11 @@ def summarize_sentiment(
     Returns
     -------
     DataFrame, one row per group x voice ("all", "own", "quoted"): the `by`
-    column(s), `voice`, `sentences`, `articles`, `mean_compound`, `low`, `high`,
-    `resampled` ("articles" where the group has two or more in that voice, else
-    "sentences"), `share_negative`, `share_neutral`, `share_positive` (VADER's
-    +/-0.05 thresholds).
+    column(s), `voice`, `sentences`, `articles`, `mean_compound`, `low`, `high`
+    (95% interval over articles; NaN where the group has fewer than
+    MIN_ARTICLES_FOR_INTERVAL articles in that voice), `resampled` ("articles",
+    or "none: fewer than 5 articles"; "" without sentences), `share_negative`,
+    `share_neutral`, `share_positive` (VADER's +/-0.05 thresholds).
     """
     groups = require_by(scored, by, "summarize_sentiment")
     require_columns(scored, ("compound",), "summarize_sentiment")
@@ -297,7 +302,7 @@ def target_sentiment(
     With `method="vader"` a sentence counts once for an entity however often it
     names it, and a sentence naming two entities counts for both (VADER scores
     the sentence, not the target). With `method="model"` each mention is scored
-    by classify_target_sentiment (trained on NewsMTSC; macro-F1 0.67 against
+    by classify_target_sentiment (trained on NewsMTSC; macro-F1 0.66-0.68 against
     sentence VADER's 0.51 on its development sets), and a sentence's value is
     the mean `score` (p_positive - p_negative) of its mentions of the entity.
 
@@ -314,7 +319,8 @@ def target_sentiment(
     -------
     DataFrame, one row per group x target: the `by` column(s), `target`,
     `sentences`, `articles`, `mean_compound` (method "vader") or `mean_score`
-    (method "model", -1 to 1), `low`, `high` (95% interval), `resampled`, and
+    (method "model", -1 to 1), `low`, `high` (95% interval over articles; NaN
+    under MIN_ARTICLES_FOR_INTERVAL articles), `resampled` (as summarize_sentiment), and
     for method "model" also `share_negative`, `share_neutral`, `share_positive`
     (of the mentions, by the model's label).
     """
@@ -566,16 +572,21 @@ def compare_masked(summary: pd.DataFrame, masked: pd.DataFrame, *, by: By = "out
     -------
     DataFrame, one row per group: the `by` column(s), `sentences`, `mean_compound`,
     `low`, `high`, `mean_masked`, `low_masked`, `high_masked`, `change`,
-    `rank` and `rank_masked` (1 = most negative).
+    `rank` and `rank_masked` (1 = most negative), and the summary's `articles`
+    and `resampled` where it has them (masking changes no article, so both
+    intervals resample alike).
     """
     groups = require_by(summary, by, "compare_masked (summary)")
     require_by(masked, groups, "compare_masked (masked)")
-    left = summary.loc[summary["voice"] == voice, [*groups, "sentences", "mean_compound", "low", "high"]]
+    # The plot marks the groups without an interval: carry what the summary says about them.
+    kept = [column for column in ("articles", "resampled") if column in summary.columns]
+    left = summary.loc[summary["voice"] == voice, [*groups, "sentences", "mean_compound", "low", "high", *kept]]
     right = masked.loc[masked["voice"] == voice, [*groups, "mean_compound", "low", "high"]].rename(
         columns={"mean_compound": "mean_masked", "low": "low_masked", "high": "high_masked"})
     table = left.merge(right, on=groups, how="inner")
-    return table.assign(
+    table = table.assign(
         change=table["mean_masked"] - table["mean_compound"],
         rank=table["mean_compound"].rank(method="min").astype("int64"),
         rank_masked=table["mean_masked"].rank(method="min").astype("int64"),
     ).reset_index(drop=True)
+    return table[[column for column in table.columns if column not in kept] + kept]

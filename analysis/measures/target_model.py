@@ -19,6 +19,21 @@ its cross-validated and development-set macro-F1. The weights ship as
 `mention_features` below is the one feature code that both training and
 prediction use.
 
+The probabilities are then calibrated so that 0 on the scale p_positive -
+p_negative means what the coders call neutral (`calibrate`): the model reads
+the sentence's tone into each of its targets, so in a sentence that names
+several people a mention the coders called neutral scored -0.09 on average
+(rw_train, out of fold) and -0.12 on mt_dev. One number per context (the
+mention alone in its sentence, or one of several different mentions of it in
+the table) shifts log(p_positive / p_negative); it is fitted on rw_train's
+out-of-fold predictions, neutral-coded mentions only, so the coders' class
+mix does not enter it. The dev splits are not used.
+
+Its validated scale is one mention in its sentence. A mean over an article's
+or an outlet's mentions is a mean of sentence-level probabilities, not a
+validated stance of the article: NewsMTSC codes no article stance, and the
+model was never checked against one.
+
 Bear in mind what it was trained on: people in US politics, crowd-coded. It
 has not seen this event's vocabulary; read its output alongside the drivers
 (`sentiment_drivers`) rather than as a measurement in its own right.
@@ -44,6 +59,11 @@ from analysis.tables import require_columns
 LABELS = ("negative", "neutral", "positive")
 PROBABILITY_COLUMNS = tuple(f"p_{label}" for label in LABELS)
 MODEL_FILE = "target_sentiment_model.json"
+#: The calibration's contexts: the mention is the only one of its sentence in the table, or one of several.
+CONTEXTS = ("single", "several")
+#: How a calibration shift d moves each class's log-probability: log(p_positive / p_negative) by d, p_neutral's
+#: log-odds against the geometric mean of the other two not at all (the shift moves the zero, not the neutral share).
+_SHIFT_DIRECTION = np.array([-0.5, 0.0, 0.5])
 
 #: Feature settings the model is trained with (the shipped file records its own copy, which prediction uses).
 DEFAULT_SETTINGS = {
@@ -261,12 +281,48 @@ def predict_probabilities(features: list[Features], model: dict) -> np.ndarray:
     return probabilities / probabilities.sum(axis=1, keepdims=True)
 
 
+def calibrate(probabilities: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """Class probabilities (columns: LABELS) with log(p_positive / p_negative) moved by `shift`, one per row.
+
+    p' is proportional to (p_negative e^(-d/2), p_neutral, p_positive e^(d/2)),
+    renormalised: the rows still sum to 1, the order of p_negative and
+    p_positive can change only where the shift crosses their ratio, and a
+    shift of 0 returns the probabilities unchanged. Multiplying rather than
+    adding to log-probabilities keeps a probability of exactly 0 at 0.
+    """
+    weights = np.exp(np.outer(np.asarray(shift, dtype=float), _SHIFT_DIRECTION))
+    scaled = np.asarray(probabilities, dtype=float) * weights
+    return scaled / scaled.sum(axis=1, keepdims=True)
+
+
+def several_mentions(mentions: pd.DataFrame) -> np.ndarray:
+    """For each row, whether the table holds another, different mention (start, end) of the same `text`.
+
+    NewsMTSC's coders rated every target of a sentence, so a sentence with
+    several rated targets is this: the calibration's context "several". Two
+    rows with the same text and offsets (one sentence repeated in two
+    articles) are one mention, not two.
+    """
+    spans = pd.DataFrame({"text": list(mentions["text"]), "start": [int(x) for x in mentions["start"]],
+                          "end": [int(x) for x in mentions["end"]]})
+    distinct = spans.drop_duplicates().groupby("text").size()
+    return (spans["text"].map(distinct) > 1).to_numpy(dtype=bool)
+
+
+def calibration_shift(mentions: pd.DataFrame, model: dict) -> np.ndarray:
+    """The shipped calibration's shift for each mention: `shift.several` or `shift.single` by several_mentions."""
+    shift = model["calibration"]["shift"]
+    return np.where(several_mentions(mentions), float(shift["several"]), float(shift["single"]))
+
+
 @lru_cache(maxsize=1)
 def load_target_model() -> dict:
     """The shipped model (`analysis/data/target_sentiment_model.json`), read once per process."""
     model = json.loads(data_file(MODEL_FILE).read_text(encoding="utf-8"))
     if tuple(model["labels"]) != LABELS or tuple(model["dense_features"]) != DENSE_FEATURES:
         raise ValueError(f"{MODEL_FILE} was written for other features; retrain with tools/train_target_sentiment.py")
+    if set(model.get("calibration", {}).get("shift", {})) != set(CONTEXTS):
+        raise ValueError(f"{MODEL_FILE} has no calibration; retrain with tools/train_target_sentiment.py")
     return model
 
 
@@ -283,15 +339,20 @@ def _check_offsets(mentions: pd.DataFrame) -> None:
             )
 
 
-def classify_target_sentiment(mentions: pd.DataFrame) -> pd.DataFrame:
+def classify_target_sentiment(mentions: pd.DataFrame, *, calibrated: bool = True) -> pd.DataFrame:
     """Sentiment toward a named target in its sentence: negative, neutral or positive, with probabilities.
 
     A linear model over target-aware features (the words around the mention,
     VADER valences weighted by distance to it, negation near it, quotation and
     reporting verbs, VADER's scores of the sentence and of either side), fitted
     on NewsMTSC `rw_train` (US political news; see the module docstring for
-    what that means for other news). Macro-F1 on NewsMTSC's development sets
-    is in `analysis/data/README.md`.
+    what that means for other news), then calibrated so that a mention the
+    coders would call neutral scores p_positive - p_negative of 0 on average
+    (`calibrate`; the shift depends on whether the table holds other mentions
+    of the same sentence, so give all the mentions of a sentence together).
+    Macro-F1 on NewsMTSC's development sets is in `analysis/data/README.md`.
+    The validated unit is the mention in its sentence; a mean over an
+    article's mentions is not a validated article stance.
 
     Parameters
     ----------
@@ -299,6 +360,8 @@ def classify_target_sentiment(mentions: pd.DataFrame) -> pd.DataFrame:
         `end` (character offsets of the mention in `text`, end exclusive, as
         `text[start:end]`). Give one sentence, not a paragraph. Other columns
         are kept.
+    calibrated : False gives the logistic regression's own probabilities
+        (before the calibration; for comparison).
 
     Returns
     -------
@@ -313,6 +376,8 @@ def classify_target_sentiment(mentions: pd.DataFrame) -> pd.DataFrame:
     features = [mention_features(text, int(start), int(end), settings)
                 for text, start, end in zip(mentions["text"], mentions["start"], mentions["end"])]
     probabilities = predict_probabilities(features, model) if features else np.zeros((0, len(LABELS)))
+    if calibrated and features:
+        probabilities = calibrate(probabilities, calibration_shift(mentions, model))
     labels = pd.Categorical.from_codes(probabilities.argmax(axis=1), categories=list(LABELS), ordered=True) \
         if len(features) else pd.Categorical([], categories=list(LABELS), ordered=True)
     added = ["label", *PROBABILITY_COLUMNS]

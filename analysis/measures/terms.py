@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.language.lexicon import IGNORE, join_texts, load_lexicon, locate
 from analysis.language.quotes import inside, quote_spans
 from analysis.language.tokens import WORDS
-from analysis.measures.stats import REPLICATES, SEED, bootstrap_ratio, group_rng
+from analysis.measures.stats import BY_ARTICLES, REPLICATES, SEED, article_interval, group_rng
 from analysis.cache import memoised
 from analysis.tables import (
     By,
@@ -127,9 +127,10 @@ def term_rates(
     -------
     DataFrame, one row per group x family x voice: the `by` column(s), `concept`, `family`,
     `voice` ("own" or "quoted"), `n` (matches), `words` (in that voice),
-    `per_1k`, `low`, `high` (95% percentile bootstrap interval), `resampled`
-    ("articles" where the group has two or more, else "sentences") and `units`
-    (how many were resampled).
+    `per_1k`, `low`, `high` (95% percentile bootstrap interval over articles; NaN
+    where the group has fewer than MIN_ARTICLES_FOR_INTERVAL articles), `resampled`
+    ("articles", or "none: fewer than 5 articles") and `units` (the articles
+    resampled; 0 without an interval).
     """
     groups = require_by(sentences, by, "term_rates (sentences)")
     require_by(hits, groups, "term_rates (hits)")
@@ -137,13 +138,11 @@ def term_rates(
     require_columns(sentences, ("doc_id", "text"), "term_rates (sentences)")
     families = _families(lexicon, hits)
     words = voice_words(sentences)
-    key = ["doc_id", "sent_id"] if "sent_id" in sentences.columns else ["doc_id"]
     hits_of = {values: rows for values, _, rows in split_by(hits, groups)}
     rows = []
+    unit = ["doc_id"]  # articles: the units an interval resamples
     for values, name, group_words in split_by(words, groups):
         group_hits = hits_of.get(values, hits.iloc[0:0])
-        by_article = group_words["doc_id"].nunique() >= 2
-        unit = ["doc_id"] if by_article else key
         unit_words = group_words.groupby(unit, sort=True)[["own_words", "quoted_words"]].sum()
         rng = group_rng(name, seed)
         for voice, quoted_flag, column in (("own", False, "own_words"), ("quoted", True, "quoted_words")):
@@ -153,13 +152,14 @@ def term_rates(
                 .unstack("family", fill_value=0)
                 .reindex(index=unit_words.index, columns=families["family"], fill_value=0)
             )
-            low, high = bootstrap_ratio(counts.to_numpy(), unit_words[column].to_numpy(), scale=1000, rng=rng, replicates=replicates)
+            low, high, resampled = article_interval(counts.to_numpy(), unit_words[column].to_numpy(), scale=1000,
+                                                    rng=rng, replicates=replicates)
             total_words = int(unit_words[column].sum())
             for j, (concept, family) in enumerate(zip(families["concept"], families["family"])):
                 n = int(counts[family].sum())
                 rows.append((*values, concept, family, voice, n, total_words,
                              1000 * n / total_words if total_words else np.nan, low[j], high[j],
-                             "articles" if by_article else "sentences", len(unit_words)))
+                             resampled, len(unit_words) if resampled == BY_ARTICLES else 0))
     columns = [*groups, "concept", "family", "voice", "n", "words", "per_1k", "low", "high", "resampled", "units"]
     return pd.DataFrame(rows, columns=columns)
 

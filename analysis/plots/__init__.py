@@ -8,6 +8,7 @@ grid. None computes a statistic, reads the corpus or writes a file:
 """
 
 from analysis.plots.corpus import plot_coverage, plot_removals, plot_voice
+from analysis.plots.corrected import plot_corrected, plot_corrected_grid
 from analysis.plots.framing import (
     plot_agency_forms,
     plot_agents,
@@ -36,6 +37,7 @@ from analysis.plots.terminology import (
 from analysis.plots.validation import plot_validation
 
 __all__ = [
+    "plot_corrected", "plot_corrected_grid",
     "plot_agency_forms", "plot_validation", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts", "plot_frame_shares",
     "plot_keyness", "plot_keyness_grid", "plot_lexicon_audit", "plot_masking", "plot_name_variants", "plot_removals", "plot_coverage",
     "plot_sentence_sentiment", "plot_sentiment_position", "plot_sentiment_position_grid", "plot_similarity",

@@ -28,6 +28,19 @@ MAX_GROUPS = 30
 NO_MENTIONS = "no matches: no sentence mentions the killing (kill, assassinate, murder, eliminate, slay)"
 
 
+def frame_share_groups(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "sentences",
+                       max_groups: int | None = MAX_GROUPS) -> list:
+    """The groups plot_frame_shares shows, in name order: past `max_groups`, those with the most of `unit`;
+    the Findings name these."""
+    return largest_groups(shares.drop_duplicates(by).set_index(by)[unit], max_groups)
+
+
+def speaker_groups(voices: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = MAX_GROUPS) -> list:
+    """The groups plot_speakers shows, in name order: past `max_groups`, those with the most quoted words;
+    the Findings name these."""
+    return largest_groups(voices.groupby(by, observed=True)["quoted_words"].sum(), max_groups)
+
+
 def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "sentences",
                       max_groups: int | None = MAX_GROUPS, ax=None):
     """Heatmap: share of each group's sentences (or articles) using each frame (colour), with the count in each cell.
@@ -50,7 +63,8 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
                           "no frame cues: no sentence holds a cue of any frame" if unit == "sentences"
                           else "no frames: no article uses any frame")
     sizes = shares.drop_duplicates(by).set_index(by)[unit]
-    table, note = shown_rows(shares, by, sizes, max_groups, unit)
+    shown = frame_share_groups(shares, by=by, unit=unit, max_groups=max_groups)
+    table, note = shares[shares[by].isin(shown)], subset_note(len(shown), len(sizes), unit)
     order = list(dict.fromkeys(table["frame"]))
     share = table.pivot(index=by, columns="frame", values="share").reindex(columns=order)
     counts = table.pivot(index=by, columns="frame", values="n").reindex(columns=order)
@@ -154,7 +168,8 @@ def plot_speakers(voices: pd.DataFrame, *, by: str = "outlet", max_groups: int |
     totals = voices.groupby(by, observed=True)["quoted_words"].sum()
     if not totals.sum():
         return empty_plot(ax, "Whose words are quoted", "no quoted words: no article has a quotation")
-    voices, note = shown_rows(voices, by, totals, max_groups, "quoted words")
+    shown = speaker_groups(voices, by=by, max_groups=max_groups)
+    voices, note = voices[voices[by].isin(shown)], subset_note(len(shown), len(totals), "quoted words")
     table = _stacked_shares(voices, by, "speaker_group", "quoted_word_share")
     if ax is None:
         ax = new_axes(11.0, max(3.0, 0.5 * len(table) + 1.6))

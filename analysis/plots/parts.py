@@ -1,5 +1,6 @@
 """The drawing parts every plot shares: new axes in the house style, facet grids, label wrapping,
-top-N groups, category colours, the annotated heatmap, stacked bars and interval rows.
+top-N groups, category colours, the annotated heatmap, stacked bars and interval rows (an open marker
+where a group has no interval).
 
 Each part draws what it is given; none computes a statistic.
 """
@@ -282,3 +283,64 @@ def interval_rows(ax, positions, centre, low, high, *, colour, marker: str = "o"
         else:
             ax.hlines(positions, low, high, color=colour, linewidth=linewidth)
             ax.plot(centre, positions, marker, color=colour, markersize=markersize, linestyle="none", label=label)
+
+
+#: Edge width of an open marker: thick enough to read as a ring at half size.
+OPEN_EDGE = 1.4
+
+
+def no_interval(table: pd.DataFrame) -> np.ndarray:
+    """Which rows have no interval by their `resampled` column ("none: fewer than 5 articles"), as a boolean array;
+    all False for a table without that column (its intervals are drawn as given)."""
+    if "resampled" not in table.columns:
+        return np.zeros(len(table), dtype=bool)
+    return table["resampled"].fillna("").astype(str).str.startswith("none").to_numpy(dtype=bool)
+
+
+def no_interval_label(table: pd.DataFrame, what: str = "mean") -> str:
+    """The legend entry of the open markers, with the reason the table gives on a line of its own ("open: mean
+    without interval\n(fewer than 5 articles)": narrow enough for a legend column); '' when every row has its
+    interval."""
+    said = table.loc[no_interval(table), "resampled"] if "resampled" in table.columns else []
+    if not len(said):
+        return ""
+    reasons = sorted({value.split(":", 1)[1].strip() for value in said if ":" in value})
+    return f"open: {what} without interval" + (f"\n({'; '.join(reasons)})" if reasons else "")
+
+
+def legend_no_interval(ax, table: pd.DataFrame, *, marker: str = "o", what: str = "mean") -> None:
+    """A legend entry (an empty grey open marker) that explains the open markers, when `table` has any."""
+    label = no_interval_label(table, what)
+    if label:
+        with house_style():
+            ax.plot([], [], marker, color="#555555", markerfacecolor="white", markeredgewidth=OPEN_EDGE,
+                    linestyle="none", label=label)
+
+
+def legend_above(ax, *, columns: int) -> float:
+    """The legend in `columns` columns just above the Axes, left-aligned; returns the title pad (points) that keeps
+    a title clear of it, measured, since its rows can hold entries of two lines."""
+    fig = ax.figure
+    with house_style():
+        legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=columns, frameon=False)
+        fig.draw_without_rendering()
+    above = legend.get_window_extent().y1 - ax.get_window_extent().y1
+    return max(30.0, above * 72 / fig.dpi + 4)
+
+
+def interval_or_open_rows(ax, positions, centre, low, high, *, without, colour, marker: str = "o",
+                          markersize: float = 5.5, linewidth: float = 1.6, label: str | None = None) -> None:
+    """interval_rows (horizontal) for the rows with an interval, and an open marker without a line for the rows
+    `without` one (a boolean array), so that a mean without an interval never looks like one with a short one.
+    The `label` goes to the filled markers, or to the open ones when every row is without."""
+    positions, centre, low, high = (np.asarray(values, dtype=float) for values in (positions, centre, low, high))
+    without = np.asarray(without, dtype=bool)
+    if not without.all() or not len(without):
+        keep = ~without
+        interval_rows(ax, positions[keep], centre[keep], low[keep], high[keep], colour=colour, marker=marker,
+                      markersize=markersize, linewidth=linewidth, label=label)
+        label = None
+    if without.any():
+        with house_style():
+            ax.plot(centre[without], positions[without], marker, color=colour, markerfacecolor="white",
+                    markeredgewidth=OPEN_EDGE, markersize=markersize, linestyle="none", label=label)

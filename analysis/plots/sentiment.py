@@ -12,9 +12,12 @@ from analysis.plots.parts import (
     facet_grid,
     fit_suptitle,
     fit_title,
-    interval_rows,
+    interval_or_open_rows,
     largest_groups,
+    legend_above,
+    legend_no_interval,
     new_axes,
+    no_interval,
     one_group_column,
     say_empty,
     shown_rows,
@@ -31,11 +34,35 @@ from analysis.plots.style import (
 )
 
 VOICES = (("own", OWN_VOICE, 0.18, "own voice"), ("quoted", QUOTED, -0.18, "quoted (≥ half the sentence)"))
+#: plot_sentence_sentiment shows at most this many groups by default (those with the most sentences).
+SENTENCE_GROUPS = 25
+
+
+def sentence_sentiment_groups(summary: pd.DataFrame, *, by: str = "outlet",
+                              max_groups: int | None = SENTENCE_GROUPS) -> list:
+    """The groups plot_sentence_sentiment shows, in name order: past `max_groups`, those with the most sentences
+    (own voice and quoted); the Findings name these."""
+    table = summary[summary["voice"].isin(["own", "quoted"])]
+    return largest_groups(table.groupby(by)["sentences"].sum(), max_groups)
+
+
+def _articles_label(articles) -> str:
+    """'; 2 articles' after a group's sentence counts; '' where its articles are not counted."""
+    return "" if articles is None or pd.isna(articles) else f"; {int(articles)} article{'' if articles == 1 else 's'}"
+
+
+def _articles(table: pd.DataFrame, by: str) -> dict:
+    """Each group's articles (of its "all" row where the table has voices), or {} when it does not count them."""
+    if "articles" not in table.columns:
+        return {}
+    rows = table[table["voice"] == "all"] if "voice" in table.columns else table
+    return dict(zip(rows[by], rows["articles"]))
 
 
 def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: str = "outlet",
-                            max_groups: int | None = 25, ax=None):
-    """Every sentence's compound score as a point, own voice and quoted apart, with each mean and its 95% interval.
+                            max_groups: int | None = SENTENCE_GROUPS, ax=None):
+    """Every sentence's compound score as a point, own voice and quoted apart, with each mean and its 95% interval;
+    a mean without an interval (`resampled` "none: ...", fewer than 5 articles) is an open diamond.
 
     Parameters
     ----------
@@ -49,9 +76,8 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
     """
     by = one_group_column(by, "plot_sentence_sentiment")
     table = summary[summary["voice"].isin(["own", "quoted"])]
-    sizes = table.groupby(by)["sentences"].sum()
-    groups = sorted(largest_groups(sizes, max_groups), reverse=True)
-    note = subset_note(len(groups), len(sizes), "sentences")
+    groups = sorted(sentence_sentiment_groups(summary, by=by, max_groups=max_groups), reverse=True)
+    note = subset_note(len(groups), table[by].nunique(), "sentences")
     if ax is None:
         ax = new_axes(9.5, (0.9 if len(groups) <= 10 else 0.62) * len(groups) + 1.8)
     rng = np.random.default_rng(0)  # jitter only: fixed so the figure is byte-identical on re-runs
@@ -64,20 +90,26 @@ def plot_sentence_sentiment(scored: pd.DataFrame, summary: pd.DataFrame, *, by: 
                            label=label if row == 0 else None)
                 stats = table[(table[by] == group) & (table["voice"] == voice) & (table["sentences"] > 0)]
                 if len(stats):
-                    interval_rows(ax, [row + shift], stats["mean_compound"], stats["low"], stats["high"],
-                                  colour="black", marker="D", markersize=5)
+                    interval_or_open_rows(ax, [row + shift], stats["mean_compound"], stats["low"], stats["high"],
+                                          without=no_interval(stats), colour="black", marker="D", markersize=5)
         counts = table.pivot(index=by, columns="voice", values="sentences")
+        articles = _articles(summary, by)
         ax.set_yticks(range(len(groups)), [
-            f"{wrap(group)}\n(n = {counts.at[group, 'own']} own, {counts.at[group, 'quoted']} quoted)" for group in groups])
+            f"{wrap(group)}\n(n = {counts.at[group, 'own']} own, {counts.at[group, 'quoted']} quoted"
+            f"{_articles_label(articles.get(group))})" for group in groups])
         ax.axvline(0, color="#999999", linewidth=0.8)
         for threshold in (-0.05, 0.05):
             ax.axvline(threshold, color="#cccccc", linewidth=0.6, linestyle=":")
         ax.set_xlim(-1.02, 1.02)
         ax.set_ylim(-0.6, len(groups) - 0.4)
         ax.set_xlabel("VADER compound score per sentence (−1 negative … +1 positive)")
-        ax.plot([], [], "D", color="black", label="mean with 95% interval")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False)
-    fit_title(ax, f"Sentence sentiment by {by}", note, pad=30)
+        drawn = table[table[by].isin(groups) & (table["sentences"] > 0)]
+        if not no_interval(drawn).all():  # no legend entry for a kind of mean the figure does not have
+            ax.plot([], [], "D", color="black", label="mean with 95% interval over articles")
+        legend_no_interval(ax, drawn, marker="D")
+    # The open marker's long entry needs half the width.
+    pad = legend_above(ax, columns=2 if no_interval(drawn).any() else 3)
+    fit_title(ax, f"Sentence sentiment by {by}", note, pad=pad)
     return ax
 
 
@@ -219,9 +251,9 @@ def plot_lexicon_audit(audit: pd.DataFrame, *, ax=None):
 
 
 def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = 30, ax=None):
-    """Each group's mean compound as written and with its framing terms masked, with 95% intervals, one row per
-    group from the most negative after masking down; on the right each group's rank before and after
-    (#1 = most negative).
+    """Each group's mean compound as written and with its framing terms masked, with 95% intervals (open markers:
+    no interval, fewer than 5 articles), one row per group from the most negative after masking down; on the right
+    each group's rank before and after (#1 = most negative).
 
     Parameters
     ----------
@@ -236,26 +268,30 @@ def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_groups: in
     table, note = shown_rows(comparison, by, comparison.set_index(by)["sentences"], max_groups, "sentences")
     # Row 0 is drawn at the bottom: the least negative after masking there, rank #1 on top.
     table = table.sort_values(["mean_masked", by], ascending=[False, False], kind="stable").reset_index(drop=True)
+    without = no_interval(table)
     rows = np.arange(len(table))
     if ax is None:
         ax = new_axes(10.0, max(3.0, 0.36 * len(table) + 2.2))
     for shift, centre, low, high, colour, marker, label in (
             (0.14, "mean_compound", "low", "high", OWN_VOICE, "o", "as written"),
             (-0.14, "mean_masked", "low_masked", "high_masked", QUOTED, "D", "framing terms masked")):
-        interval_rows(ax, rows + shift, table[centre], table[low], table[high], colour=colour, marker=marker,
-                      markersize=5, linewidth=1.2, label=label)
+        interval_or_open_rows(ax, rows + shift, table[centre], table[low], table[high], without=without,
+                              colour=colour, marker=marker, markersize=5, linewidth=1.2, label=label)
+    legend_no_interval(ax, table)
     with house_style():
         for row, record in table.iterrows():  # one row per group: ranks in a column beside the Axes, never on the data
             ax.annotate(f"#{record['rank']} → #{record['rank_masked']}", xy=(1, row), xycoords=("axes fraction", "data"),
                         xytext=(6, 0), textcoords="offset points", va="center", fontsize=9)
-        ax.set_yticks(rows, [f"{wrap(group)} (n = {n})" for group, n in zip(table[by], table["sentences"])])
+        articles = _articles(table, by)
+        ax.set_yticks(rows, [f"{wrap(group)} (n = {n}{_articles_label(articles.get(group))})"
+                             for group, n in zip(table[by], table["sentences"])])
         ax.set_ylim(-0.6, len(table) - 0.4)
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.set_xlabel("mean compound per sentence (95% interval)")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)
+        ax.set_xlabel("mean compound per sentence (95% interval over articles)")
+    pad = legend_above(ax, columns=2)
     fit_title(ax, "Does the ranking survive without the framing words?\n"
-                  "(ranks on the right: as written → masked; #1 = most negative)", note, pad=30)
+                  "(ranks on the right: as written → masked; #1 = most negative)", note, pad=pad)
     return ax
 
 

@@ -12,9 +12,11 @@ from analysis.plots.parts import (
     facet_grid,
     fit_suptitle,
     fit_title,
-    interval_rows,
+    interval_or_open_rows,
     largest_groups,
+    legend_no_interval,
     new_axes,
+    no_interval,
     one_group_column,
     say_empty,
     shown_rows,
@@ -27,6 +29,14 @@ from analysis.plots.style import OWN_VOICE, QUOTED, house_style
 NO_MATCHES = "no matches: none of these terms occurs in the corpus"
 
 VOICES = (("own", OWN_VOICE, "o", 0.15, "own voice"), ("quoted", QUOTED, "D", -0.15, "inside quotation marks"))
+#: plot_term_rates_grid shows at most this many groups by default (those with the most words).
+TERM_RATE_GROUPS = 20
+
+
+def term_rate_groups(rates: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = TERM_RATE_GROUPS) -> list:
+    """The groups plot_term_rates_grid shows, in name order: past `max_groups`, those with the most words (own
+    voice and quoted); the Findings name these."""
+    return largest_groups(rates.drop_duplicates([by, "voice"]).groupby(by)["words"].sum(), max_groups)
 
 
 def _rate_rows(rates: pd.DataFrame, by: str) -> tuple[list, list[str]]:
@@ -39,7 +49,8 @@ def _rate_rows(rates: pd.DataFrame, by: str) -> tuple[list, list[str]]:
 
 
 def plot_term_rates(rates: pd.DataFrame, *, family: str, by: str = "outlet", labels: bool = True, ax=None):
-    """One term family's rate per 1,000 words in each group, own voice and quoted side by side, with 95% intervals.
+    """One term family's rate per 1,000 words in each group, own voice and quoted side by side, with 95% intervals;
+    an open marker where the group has none (`resampled` "none: ...", fewer than 5 articles).
 
     Parameters
     ----------
@@ -59,8 +70,9 @@ def plot_term_rates(rates: pd.DataFrame, *, family: str, by: str = "outlet", lab
     positions = {group: i for i, group in enumerate(groups)}
     for voice, colour, marker, shift, label in VOICES:
         part = rows[rows["voice"] == voice]
-        interval_rows(ax, part[by].map(positions) + shift, part["per_1k"], part["low"], part["high"],
-                      colour=colour, marker=marker, label=label)
+        interval_or_open_rows(ax, part[by].map(positions) + shift, part["per_1k"], part["low"], part["high"],
+                              without=no_interval(part), colour=colour, marker=marker, label=label)
+    legend_no_interval(ax, rows, what="rate")
     with house_style():
         own_n = int(rows.loc[rows["voice"] == "own", "n"].sum())
         quoted_n = int(rows.loc[rows["voice"] == "quoted", "n"].sum())
@@ -94,7 +106,8 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
     """
     by = one_group_column(by, "plot_term_rates_grid")
     table = rates[rates["concept"] == concept]
-    table, note = shown_rows(table, by, table.drop_duplicates([by, "voice"]).groupby(by)["words"].sum(), max_groups)
+    shown = term_rate_groups(table, by=by, max_groups=max_groups)
+    table, note = table[table[by].isin(shown)], subset_note(len(shown), table[by].nunique())
     used = table.groupby("family", sort=False)["n"].sum()
     families = [family for family in dict.fromkeys(table["family"]) if used.get(family, 0) > 0]
     groups = table[by].nunique()
@@ -104,11 +117,11 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
     with house_style():
         if families:
             handles, legend_labels = axes[0].get_legend_handles_labels()
-            fig.legend(handles, legend_labels, loc="outside lower center", ncols=2, frameon=False)
+            fig.legend(handles, legend_labels, loc="outside lower center", ncols=len(handles), frameon=False)
         else:
             say_empty(axes[0], NO_MATCHES)
     fit_suptitle(fig, f"{concept_title(concept)}: matches per 1,000 words of own voice and of quotation\n"
-                      "(95% bootstrap interval; words behind each rate on the left)", note)
+                      "(95% bootstrap interval over articles; words behind each rate on the left)", note)
     return fig
 
 

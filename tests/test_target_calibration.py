@@ -1,0 +1,106 @@
+"""The target model's calibration: its arithmetic, where it applies, and what it does on NewsMTSC's dev splits.
+
+The calibration (analysis.measures.target_model.calibrate) moves log(p_positive / p_negative)
+by one shift per context, fitted by tools/train_target_sentiment.py on rw_train's out-of-fold
+predictions so that mentions the coders rated neutral average p_positive - p_negative = 0 there.
+The dev splits are not used to fit it; the numbers below are what it does on them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import f1_score
+
+from analysis.measures.target_model import (
+    CONTEXTS,
+    LABELS,
+    PROBABILITY_COLUMNS,
+    calibrate,
+    classify_target_sentiment,
+    load_target_model,
+    several_mentions,
+)
+from conftest import newsmtsc_split
+
+
+
+def test_the_shift_by_hand():
+    # A shift of 2 ln 2 halves p_negative's weight and doubles p_positive's: (0.25, 0.3, 0.4) / 0.95.
+    result = calibrate(np.array([[0.5, 0.3, 0.2], [0.2, 0.3, 0.5]]), np.array([2 * math.log(2), -2 * math.log(2)]))
+    assert np.allclose(result, [[5 / 19, 6 / 19, 8 / 19], [8 / 19, 6 / 19, 5 / 19]], rtol=0, atol=1e-15)
+    # p_positive - p_negative: -0.3 before, 3/19 after; the label moves from negative to positive.
+    assert result[0, 2] - result[0, 0] == pytest.approx(3 / 19, abs=1e-15)
+
+
+def test_a_zero_shift_changes_nothing_and_rows_sum_to_one():
+    probabilities = np.array([[0.7, 0.2, 0.1], [0.0, 0.4, 0.6], [1 / 3, 1 / 3, 1 / 3]])
+    assert np.allclose(calibrate(probabilities, np.zeros(3)), probabilities, rtol=0, atol=1e-15)
+    shifted = calibrate(probabilities, np.array([3.0, -1.0, 0.5]))
+    assert np.allclose(shifted.sum(axis=1), 1.0) and shifted[1, 0] == 0.0  # a zero stays zero
+
+
+def test_several_mentions_counts_different_mentions_of_the_same_sentence():
+    text = "Smith attacked Jones."
+    mentions = pd.DataFrame({"text": [text, text, "Brown spoke.", "Brown spoke.", "Lee left."],
+                             "start": [0, 15, 0, 0, 0], "end": [5, 20, 5, 5, 3]})
+    # Two mentions of one sentence: several. The same mention twice (a sentence repeated): still one.
+    assert several_mentions(mentions).tolist() == [True, True, False, False, False]
+
+
+def test_the_classifier_applies_the_shipped_shift_of_each_context():
+    text = "Smith attacked Jones, calling him a disgraceful fraud."
+    mentions = pd.DataFrame({"text": [text, text, "Smith will travel to Ohio on Tuesday."],
+                             "start": [0, 15, 0], "end": [5, 20, 5]})
+    shift = load_target_model()["calibration"]["shift"]
+    assert set(shift) == set(CONTEXTS)
+    raw = classify_target_sentiment(mentions, calibrated=False)[list(PROBABILITY_COLUMNS)].to_numpy()
+    result = classify_target_sentiment(mentions)
+    expected = calibrate(raw, np.array([shift["several"], shift["several"], shift["single"]]))
+    assert np.allclose(result[list(PROBABILITY_COLUMNS)].to_numpy(), expected, rtol=0, atol=1e-12)
+    assert result["label"].astype(str).tolist() == [LABELS[i] for i in expected.argmax(axis=1)]
+
+
+def _measures(table: pd.DataFrame, truth: np.ndarray) -> tuple[float, float]:
+    """(macro-F1, mean p_positive - p_negative over the mentions coded neutral) of classified mentions."""
+    score = (table["p_positive"] - table["p_negative"]).to_numpy()
+    return (f1_score(truth, table["label"].astype(str), average="macro", labels=list(LABELS)),
+            float(score[truth == "neutral"].mean()))
+
+
+@pytest.fixture(scope="module")
+def dev_measures() -> dict[str, dict[str, tuple[float, float]]]:
+    """Per dev split: (macro-F1, neutral-coded mean) before ("raw") and after ("calibrated") the calibration."""
+    measures = {}
+    for split in ("rw_dev", "mt_dev"):
+        mentions, truth = newsmtsc_split(split)
+        measures[split] = {"raw": _measures(classify_target_sentiment(mentions, calibrated=False), truth),
+                           "calibrated": _measures(classify_target_sentiment(mentions), truth)}
+    return measures
+
+
+# Measured with the shipped file (tools/train_target_sentiment.py prints the same numbers):
+# split: (macro-F1 before, after), (neutral-coded mean before, after).
+MEASURED = {"rw_dev": ((0.6702, 0.6627), (+0.0255, +0.0381)), "mt_dev": ((0.6876, 0.6834), (-0.1161, -0.0333))}
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("split", ["rw_dev", "mt_dev"])
+def test_what_the_calibration_does_on_the_dev_splits(dev_measures, split):
+    (f1_before, f1_after), (neutral_before, neutral_after) = MEASURED[split]
+    assert dev_measures[split]["raw"] == pytest.approx((f1_before, neutral_before), abs=1e-4)
+    assert dev_measures[split]["calibrated"] == pytest.approx((f1_after, neutral_after), abs=1e-4)
+    # The 95% interval of a dev split's neutral-coded mean (resampling sentences) is about +/-0.05 wide on
+    # each side, so within 0.04 of 0 is as close as these splits can tell; macro-F1 moves by less than 0.01.
+    assert abs(neutral_after) <= 0.04
+    assert f1_after >= f1_before - 0.01
+
+
+@pytest.mark.needs_shared
+def test_the_calibration_removes_most_of_the_shift_in_sentences_with_several_targets(dev_measures):
+    # mt_dev: every sentence has two or more rated targets; the model read the sentence's tone into each.
+    before, after = dev_measures["mt_dev"]["raw"][1], dev_measures["mt_dev"]["calibrated"][1]
+    assert before < -0.1 and abs(after) < abs(before) / 3
