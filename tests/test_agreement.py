@@ -356,3 +356,16 @@ def test_coder_agreement_on_the_narrative_frames_annotators_equals_krippendorff_
         assert everyone["alpha_low"] < everyone["alpha"] < everyone["alpha_high"]
     undefined = result[result["alpha"].isna()]
     assert (undefined["note"] != "").all() and (result.loc[result["alpha"].notna(), "note"] == "").all()
+
+
+def test_measure_agreement_tells_the_measure_from_codes_without_a_question_column():
+    predictions = pd.DataFrame({"unit_id": ["a", "b", "c", "d"], "prediction": ["negative", "neutral", "negative",
+                                                                                  "positive"]})
+    codes = pd.DataFrame({"unit_id": ["a", "b", "c", "d"], "coder": "x",
+                          "code": ["negative", "neutral", "neutral", "positive"]})
+    inferred = measure_agreement(predictions, codes, replicates=50)
+    stated = measure_agreement(predictions, codes.assign(question="tone"), measure="tone", replicates=50)
+    pd.testing.assert_frame_equal(inferred, stated)
+    assert inferred.loc[0, "accuracy"] == 0.75
+    with pytest.raises(ValueError, match="cannot tell which measure"):
+        measure_agreement(predictions.assign(prediction="maybe"), codes.assign(code="maybe"))

@@ -220,3 +220,13 @@ def test_compare_groups_with_codes_gives_the_corrected_comparison():
     through_compare = an.compare_groups(units, by="outlet", value="prediction", codes="code")
     pd.testing.assert_frame_equal(through_compare, compare_corrected(units, prediction="prediction", code="code",
                                                                      by="outlet"))
+
+
+def test_nullable_boolean_and_numeric_text_columns_are_read_as_numbers():
+    plain = corrected_estimates(hand_case(), prediction="prediction", code="code", by="outlet")
+    nullable = hand_case().assign(code=pd.array([0, 1, 1, 1, None, None], dtype="Int64"),
+                                  prediction=pd.array([0.4, 0.8, 1.2, 1.6, 0.2, 0.4], dtype="Float64"))
+    as_text = hand_case().assign(code=["0", "1", "1", "1", None, None])
+    for table in (nullable, as_text):
+        pd.testing.assert_frame_equal(corrected_estimates(table, prediction="prediction", code="code", by="outlet"),
+                                      plain)

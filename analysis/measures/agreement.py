@@ -76,7 +76,8 @@ def coder_agreement(
     bootstrap interval over the pairable units; replicates in which alpha is undefined are left out),
     `level` and `note` (why alpha is NaN: one coder, no unit coded twice, or one code only; else "").
     """
-    tidy = _tidy_codes(codes, "coder_agreement")
+    single = coded_measure(measure).questions if measure is not None else ("code",)
+    tidy = _tidy_codes(codes, "coder_agreement", question=single[0] if len(single) == 1 else None)
     if level not in LEVELS:
         raise ValueError(f"coder_agreement: level {level!r}: choose one of {list(LEVELS)}")
     _check_interval(ci, replicates, "coder_agreement")
@@ -117,7 +118,7 @@ def measure_agreement(
     predictions: pd.DataFrame,
     codes: pd.DataFrame,
     *,
-    measure: str,
+    measure: str | None = None,
     by: By | None = None,
     question: str | None = None,
     replicates: int = REPLICATES,
@@ -142,7 +143,8 @@ def measure_agreement(
         prediction is an error.
     codes : one row per unit, coder and question: `unit_id`, `coder`, `question`, `code` (`read_codes`).
     measure : the measure coded: "tone", "frames", "target" or "attribution" (MEASURES gives its codes and
-        positive code).
+        positive code); None: the one whose questions the codes answer (tone when codes without a `question`
+        column are negative / neutral / positive).
     by : the group column(s) of `predictions` to report each group of (None: only the rows over all units).
     question : the one question to evaluate (e.g. "conflict"); None: every question in `codes`.
     replicates : bootstrap replicates of the macro-F1 interval (each resamples the units with replacement).
@@ -209,8 +211,11 @@ def confusion_table(
     return pd.DataFrame(rows, columns=["question", *groups, "coded", "predicted", "n"]).astype({"n": int})
 
 
-def _tidy_codes(codes: pd.DataFrame, caller: str) -> pd.DataFrame:
-    """The coded rows with ids, questions and codes as text, after checking that none is given twice."""
+def _tidy_codes(codes: pd.DataFrame, caller: str, question: str | None = None) -> pd.DataFrame:
+    """The coded rows with ids, questions and codes as text, after checking that none is given twice. Codes
+    without a `question` column are the answers to `question` (a measure of one question asks only that)."""
+    if "question" not in codes.columns and question is not None:
+        codes = codes.assign(question=question)
     require_columns(codes, CODE_COLUMNS, caller)
     given = codes["code"].notna() & codes["code"].astype("str").str.strip().ne("")
     kept = codes[given]
@@ -238,6 +243,20 @@ def _check_interval(ci: float, replicates: int, caller: str) -> None:
         raise ValueError(f"{caller}: ci={ci!r}: give the interval's coverage between 0 and 1, e.g. 0.95")
     if int(replicates) < 1:
         raise ValueError(f"{caller}: replicates={replicates!r}: give at least one")
+
+
+def _measure_of_codes(codes: pd.DataFrame, caller: str) -> str:
+    """The measure whose questions (or, without a `question` column, whose codes) these codes are."""
+    if "question" in codes.columns:
+        found = _measure_of(list(dict.fromkeys(codes["question"].astype("str"))))
+    else:
+        values = set(codes["code"].dropna().astype("str").str.strip()) - {""} if "code" in codes.columns else set()
+        found = next((name for name, definition in MEASURES.items()
+                      if len(definition.questions) == 1 and values and values <= set(definition.codes)), None)
+    if found is None:
+        raise ValueError(f"{caller}: cannot tell which measure these codes are for; pass measure= (one of "
+                         f"{sorted(MEASURES)})")
+    return found
 
 
 def _measure_of(questions: list[str]) -> str | None:
@@ -312,8 +331,9 @@ def _joined(predictions: pd.DataFrame, codes: pd.DataFrame, *, measure: str, by:
             caller: str) -> tuple[pd.DataFrame, list[str], object]:
     """One row per coded unit and question: `unit_id`, `question`, the group columns, `_majority`, `_tied`,
     `_prediction` and `_score` (NaN without a score), after every check both public functions share."""
+    measure = measure or _measure_of_codes(codes, caller)
     definition = coded_measure(measure)
-    tidy = _tidy_codes(codes, caller)
+    tidy = _tidy_codes(codes, caller, question=definition.questions[0] if len(definition.questions) == 1 else None)
     own_question = "question" in predictions.columns
     needs_question = len(definition.questions) > 1 and question is None
     require_columns(predictions, ["unit_id", *(["question"] if needs_question else [])], caller)

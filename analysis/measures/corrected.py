@@ -188,9 +188,7 @@ def _check(units, *, prediction, code, by, cluster, probability, caller) -> list
     require_columns(units, needed, caller)
     groups = require_by(units, by, caller) if by is not None else []
     for column in (prediction, code) + ((probability,) if probability else ()):
-        if not pd.api.types.is_numeric_dtype(units[column]) and not units[column].isna().all():
-            raise ValueError(f"{caller}: column {column!r} must hold numbers (e.g. 1 for 'negative', else 0), "
-                             f"found {units[column].dropna().iloc[0]!r}")
+        _numbers(units[column], column, caller)
     missing = units[prediction].isna()
     if missing.any():
         where = list(units.loc[missing, cluster].astype("str").unique()[:5])
@@ -200,21 +198,34 @@ def _check(units, *, prediction, code, by, cluster, probability, caller) -> list
         raise ValueError(f"{caller}: {int(units[cluster].isna().sum())} unit(s) have no {cluster!r}")
     if probability:
         coded = units[units[code].notna()]
-        bad = ~coded[probability].between(0, 1, inclusive="right")
+        bad = ~pd.Series(_numbers(coded[probability], probability, caller)).between(0, 1, inclusive="right").to_numpy()
         if bad.any():
             raise ValueError(f"{caller}: column {probability!r} must be an inclusion probability in (0, 1], "
                              f"found {coded.loc[bad, probability].iloc[0]!r}")
     return groups
 
 
+def _numbers(values: pd.Series, column: str, caller: str) -> np.ndarray:
+    """A column as floats, NaN where missing (nullable and boolean columns too); a value that is no number is an
+    error naming the column and the value."""
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64").to_numpy(dtype=float, na_value=np.nan)
+    numbers = pd.to_numeric(values.astype("object").where(values.notna(), np.nan), errors="coerce")
+    wrong = numbers.isna() & values.notna()
+    if wrong.any():
+        raise ValueError(f"{caller}: column {column!r} must hold numbers (e.g. 1 for 'negative', else 0), "
+                         f"found {values[wrong].iloc[0]!r}")
+    return numbers.to_numpy(dtype=float)
+
+
 def _group_arrays(units: pd.DataFrame, groups: list[str], *, prediction, code, cluster, probability):
     """(key tuple, arrays) for each group in sorted order, or ((), arrays) for the whole table without groups.
     The arrays: `f` (every unit's prediction), `y` (the code, NaN where uncoded), `cluster` (article numbers),
     `weight` (inverse inclusion probability, 1 without one)."""
-    f = units[prediction].to_numpy(float)
-    y = units[code].to_numpy(float)
+    f = _numbers(units[prediction], prediction, "corrected_estimates")
+    y = _numbers(units[code], code, "corrected_estimates")
     clusters = pd.factorize(units[cluster].astype("str"))[0]
-    weight = 1 / units[probability].to_numpy(float) if probability else np.ones(len(units))
+    weight = 1 / _numbers(units[probability], probability, "corrected_estimates") if probability else np.ones(len(units))
     if not groups:
         yield (), {"f": f, "y": y, "cluster": clusters, "weight": weight}
         return
@@ -225,7 +236,7 @@ def _group_arrays(units: pd.DataFrame, groups: list[str], *, prediction, code, c
 
 def _code_bounds(codes: pd.Series) -> tuple[float, float]:
     """(0, 1) for shares, else the codes' observed range: intervals never leave the scale of the code."""
-    values = codes.dropna().astype(float)
+    values = pd.Series(_numbers(codes.dropna(), str(codes.name), "corrected_estimates"))
     if values.empty or values.between(0, 1).all():
         return 0.0, 1.0
     return float(values.min()), float(values.max())
@@ -239,8 +250,8 @@ def _pooled_moments(units: pd.DataFrame, prediction: str, code: str, cluster: st
     clusters, inverse = np.unique(coded[cluster].astype("str").to_numpy(), return_inverse=True)
     if len(clusters) < 2:
         return 0.0, 0.0, 0.0
-    y = coded[code].to_numpy(float)
-    f = coded[prediction].to_numpy(float)
+    y = _numbers(coded[code], code, "corrected_estimates")
+    f = _numbers(coded[prediction], prediction, "corrected_estimates")
     a = np.bincount(inverse, weights=y - y.mean())
     b = np.bincount(inverse, weights=f - f.mean())
     scale = len(clusters) / (len(clusters) - 1) / len(coded)
