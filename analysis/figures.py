@@ -164,11 +164,25 @@ def save_coding_sheets(samples: dict[str, pd.DataFrame], *, name: str, settings:
         stem = f"{name}-{measure}"
         _check_name(stem)
         files = coding_sheet_files(sample, stem, measure=measure)
+        _refuse_to_overwrite_coded(files, settings)
         caption = (f"Coding sheet for {measure}: {len(sample)} units drawn at random (stratified by group, seeded), "
                    "without the measure's verdict or the group; with its codebook.")
         _save(stem, files, caption, settings)
         rows.append({"measure": measure, "units": len(sample), "files": ", ".join(files)})
     return pd.DataFrame(rows, columns=["measure", "units", "files"])
+
+
+def _refuse_to_overwrite_coded(files: dict[str, bytes], settings: Settings | None) -> None:
+    """A ValueError when a sheet in the output folder is not as the manifest says it was written: a coder filled it
+    in place, and writing the blank sheet again would lose the codes."""
+    out = Path((settings or current_settings()).out)
+    written = {file: digest for entry in read_manifest(out).values() for file, digest in entry.get("files", {}).items()}
+    for file in files:
+        path = out / file
+        if path.is_file() and written.get(file) != _sha256(path.read_bytes()):
+            raise ValueError(f"{file} in the output folder was changed since it was written (coded in place?): move "
+                             "it out of the output folder, e.g. to codes/, and run again with --codes codes/; "
+                             "the blank sheets are written again on every run")
 
 
 def _csv(table: pd.DataFrame, float_format: str | None = FLOAT_FORMAT) -> bytes:

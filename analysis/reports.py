@@ -203,7 +203,8 @@ def _measure_findings(measure: str, table: pd.DataFrame, conclusions: pd.DataFra
         rho = ranking_agreement(ranked)
         lines.append(f"-{label} The measure alone lies outside the corrected 95% interval in {len(outside)} of "
                      f"{len(rows)} coded groups" + (f" ({_listed(outside[by])})" if len(outside) else "")
-                     + f"; corrected minus naive, on average {float((rows['estimate'] - rows['naive']).mean()):+.2f}"
+                     + f"; the correction moves a group's share by {float((rows['estimate'] - rows['naive']).abs().mean()):.2f}"
+                     f" on average (largest {float((rows['estimate'] - rows['naive']).abs().max()):.2f})"
                      + (f"; over the {len(ranked)} groups with at least {MIN_CODED_TO_RANK} coded units, the order by "
                         f"the measure alone and the corrected order agree at Spearman {rho:.2f}." if rho == rho else
                         f"; fewer than three groups have {MIN_CODED_TO_RANK} coded units, too few to compare orders."))
@@ -223,7 +224,8 @@ def _verdicts(conclusions: pd.DataFrame | None, question: str, table: pd.DataFra
                                and size.loc[side, "units"] >= MIN_UNITS) for side in (a, b))
         for a, b in zip(rows[f"{by}_a"], rows[f"{by}_b"])])
     said = []
-    for verdict in ("holds", "reversed", "not supported after correction", "only after correction"):
+    for verdict in ("holds", "reversed", "not supported after correction", "not checked: a side has no coded units",
+                    "only after correction"):
         chosen = rows[rows["verdict"] == verdict]
         if chosen.empty:
             continue
@@ -231,11 +233,11 @@ def _verdicts(conclusions: pd.DataFrame | None, question: str, table: pd.DataFra
         pairs = [f"{a} vs {b} ({d:+.2f}, 95% {lo:+.2f} to {hi:+.2f})" for a, b, d, lo, hi in
                  zip(named[f"{by}_a"], named[f"{by}_b"], named["difference"], named["low"], named["high"])][:SHOWN]
         rest = len(chosen) - len(pairs)
-        unnamed = (f"on a group of fewer than {MIN_ARTICLES} articles or {MIN_UNITS} units"
+        unnamed = (f"on a single article or fewer than {MIN_UNITS} units"
                    + (f", or past the first {SHOWN}" if len(named) > SHOWN else ""))
         said.append(f"{len(chosen)} {verdict}" + (f": {'; '.join(pairs)}" if pairs else "")
                     + ((f" (and {rest} more, {unnamed})" if pairs else f" (not named: {unnamed})") if rest else ""))
-    naive = int(rows["verdict"].isin(["holds", "reversed", "not supported after correction"]).sum())
+    naive = int((rows["verdict"] != "only after correction").sum())
     if not naive:
         return "The measure alone supports no difference between groups (q < 0.05); " + "; ".join(said) + "."
     return (f"Of the {naive} difference{'s' if naive > 1 else ''} the measure alone supports (q < 0.05): "

@@ -421,9 +421,12 @@ def read_coded_sheets(path: str | Path | None, *, samples: dict[str, pd.DataFram
     else:
         files = [path]
     by_measure: dict[str, list[Path]] = {}
-    problems = []
+    problems, skipped = [], []
     for file in files:
         sheet, trouble = _read_sheet(file, file.name)
+        if path.is_dir() and sheet is not None and not {"measure", "unit_id"} & set(sheet.columns):
+            skipped.append(file.name)  # a folder may also hold other tables (notebook 07's outputs, notes)
+            continue
         named = sorted(set(sheet["measure"].str.strip()) - {""}) if sheet is not None and "measure" in sheet else []
         if trouble or len(named) != 1 or named[0] not in samples:
             problems += trouble or [f"{file.name}: column 'measure' names {named or 'nothing'}; a coding sheet names "
@@ -432,6 +435,11 @@ def read_coded_sheets(path: str | Path | None, *, samples: dict[str, pd.DataFram
         by_measure.setdefault(named[0], []).append(file)
     if problems:
         raise ValueError("\n".join(problems))
+    if skipped:
+        warnings.warn(f"read_coded_sheets: {len(skipped)} file(s) in {path.name} are not coding sheets (no 'measure' "
+                      f"or 'unit_id' column), left out: {', '.join(skipped[:10])}", CorpusWarning, stacklevel=2)
+    if not by_measure:
+        raise ValueError(f"{path}: no coding sheets (.csv or .xlsx with a 'measure' column) in this folder")
     tables = [read_codes(paths, measure=measure, sample=samples[measure]).assign(measure=measure)
               for measure, paths in by_measure.items()]
     return pd.concat(tables, ignore_index=True)[CODED_COLUMNS]
@@ -583,6 +591,11 @@ def _row_problems(rows: pd.DataFrame, definition: CodedMeasure, known: set[str] 
                                 f"in {file} row {number}")
             else:
                 seen[key] = (row["file"], row["row"])
+    unknown = sum("is not in the sample" in problem for problem in problems)
+    if unknown:
+        # Last, so that a one-line report (the command line shows an error's last line) says what it means.
+        problems.append(f"{unknown} unit id(s) in the sheets are not in this sample: sheets drawn from another "
+                        "corpus, grouping (--group), sample size (SAMPLE) or seed do not match this run's")
     return problems
 
 

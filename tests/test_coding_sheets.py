@@ -356,13 +356,18 @@ def test_a_blank_row_in_the_middle_keeps_the_row_numbers_of_the_spreadsheet(tone
 
 # Mistakes: one error, one line each, naming the file, the row and the value -------------------------------------
 
+#: The last line of an error with unit ids not in the sample: what it most likely means.
+ANOTHER_SAMPLE = ("1 unit id(s) in the sheets are not in this sample: sheets drawn from another corpus, grouping (--group), "
+                  "sample size (SAMPLE) or seed do not match this run's")
+
+
 def test_a_unit_id_not_in_the_sample_is_named(tone_sample, tone_sheet, tmp_path):
     filled = coded(tone_sheet, {0: "negative", 1: "neutral", 2: "positive", 3: "neutral", 4: "negative",
                                 5: "positive"})
     filled = filled.assign(unit_id=filled["unit_id"].where(filled.index != 1, "999_nothing:7"))
     with pytest.raises(ValueError) as error:
         an.read_codes(saved(filled, tmp_path / "tone.csv"), measure="tone", sample=tone_sample)
-    assert problems(error) == ["tone.csv row 3: unit_id '999_nothing:7' is not in the sample"]
+    assert problems(error) == ["tone.csv row 3: unit_id '999_nothing:7' is not in the sample", ANOTHER_SAMPLE]
 
 
 def test_a_code_outside_the_codebook_is_named_with_the_allowed_codes(tone_sheet, tmp_path):
@@ -463,4 +468,5 @@ def test_every_mistake_in_every_file_is_named_in_one_error(tone_sample, tone_she
         "tone.csv row 2: 'negatve' is not a code for tone (allowed: negative, neutral, positive)",
         "tone.csv row 4: unit_id 'nope' is not in the sample",
         "tone.csv row 7: codes given but the coder cell is empty",
+        ANOTHER_SAMPLE,
     ]

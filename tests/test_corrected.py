@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.measures.coding import _allocate, sample_for_coding
-from analysis.measures.corrected import compare_corrected, corrected_estimates
+from analysis.measures.corrected import compare_corrected, conclusions_after_correction, corrected_estimates
 from conftest import SHARED, newsmtsc_split
 
 T_975_3 = 3.182446305284263  # Student's t, 97.5% quantile, 3 degrees of freedom
@@ -32,12 +32,14 @@ def test_the_corrected_estimate_matches_a_hand_computation():
     # b = [-0.15, -0.05, 0.05, 0.15]; a.a = 0.046875, a.b = 0.0375, b.b = 0.05, times m/(m-1) = 4/3:
     # V(λ) = 0.0625 - 2 * 0.05 λ + 0.0666667 λ². One group, so the corpus-wide error is the same quadratic.
     # λ = 0.05 / 0.0666667 = 0.75; V = 0.0625 - 0.075 + 0.0375 = 0.025; estimate = 0.75 * 4.6/6 + 0.75 - 0.75 * 1.0.
+    # The floor, one error in 4 + 2 units: (1/6)(5/6) * (1/4) = 5/144 = 0.0347 > 0.025, so it holds; two of the six
+    # units are uncoded, so the variance of the group's mean is 5/144 * 2/6 = 5/432.
     row = corrected_estimates(hand_case(), prediction="prediction", code="code", by="outlet").iloc[0]
     assert row["tuning"] == pytest.approx(0.75)
     assert row["estimate"] == pytest.approx(0.575)
-    assert row["se"] == pytest.approx(np.sqrt(0.025))
-    assert row["low"] == pytest.approx(0.575 - T_975_3 * np.sqrt(0.025))
-    assert row["high"] == 1.0  # 0.575 + 0.503 clipped to the scale of a share
+    assert row["se"] == pytest.approx(np.sqrt(5 / 432))
+    assert row["low"] == pytest.approx(0.575 - T_975_3 * np.sqrt(5 / 432))
+    assert row["high"] == pytest.approx(0.575 + T_975_3 * np.sqrt(5 / 432))
     assert row["naive"] == pytest.approx(4.6 / 6)
     assert (row["coded"], row["units"], row["coded_articles"], row["articles"]) == (4, 6, 4, 6)
     assert row["method"] == "prediction-powered"
@@ -45,9 +47,9 @@ def test_the_corrected_estimate_matches_a_hand_computation():
 
 def test_codes_alone_give_the_mean_of_the_codes_and_their_classical_interval():
     row = corrected_estimates(hand_case(), prediction="prediction", code="code", by="outlet", lam=0).iloc[0]
-    # Var of the codes' mean: 4/3 * 0.046875 = 0.0625.
+    # Var of the codes' mean: 4/3 * 0.046875 = 0.0625 (above the floor 5/144), times the uncoded share 2/6.
     assert row["estimate"] == pytest.approx(0.75)
-    assert row["se"] == pytest.approx(0.25)
+    assert row["se"] == pytest.approx(np.sqrt(0.0625 / 3))
     assert row["method"] == "codes only"
 
 
@@ -85,15 +87,16 @@ def test_the_estimate_is_unbiased_however_biased_the_measure():
 
 
 def test_sentences_of_one_article_are_not_counted_as_independent():
-    # Two coded sentences per article that always agree: clustering doubles the variance of the mean.
-    units = pd.DataFrame({"doc_id": np.repeat([f"d{i}" for i in range(10)], 2), "prediction": 0.5,
-                          "code": np.repeat([0.0, 1.0] * 5, 2)})
+    # Two coded sentences per article that always agree (and as many uncoded): clustering doubles the variance.
+    units = pd.DataFrame({"doc_id": np.repeat([f"d{i}" for i in range(20)], 2), "prediction": 0.5,
+                          "code": np.concatenate([np.repeat([0.0, 1.0] * 5, 2), np.full(20, np.nan)])})
     clustered = corrected_estimates(units, prediction="prediction", code="code", by=None, lam=0).iloc[0]
-    independent = corrected_estimates(units.assign(doc_id=[f"s{i}" for i in range(20)]), prediction="prediction",
+    independent = corrected_estimates(units.assign(doc_id=[f"s{i}" for i in range(40)]), prediction="prediction",
                                       code="code", by=None, lam=0).iloc[0]
-    # Codes alone: clustered 10/9 * 10 * (0.05 * 0.5)^2 * 4 = 0.02778 vs 20/19 * 20 * (0.05 * 0.5)^2 = 0.01316.
-    assert clustered["se"] ** 2 == pytest.approx(10 / 9 * 10 * 0.05 ** 2)
-    assert independent["se"] ** 2 == pytest.approx(20 / 19 * 20 * 0.025 ** 2)
+    # Codes alone, each coded sentence weighing 1/20, half the units uncoded: clustered, ten articles contribute
+    # +-0.05 each, 10/9 * 10 * 0.05^2 * 1/2; independent, twenty sentences +-0.025 each, 20/19 * 20 * 0.025^2 * 1/2.
+    assert clustered["se"] ** 2 == pytest.approx(10 / 9 * 10 * 0.05 ** 2 / 2)
+    assert independent["se"] ** 2 == pytest.approx(20 / 19 * 20 * 0.025 ** 2 / 2)
 
 
 def test_a_group_without_codes_gets_no_estimate_and_says_so():
@@ -230,3 +233,45 @@ def test_nullable_boolean_and_numeric_text_columns_are_read_as_numbers():
     for table in (nullable, as_text):
         pd.testing.assert_frame_equal(corrected_estimates(table, prediction="prediction", code="code", by="outlet"),
                                       plain)
+
+
+def test_a_sample_in_which_the_measure_never_errs_still_gets_an_interval():
+    # Ten coded units, the measure right on each: the data show no error, the floor (one error in 12) remains.
+    units = pd.DataFrame({"doc_id": [f"d{i}" for i in range(40)], "prediction": [1.0, 0.0] * 20})
+    units = units.assign(code=units["prediction"].where(np.arange(40) < 10))
+    row = corrected_estimates(units, prediction="prediction", code="code", by=None).iloc[0]
+    floor = (1 / 12) * (11 / 12) / 10 * (30 / 40)
+    assert row["se"] == pytest.approx(np.sqrt(floor)) and row["high"] - row["low"] > 0.1
+
+
+def test_a_fully_coded_group_is_known_exactly():
+    units = hand_case().assign(code=[0.0, 1.0, 1.0, 1.0, 0.0, 1.0])
+    row = corrected_estimates(units, prediction="prediction", code="code", by="outlet").iloc[0]
+    assert row["estimate"] == pytest.approx(4 / 6) and row["low"] == row["high"] == pytest.approx(4 / 6)
+
+
+def test_a_tuning_outside_zero_to_one_and_infinite_predictions_are_refused():
+    with pytest.raises(ValueError, match="lam=1.5"):
+        corrected_estimates(hand_case(), prediction="prediction", code="code", by="outlet", lam=1.5)
+    with pytest.raises(ValueError, match="infinite 'prediction'"):
+        corrected_estimates(hand_case().assign(prediction=[np.inf, 1, 1, 1, 1, 1]), prediction="prediction",
+                            code="code", by="outlet")
+
+
+def test_codes_on_a_wider_scale_are_not_cut_at_the_codes_seen():
+    # A 1-5 scale whose sample shows only 1 and 3: the interval is not cut at 1, the smallest code seen.
+    units = hand_case().assign(code=[1.0, 3.0, 1.0, 3.0, np.nan, np.nan], prediction=[1.0, 2.0, 3.0, 2.0, 1.0, 1.0])
+    row = corrected_estimates(units, prediction="prediction", code="code", by="outlet").iloc[0]
+    assert row["low"] < 1 < 3 < row["high"]
+    bounded = corrected_estimates(units, prediction="prediction", code="code", by="outlet", bounds=(1, 5)).iloc[0]
+    assert bounded["low"] == 1.0
+
+
+def test_a_naive_difference_with_an_uncoded_side_is_not_checked_rather_than_refuted():
+    naive = pd.DataFrame({"outlet_a": ["A", "A", "B"], "outlet_b": ["B", "C", "C"], "difference": [0.3, 0.2, -0.1],
+                          "q": [0.01, 0.02, 0.5]})
+    corrected = pd.DataFrame({"outlet_a": ["A", "B"], "outlet_b": ["B", "C"], "difference": [-0.2, 0.4],
+                              "low": [-0.3, 0.1], "high": [-0.1, 0.7], "q": [0.03, 0.04]})  # A-C: C was not coded
+    verdicts = conclusions_after_correction(naive, corrected, by="outlet").set_index(["outlet_a", "outlet_b"])
+    assert verdicts["verdict"].to_dict() == {("A", "B"): "reversed", ("A", "C"): "not checked: a side has no coded units",
+                                             ("B", "C"): "only after correction"}

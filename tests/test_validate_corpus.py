@@ -158,8 +158,78 @@ def test_plot_corrected_draws_both_estimates_for_every_group_and_says_how_many_a
                               "naive_high": [0.6, float("nan"), 0.4], "coded": [10, 3, 0], "units": [100, 20, 7]})
     ax = an.plot_corrected(estimates, by="outlet")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["C", "A", "B"]  # uncoded first (bottom), then by estimate
-    naive, corrected = ax.lines
-    assert list(naive.get_xdata()) == [0.3, 0.5, 0.4] and list(corrected.get_xdata()) == [0.2, 0.6]
+    naive, naive_without_interval, corrected = ax.lines
+    assert list(naive.get_xdata()) == [0.3, 0.5] and list(corrected.get_xdata()) == [0.2, 0.6]
+    assert list(naive_without_interval.get_xdata()) == [0.4]  # B: open, no interval
+    assert naive_without_interval.get_markerfacecolor() == "white"
     notes = [t.get_text() for t in ax.texts]
     assert "0/7: none coded" in notes and "10/100" in notes
-    assert "13 of 127 units coded" in ax.get_title(loc="left")
+    assert ax.get_title(loc="left").endswith("13 of 127 units coded")
+    whole = estimates.assign(low=[0.0, 0.0, float("nan")], high=[1.0, 1.0, float("nan")], coded_articles=[3, 1, 0])
+    assert "2 intervals span the whole scale (at most 3 coded articles each)" in \
+        an.plot_corrected(whole, by="outlet").get_title(loc="left").replace("\n", " ")
+
+
+def test_the_sample_does_not_depend_on_the_tables_row_order(sentences):
+    drawn = an.sample_for_coding(sentences, measure="tone", n=20, by="outlet", seed=3)
+    shuffled = an.sample_for_coding(sentences.sample(frac=1, random_state=1), measure="tone", n=20, by="outlet", seed=3)
+    pd.testing.assert_frame_equal(drawn, shuffled)
+
+
+def test_coded_units_keep_their_inclusion_probability_and_a_repeated_unit_is_refused(sentences):
+    scored = an.score_sentences(sentences)
+    sample = an.sample_for_coding(scored, measure="tone", n=10, by="outlet", seed=1)
+    codes = pd.DataFrame({"unit_id": sample["unit_id"], "coder": "x", "question": "tone", "code": "neutral"})
+    units = an.coding_units(scored, codes, measure="tone", sample=sample)
+    coded = units[units["human"].notna()]
+    assert (coded["inclusion_probability"] == coded["unit_id"].map(sample.set_index("unit_id")["inclusion_probability"])).all()
+    assert units.loc[units["human"].isna(), "inclusion_probability"].isna().all()
+    with pytest.raises(ValueError, match="repeat a unit"):
+        an.coding_units(pd.concat([scored, scored.head(1)]), codes, measure="tone")
+
+
+def test_a_group_against_the_rest_weighs_strata_sampled_at_different_rates():
+    # n = 12 over groups of 10, 100 and 100: one each, then 9 in proportion to 9 : 99 : 99 (0.39, 4.30, 4.30),
+    # the spare unit to the largest remainder: A 2 of 10 (rate 0.2), B and C 5 of 100 (rate 0.05).
+    units = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(210)], "outlet": ["A"] * 10 + ["B"] * 100 + ["C"] * 100,
+                          "text": "x", "prediction": 0.5, "truth": [1.0] * 10 + [0.0] * 200})
+    sample = an.sample_for_coding(units, measure="frames", n=12, by="outlet", seed=0)
+    assert sample.groupby("outlet").size().to_dict() == {"A": 2, "B": 5, "C": 5}
+    coded = units.assign(code=units["truth"].where(units["doc_id"].isin(sample["doc_id"])),
+                         probability=units["doc_id"].map(sample.set_index("doc_id")["inclusion_probability"]))
+    weighted = an.compare_groups(coded, by="outlet", value="prediction", codes="code", probability="probability",
+                                 against="rest").set_index("outlet_a")
+    plain = an.compare_groups(coded, by="outlet", value="prediction", codes="code", against="rest").set_index("outlet_a")
+    # The rest of C is A and B: 10 of its 110 units are coded 1. Weighted (A's two codes count 5 each, B's five
+    # count 20 each): 10 / 110, the true share. Unweighted: 2 of 7 coded.
+    assert weighted.loc["C", "estimate_b"] == pytest.approx(10 / 110)
+    assert plain.loc["C", "estimate_b"] == pytest.approx(2 / 7)
+
+
+def test_a_sheet_coded_in_the_output_folder_is_never_overwritten(tmp_path, sentences):
+    settings = an.configure(out=tmp_path, notebook="07-validate-your-corpus")
+    samples = {"tone": an.sample_for_coding(sentences, measure="tone", n=6, by="outlet")}
+    an.save_coding_sheets(samples, name="07-coding", settings=settings)
+    an.save_coding_sheets(samples, name="07-coding", settings=settings)  # unchanged: written again
+    sheet = tmp_path / "07-coding-tone.csv"
+    table = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table.assign(coder=["ann"] + [""] * 5, tone=["negative"] + [""] * 5).to_csv(sheet, index=False)
+    with pytest.raises(ValueError, match="07-coding-tone.csv in the output folder was changed since it was written"):
+        an.save_coding_sheets(samples, name="07-coding", settings=settings)
+    # Notebook 07's outputs beside the filled sheets are left out of the codes, with a warning naming them.
+    (tmp_path / "07-validate-tone.csv").write_text("question,outlet,estimate\ntone,A,0.5\n", encoding="utf-8")
+    with pytest.warns(an.CorpusWarning) as said:
+        codes = an.read_coded_sheets(tmp_path, samples=samples)
+    assert any("07-validate-tone.csv" in str(w.message) and "not coding sheets" in str(w.message) for w in said)
+    assert list(codes["code"]) == ["negative"]
+
+
+def test_sheets_from_another_sample_say_so_in_the_errors_last_line(tmp_path, sentences):
+    sample = an.sample_for_coding(sentences, measure="tone", n=6, by="outlet", seed=1)
+    other = an.sample_for_coding(sentences, measure="tone", n=6, by="outlet", seed=2)
+    an.save_coding_sheet(sample, tmp_path / "tone", measure="tone")
+    table = pd.read_csv(tmp_path / "tone.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table.assign(coder="ann", tone="neutral").to_csv(tmp_path / "filled.csv", index=False)
+    with pytest.raises(ValueError) as error:
+        an.read_codes(tmp_path / "filled.csv", measure="tone", sample=other)
+    assert "not in this sample: sheets drawn from another corpus" in str(error.value).splitlines()[-1]

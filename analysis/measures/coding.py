@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.article_frames import GENERIC_FRAMES
-from analysis.measures.stats import SEED, group_rng
+from analysis.measures.stats import SEED
 from analysis.tables import By, by_columns, require_by, require_columns
 
 
@@ -109,8 +109,8 @@ def sample_for_coding(
     by : the group column(s) to stratify by (None: one stratum).
     unit : the unit to sample, if you want to state it: it must be the measure's ("article", "sentence",
         "mention" or "attribution").
-    seed : seed of the draw; each group's draw depends on the seed and the group's name only, so adding a
-        group leaves the others' samples unchanged.
+    seed : seed of the draw; a unit is drawn by a hash of the seed and its id, so the sample does not depend
+        on the table's row order, and adding a group (or a unit) leaves the others' draws as they were.
 
     Returns one row per sampled unit, in a random order for the coders (`order`, 1..n): `unit_id`, `measure`,
     `unit`, `doc_id`, the `by` columns, the unit's identifying columns, `text` (what the coder reads),
@@ -141,24 +141,34 @@ def sample_for_coding(
         return units.assign(measure=measure, unit=unit, inclusion_probability=np.nan, stratum_units=0, order=0)[columns]
     strata = units.groupby(groups, sort=True).indices if groups else {"all": np.arange(len(units))}
     sizes = _allocate(n, [len(positions) for positions in strata.values()])
+    # Each unit's draw is a hash of the seed and its id: the `size` smallest of a stratum are a simple random
+    # sample of it (bottom-k of independent uniform keys), the same whatever the table's row order, and adding
+    # a unit to a group changes the group's sample only where the new unit's key is among the smallest.
+    keys = _keys(units["unit_id"], seed, "sample")
     picked, probabilities, stratum_units = [], [], []
     for (key, positions), size in zip(strata.items(), sizes):
-        name = key[0] if isinstance(key, tuple) and len(key) == 1 else key
-        chosen = np.sort(group_rng(name, seed).permutation(len(positions))[:size])
-        picked.append(positions[chosen])
+        chosen = np.sort(positions[np.argsort(keys[positions], kind="stable")[:size]])
+        picked.append(chosen)
         probabilities.append(np.full(size, size / len(positions)))
         stratum_units.append(np.full(size, len(positions)))
     sample = units.iloc[np.concatenate(picked)].reset_index(drop=True).assign(
         inclusion_probability=np.concatenate(probabilities), stratum_units=np.concatenate(stratum_units))
-    sample = sample.assign(order=np.random.default_rng(seed).permutation(len(sample)) + 1,
-                           measure=measure, unit=unit)
+    order = np.argsort(np.argsort(_keys(sample["unit_id"], seed, "order"), kind="stable"), kind="stable") + 1
+    sample = sample.assign(order=order, measure=measure, unit=unit)
     return sample[columns].sort_values("order", ignore_index=True)
+
+
+def _keys(ids: pd.Series, seed: int, purpose: str) -> np.ndarray:
+    """A pseudo-random number in [0, 2^64) per unit id, from the seed and the purpose ("sample", "order")."""
+    return np.array([int.from_bytes(hashlib.blake2b(f"{seed}\x1f{purpose}\x1f{unit_id}".encode("utf-8"),
+                                                    digest_size=8).digest(), "big") for unit_id in ids],
+                    dtype=np.uint64)
 
 
 def _allocate(n: int | float, sizes: list[int]) -> list[int]:
     """How many units each stratum gives: a fraction of each, or `n` shared in proportion (at least one each)."""
     total = sum(sizes)
-    if isinstance(n, float) and not n.is_integer():
+    if isinstance(n, (float, np.floating)) and not float(n).is_integer():
         if not 0 < n < 1:
             raise ValueError(f"sample_for_coding: n={n!r}: give a whole number of units or a fraction between 0 and 1")
         return [min(size, max(1, math.ceil(n * size))) for size in sizes]
@@ -270,7 +280,8 @@ def machine_labels(table: pd.DataFrame, *, measure: str) -> pd.DataFrame:
     return labelled.assign(unit_id=unit_ids(labelled, definition.unit))
 
 
-def coding_units(table: pd.DataFrame, codes: pd.DataFrame | None, *, measure: str) -> pd.DataFrame:
+def coding_units(table: pd.DataFrame, codes: pd.DataFrame | None, *, measure: str,
+                 sample: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every unit of the corpus with the measure's verdict and, where people coded it, theirs: the table that
     `corrected_estimates` and `measure_agreement` take.
 
@@ -280,14 +291,26 @@ def coding_units(table: pd.DataFrame, codes: pd.DataFrame | None, *, measure: st
     codes : the codes read back (`read_codes`: `unit_id`, `coder`, `question`, `code`; with a `measure` column,
         only this measure's rows are used), or None / empty when nothing is coded yet.
     measure : "tone", "frames", "target" or "attribution".
+    sample : the sample the codes were drawn with (sample_for_coding); its `inclusion_probability` is kept for
+        the sampled units, so that estimates over several strata (a group against "the rest") weigh each coded
+        unit by how likely it was to be drawn.
 
     Returns machine_labels' table with `machine` (1 where the measure gives the positive code, e.g. negative
     tone, a frame used; else 0), `human` (the share of the unit's coders who gave the positive code; missing
-    where the unit was not coded), `coders` (0 where uncoded), `majority` and `tied`. A coded unit the table
-    does not hold is an error naming up to five ids: the codes belong to another corpus or sample.
+    where the unit was not coded), `coders` (0 where uncoded), `majority`, `tied` and, with a sample,
+    `inclusion_probability`. A coded unit the table does not hold is an error naming up to five ids (the codes
+    belong to another corpus or sample), and so is a unit the table holds twice.
     """
     definition = coded_measure(measure)
     units = machine_labels(table, measure=measure)
+    repeated = units.duplicated(["unit_id", "question"])
+    if repeated.any():
+        raise ValueError(f"coding_units: {int(repeated.sum())} row(s) of the {measure} table repeat a unit "
+                         f"(e.g. doc_id {units.loc[repeated, 'doc_id'].iloc[0]!r}); give one row per {definition.unit}")
+    if sample is not None:
+        require_columns(sample, ("unit_id", "inclusion_probability"), "coding_units")
+        units = units.merge(sample[["unit_id", "inclusion_probability"]], on="unit_id", how="left",
+                            validate="many_to_one")
     units = units.assign(machine=(units["prediction"] == definition.positive_code).astype(float))
     if codes is not None and "measure" in codes.columns:
         codes = codes[codes["measure"] == measure]

@@ -41,6 +41,7 @@ def compare_groups(
     permutations: int = PERMUTATIONS,
     seed: int = SEED,
     codes: str | None = None,
+    probability: str | None = None,
 ) -> pd.DataFrame:
     """Compare the groups of `by` on the mean of `value`, pair by pair or each against the rest.
 
@@ -61,6 +62,8 @@ def compare_groups(
         a random sample as `sample_for_coding` draws): then the groups are compared on their corrected estimates
         and the result is compare_corrected's (`difference`, `low`, `high`, `p`, `q`; see
         analysis/measures/corrected.py), with `value` as the prediction and `unit` as the cluster.
+    probability : with `codes`, the column of each coded row's inclusion probability (sample_for_coding's
+        `inclusion_probability`): a group compared with "the rest" pools strata sampled at different rates.
 
     Returns one row per comparison: `<by>_a`, `<by>_b` (a group, and the other group or
     "rest"), `value`, `mean_a`, `mean_b`, `difference` (a - b of the pooled means), `effect_size`
@@ -75,7 +78,8 @@ def compare_groups(
     if codes is not None:
         if weight is not None:
             raise ValueError("compare_groups: corrected comparisons (codes=...) take no weight")
-        return compare_corrected(table, prediction=value, code=codes, by=by, cluster=unit, against=against)
+        return compare_corrected(table, prediction=value, code=codes, by=by, cluster=unit, against=against,
+                                 probability=probability)
     require_columns(table, [value, unit] + ([weight] if weight else []), "compare_groups")
     columns = require_by(table, by, "compare_groups")
     if len(columns) != 1:

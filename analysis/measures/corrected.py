@@ -94,13 +94,16 @@ def corrected_estimates(
     """
     groups = _check(units, prediction=prediction, code=code, by=by, cluster=cluster, probability=probability,
                     caller="corrected_estimates")
+    if lam is not None and not 0 <= lam <= 1:
+        raise ValueError(f"corrected_estimates: lam={lam!r}: the tuning lies between 0 (codes alone) and 1 (plain PPI)")
     low_bound, high_bound = bounds or _code_bounds(units[code])
+    span = _code_span(units[code], low_bound, high_bound)
     prior = _pooled_moments(units, prediction, code, cluster)
     alpha = 1 - level
     rows = []
     for key, arrays in _group_arrays(units, groups, prediction=prediction, code=code, cluster=cluster,
                                      probability=probability):
-        fit = _corrected_mean(arrays, prior=prior, lam=lam)
+        fit = _corrected_mean(arrays, prior=prior, lam=lam, span=span)
         naive, naive_low, naive_high, naive_how = _naive(arrays, key, seed, level)
         half = scipy_stats.t.ppf(1 - alpha / 2, fit["df"]) * fit["se"] if fit["coded"] else np.nan
         rows.append({
@@ -148,6 +151,7 @@ def compare_corrected(
         raise ValueError("compare_corrected: compare by one column")
     column = groups[0]
     prior = _pooled_moments(units, prediction, code, cluster)
+    span = _code_span(units[code], *_code_bounds(units[code]))
     names = sorted(units[column].unique(), key=str)
     against = against or ("each" if len(names) <= MANY_GROUPS else "rest")
     if against not in ("each", "rest"):
@@ -156,7 +160,7 @@ def compare_corrected(
     def fit(rows):
         (_, arrays), = _group_arrays(rows, [], prediction=prediction, code=code, cluster=cluster,
                                      probability=probability)
-        return _corrected_mean(arrays, prior=prior, lam=None)
+        return _corrected_mean(arrays, prior=prior, lam=None, span=span)
 
     fits = {name: fit(units[units[column] == name]) for name in names}
     pairs = combinations(names, 2) if against == "each" else ((name, "rest") for name in names)
@@ -189,6 +193,9 @@ def _check(units, *, prediction, code, by, cluster, probability, caller) -> list
     groups = require_by(units, by, caller) if by is not None else []
     for column in (prediction, code) + ((probability,) if probability else ()):
         _numbers(units[column], column, caller)
+    infinite = np.isinf(_numbers(units[prediction], prediction, caller))
+    if infinite.any():
+        raise ValueError(f"{caller}: {int(infinite.sum())} unit(s) have an infinite {prediction!r}; give finite values")
     missing = units[prediction].isna()
     if missing.any():
         where = list(units.loc[missing, cluster].astype("str").unique()[:5])
@@ -235,11 +242,21 @@ def _group_arrays(units: pd.DataFrame, groups: list[str], *, prediction, code, c
 
 
 def _code_bounds(codes: pd.Series) -> tuple[float, float]:
-    """(0, 1) for shares, else the codes' observed range: intervals never leave the scale of the code."""
+    """(0, 1) for shares (every code between 0 and 1), else no bounds: a scale the codes do not fully show (a
+    −1/0/1 scale whose sample holds no −1 yet) must not be cut at the codes seen. Pass `bounds` to set them."""
     values = pd.Series(_numbers(codes.dropna(), str(codes.name), "corrected_estimates"))
     if values.empty or values.between(0, 1).all():
         return 0.0, 1.0
-    return float(values.min()), float(values.max())
+    return -np.inf, np.inf
+
+
+def _code_span(codes: pd.Series, low: float, high: float) -> float:
+    """The width of the code's scale (the bounds, else the codes' observed range, else 1): the scale of the
+    variance floor."""
+    if np.isfinite(low) and np.isfinite(high) and high > low:
+        return float(high - low)
+    values = _numbers(codes.dropna(), str(codes.name), "corrected_estimates")
+    return float(values.max() - values.min()) if len(values) and values.max() > values.min() else 1.0
 
 
 def _pooled_moments(units: pd.DataFrame, prediction: str, code: str, cluster: str) -> tuple[float, float, float]:
@@ -258,13 +275,15 @@ def _pooled_moments(units: pd.DataFrame, prediction: str, code: str, cluster: st
     return float(a @ a * scale), float(a @ b * scale), float(b @ b * scale)
 
 
-def _corrected_mean(arrays: dict, *, prior, lam) -> dict:
+def _corrected_mean(arrays: dict, *, prior, lam, span: float) -> dict:
     """The corrected mean of one group, its standard error, degrees of freedom and tuning.
 
     The error term mean(code − λ·prediction) over the coded units is a weighted mean; its variance is the
     cluster-robust (sandwich) variance over the coded articles, quadratic in λ, pooled with the corpus-wide
-    error variance (PRIOR_ARTICLES) and never below the corpus-wide error variance for the group's sample size;
-    λ minimises it over [0, 1].
+    error variance (PRIOR_ARTICLES), never below the corpus-wide error variance for the group's sample size nor
+    below the floor that one error in the coded units plus two would give (so that a sample in which the measure
+    happens never to err still has an interval); λ minimises it over [0, 1]. The variance is then scaled by
+    the share of the group's units left uncoded (finite population: a fully coded group is known exactly).
     """
     is_coded = ~np.isnan(arrays["y"])
     result = {"coded": int(is_coded.sum()), "coded_clusters": len(np.unique(arrays["cluster"][is_coded])),
@@ -288,11 +307,15 @@ def _corrected_mean(arrays: dict, *, prior, lam) -> dict:
     pooled = (own_weight * own + PRIOR_ARTICLES * borrowed) / (own_weight + PRIOR_ARTICLES)
 
     # Never below what the corpus-wide error gives a sample of this size: a group whose few coded units
-    # happen to agree (a rare frame never seen in its sample) would otherwise get a far too narrow interval.
+    # happen to agree (a rare frame never seen in its sample) would otherwise get a far too narrow interval;
+    # and never below one error in n + 2 units, however well the measure did on these n.
+    error = 1 / (len(y) + 2)
+    floor = span ** 2 * error * (1 - error) * float(share @ share)
     grid = TUNING_GRID if lam is None else np.array([float(lam)])
     variances = np.maximum.reduce([q[0] - 2 * q[1] * grid + q[2] * grid ** 2 for q in (pooled, borrowed)])
-    best = int(np.argmin(variances))
-    lam, variance = float(grid[best]), max(float(variances[best]), 0.0)
+    best = int(np.argmin(variances))  # λ by the data; the floor, flat in λ, must not choose it
+    uncoded = 1 - len(y) / len(arrays["y"])
+    lam, variance = float(grid[best]), max(float(variances[best]), floor) * uncoded
     result.update(
         estimate=float(lam * arrays["f"].mean() + y_bar - lam * f_bar),
         se=float(np.sqrt(variance)),
@@ -332,7 +355,7 @@ def conclusions_after_correction(naive: pd.DataFrame, corrected: pd.DataFrame, *
     Returns one row per difference supported by either: `<by>_a`, `<by>_b`, `naive_difference`, `naive_q`,
     `difference`, `low`, `high`, `q` (corrected), and `verdict`: "holds" (supported after correction, same
     direction), "reversed" (supported after correction, the other direction), "not supported after correction",
-    or "only after correction".
+    "not checked: a side has no coded units", or "only after correction".
     """
     keys = [f"{by}_a", f"{by}_b"]
     left = naive[keys + ["difference", "q"]].rename(columns={"difference": "naive_difference", "q": "naive_q"})
@@ -341,9 +364,12 @@ def conclusions_after_correction(naive: pd.DataFrame, corrected: pd.DataFrame, *
     naive_yes = both["naive_q"] < alpha
     corrected_yes = both["q"] < alpha
     same = np.sign(both["naive_difference"]) == np.sign(both["difference"])
+    unchecked = both["q"].isna()  # compare_corrected leaves out a pair with an uncoded side
     verdict = np.select(
-        [naive_yes & corrected_yes & same, naive_yes & corrected_yes & ~same, naive_yes, corrected_yes],
-        ["holds", "reversed", "not supported after correction", "only after correction"], default="")
+        [naive_yes & corrected_yes & same, naive_yes & corrected_yes & ~same, naive_yes & unchecked, naive_yes,
+         corrected_yes],
+        ["holds", "reversed", "not checked: a side has no coded units", "not supported after correction",
+         "only after correction"], default="")
     table = both.assign(verdict=verdict)
     table = table[table["verdict"] != ""]
     return table.sort_values(["verdict", "naive_q", "q"], kind="stable").reset_index(drop=True)

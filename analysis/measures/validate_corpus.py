@@ -29,8 +29,10 @@ def corrected_by_question(units: pd.DataFrame, *, by: str, level: float = 0.95, 
     Returns `question`, then corrected_estimates' columns (one row per question and group).
     """
     require_columns(units, ("question", "machine", "human", "doc_id"), "corrected_by_question")
-    tables = [corrected_estimates(rows, prediction="machine", code="human", by=by, level=level, seed=seed)
-              .assign(question=question) for question, rows in units.groupby("question", sort=False)]
+    weights = _probability(units)
+    tables = [corrected_estimates(rows, prediction="machine", code="human", by=by, level=level, seed=seed,
+                                  probability=weights).assign(question=question)
+              for question, rows in units.groupby("question", sort=False)]
     if not tables:  # no unit at all (a corpus that never names an actor): the empty table, with its columns
         tables = [corrected_estimates(units, prediction="machine", code="human", by=by).assign(question=pd.Series(dtype="str"))]
     table = pd.concat(tables, ignore_index=True)
@@ -54,11 +56,16 @@ def conclusions_by_question(units: pd.DataFrame, *, by: str, alpha: float = 0.05
         if rows["human"].notna().sum() == 0 or rows[by].nunique() < 2:
             continue
         naive = compare_groups(rows, by=by, value="machine")
-        corrected = compare_groups(rows, by=by, value="machine", codes="human")
+        corrected = compare_groups(rows, by=by, value="machine", codes="human", probability=_probability(units))
         tables.append(conclusions_after_correction(naive, corrected, by=by, alpha=alpha).assign(question=question))
     columns = ["question", f"{by}_a", f"{by}_b", "naive_difference", "naive_q", "difference", "low", "high", "q",
                "verdict"]
     return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
+def _probability(units: pd.DataFrame) -> str | None:
+    """The inclusion probabilities' column, where coding_units was given the sample."""
+    return "inclusion_probability" if "inclusion_probability" in units.columns else None
 
 
 def agreement_by_measure(units: dict[str, pd.DataFrame], codes: pd.DataFrame, *, by: str) -> pd.DataFrame:

@@ -41,8 +41,11 @@ def plot_corrected(estimates: pd.DataFrame, *, by: str, title: str | None = None
         naive_has = order["naive_low"].notna()
         ax.hlines(positions[naive_has] - offset, order.loc[naive_has, "naive_low"], order.loc[naive_has, "naive_high"],
                   color=NAIVE_COLOUR, linewidth=2)
-        ax.plot(order["naive"], positions - offset, "o", color=NAIVE_COLOUR, markersize=6,
+        ax.plot(order.loc[naive_has, "naive"], positions[naive_has] - offset, "o", color=NAIVE_COLOUR, markersize=6,
                 label="measure alone (naive), 95% article bootstrap")
+        if (~naive_has).any():
+            ax.plot(order.loc[~naive_has, "naive"], positions[~naive_has] - offset, "o", markerfacecolor="white",
+                    color=NAIVE_COLOUR, markersize=6, label="open: measure alone, no interval (fewer than 5 articles)")
         coded = order["estimate"].notna()
         ax.hlines(positions[coded] + offset, order.loc[coded, "low"], order.loc[coded, "high"], color=CORRECTED_COLOUR,
                   linewidth=2.2)
@@ -61,9 +64,7 @@ def plot_corrected(estimates: pd.DataFrame, *, by: str, title: str | None = None
         ax.annotate("coded/units", xy=(1.0, 1.0), xycoords="axes fraction", xytext=(6, 4), textcoords="offset points",
                     va="bottom", fontsize=9, color="#444444")
         ax.figure.legend(loc="outside lower center", ncols=2, frameon=False)
-    coded_units, units = int(order["coded"].sum()), int(order["units"].sum())
-    fit_title(ax, title or f"Naive and corrected estimates per {by}",
-              f"{coded_units:,} of {units:,} units coded; intervals across the whole scale rest on one or two coded articles")
+    fit_title(ax, title or f"Naive and corrected estimates per {by}", _coded_note(order))
     return ax
 
 
@@ -93,7 +94,10 @@ def plot_corrected_grid(estimates: pd.DataFrame, *, by: str, facet: str = "quest
             y = rows[by].map(positions).to_numpy(float)
             has = rows["naive_low"].notna().to_numpy()
             ax.hlines(y[has] - 0.17, rows["naive_low"][has], rows["naive_high"][has], color=NAIVE_COLOUR, linewidth=2)
-            ax.plot(rows["naive"], y - 0.17, "o", color=NAIVE_COLOUR, markersize=5, label="measure alone (naive)")
+            ax.plot(rows["naive"][has], y[has] - 0.17, "o", color=NAIVE_COLOUR, markersize=5,
+                    label="measure alone (naive), 95% article bootstrap")
+            ax.plot(rows["naive"][~has], y[~has] - 0.17, "o", color=NAIVE_COLOUR, markerfacecolor="white",
+                    markersize=5, label="open: no interval (fewer than 5 articles)")
             coded = rows["estimate"].notna().to_numpy()
             ax.hlines(y[coded] + 0.17, rows["low"][coded], rows["high"][coded], color=CORRECTED_COLOUR, linewidth=2)
             ax.plot(rows["estimate"][coded], y[coded] + 0.17, "D", color=CORRECTED_COLOUR, markersize=5,
@@ -104,15 +108,28 @@ def plot_corrected_grid(estimates: pd.DataFrame, *, by: str, facet: str = "quest
             ax.grid(axis="x", color="#EEEEEE")
             ax.set_axisbelow(True)
         axes[0].set_yticks(list(positions.values()), [wrap(group) for group in groups])
-        axes[0].set_ylim(-0.7, len(groups) - 0.3)
+        axes[0].set_ylim(len(groups) - 0.3, -0.7)  # the first group (by name) at the top
         for ax in axes[len(panels):]:
             ax.set_visible(False)
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+        labelled = {}
+        for ax in axes[:len(panels)]:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                labelled.setdefault(label, handle)  # an open marker may appear in one panel only
+        fig.legend(list(labelled.values()), list(labelled), loc="outside lower center", ncols=3, frameon=False)
     first = estimates[estimates[facet] == panels[0]] if panels else estimates
-    fit_suptitle(fig, title or f"Naive and corrected estimates per {by}",
-                 f"{int(first['coded'].sum()):,} of {int(first['units'].sum()):,} units coded, in {len(groups)} groups")
+    fit_suptitle(fig, title or f"Naive and corrected estimates per {by}", _coded_note(first) + f", in {len(groups)} groups")
     return fig
+
+
+def _coded_note(estimates: pd.DataFrame) -> str:
+    """'200 of 7,090 units coded; 31 intervals span the whole scale (at most 4 coded articles each)'."""
+    note = f"{int(estimates['coded'].sum()):,} of {int(estimates['units'].sum()):,} units coded"
+    whole = estimates[(estimates["low"] <= 0) & (estimates["high"] >= 1)] if _is_share(estimates) else estimates.iloc[0:0]
+    if len(whole) and "coded_articles" in whole.columns:
+        note += (f"; {len(whole)} interval{'s span' if len(whole) > 1 else ' spans'} the whole scale "
+                 f"(at most {int(whole['coded_articles'].max())} coded article{'s' if whole['coded_articles'].max() > 1 else ''}"
+                 f"{' each' if len(whole) > 1 else ''})")
+    return note
 
 
 def _is_share(estimates: pd.DataFrame) -> bool:
