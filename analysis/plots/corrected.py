@@ -96,8 +96,9 @@ def plot_corrected_grid(estimates: pd.DataFrame, *, by: str, facet: str = "quest
             ax.hlines(y[has] - 0.17, rows["naive_low"][has], rows["naive_high"][has], color=NAIVE_COLOUR, linewidth=2)
             ax.plot(rows["naive"][has], y[has] - 0.17, "o", color=NAIVE_COLOUR, markersize=5,
                     label="measure alone (naive), 95% article bootstrap")
-            ax.plot(rows["naive"][~has], y[~has] - 0.17, "o", color=NAIVE_COLOUR, markerfacecolor="white",
-                    markersize=5, label="open: no interval (fewer than 5 articles)")
+            if (~has).any():
+                ax.plot(rows["naive"][~has], y[~has] - 0.17, "o", color=NAIVE_COLOUR, markerfacecolor="white",
+                        markersize=5, label="open: no interval (fewer than 5 articles)")
             coded = rows["estimate"].notna().to_numpy()
             ax.hlines(y[coded] + 0.17, rows["low"][coded], rows["high"][coded], color=CORRECTED_COLOUR, linewidth=2)
             ax.plot(rows["estimate"][coded], y[coded] + 0.17, "D", color=CORRECTED_COLOUR, markersize=5,
