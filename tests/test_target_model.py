@@ -127,9 +127,9 @@ def test_the_training_data_is_the_one_the_model_records():
 
 
 @pytest.mark.needs_shared
-@pytest.mark.parametrize("split, expected", [("rw_dev", 0.6627), ("mt_dev", 0.6834)])
+@pytest.mark.parametrize("split, expected", [("rw_dev", 0.6702), ("mt_dev", 0.6876)])
 def test_macro_f1_on_the_development_splits(split, expected):
-    # Calibrated, as shipped (before the calibration: 0.6702 and 0.6876; tests/test_target_calibration.py).
+    # Calibrated, as shipped: the calibration changes no label (tests/test_target_calibration.py).
     mentions, truth = newsmtsc_split(split)
     predicted = classify_target_sentiment(mentions)["label"].astype(str)
     score = f1_score(truth, predicted, average="macro", labels=list(LABELS))

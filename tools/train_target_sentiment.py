@@ -23,7 +23,7 @@ bytes, and `--check` compares with the shipped file instead of writing it.
 
 Calibration: the chosen options' out-of-fold probabilities on rw_train also fit
 the calibration that `classify_target_sentiment` applies
-(`analysis.measures.target_model.calibrate`): per context (the mention alone in
+(`analysis.measures.target_model.calibrate_keeping_labels`): per context (the mention alone in
 its sentence, or one of several rated targets of it; `several_mentions`) the
 one shift of log(p_positive / p_negative) under which the mentions the coders
 rated neutral average p_positive - p_negative = 0. Only neutral-coded mentions
@@ -60,7 +60,7 @@ from analysis.measures.target_model import (  # noqa: E402
     DENSE_FEATURES,
     LABELS,
     MODEL_FILE,
-    calibrate,
+    calibrate_keeping_labels,
     encode,
     mention_features,
     predict_probabilities,
@@ -167,7 +167,7 @@ def zero_shift(probabilities: np.ndarray, y: np.ndarray) -> float:
     p_negative falls), so the root is unique; brentq finds it to 1e-12, far
     below the 6 digits the file keeps.
     """
-    return brentq(lambda d: neutral_mean(calibrate(probabilities, np.full(len(y), d)), y), -10.0, 10.0, xtol=1e-12)
+    return brentq(lambda d: neutral_mean(calibrate_keeping_labels(probabilities, np.full(len(y), d)), y), -10.0, 10.0, xtol=1e-12)
 
 
 def fit_calibration(probabilities: np.ndarray, y: np.ndarray, several: np.ndarray) -> dict:
@@ -224,7 +224,7 @@ def train(folder: Path, grid: dict, report=print) -> str:
     # The calibration, from the chosen options' out-of-fold probabilities (never from the dev splits).
     several = contexts(mentions)
     shift = fit_calibration(out_of_fold, y, several)
-    calibrated = calibrate(out_of_fold, shifts(several, shift))
+    calibrated = calibrate_keeping_labels(out_of_fold, shifts(several, shift))
     report(f"calibration shift {shift}: rw_train out of fold, neutral-coded mean p_positive - p_negative "
            f"{neutral_mean(out_of_fold, y):+.4f} -> {neutral_mean(calibrated, y):+.4f}, "
            f"macro-F1 {score:.4f} -> {macro_f1(y, calibrated.argmax(axis=1)):.4f}")
@@ -233,7 +233,7 @@ def train(folder: Path, grid: dict, report=print) -> str:
     model["options"] = dict(options)
     model["calibration"] = {
         "method": "zero-point shift of log(p_positive / p_negative) per context, so that mentions coded neutral "
-                  "average p_positive - p_negative = 0",
+                  "average p_positive - p_negative = 0; each row's shift stops short of changing its label",
         "data": "rw_train out-of-fold probabilities of the chosen options (the cv folds), neutral-coded mentions",
         "shift": shift,
         "neutral_mentions": {context: int(np.sum((y == NEUTRAL) & (several == (context == "several"))))
@@ -252,7 +252,7 @@ def train(folder: Path, grid: dict, report=print) -> str:
     for split in ("rw_dev", "mt_dev"):
         dev, dev_y, _ = read_split(folder / f"{split}.jsonl")
         raw = predict_probabilities([mention_features(t, s, e, shipped["settings"]) for t, s, e in dev], shipped)
-        calibrated = calibrate(raw, shifts(contexts(dev), shipped["calibration"]["shift"]))
+        calibrated = calibrate_keeping_labels(raw, shifts(contexts(dev), shipped["calibration"]["shift"]))
         report(f"{split}: {len(dev_y)} targets; model macro-F1 {macro_f1(dev_y, raw.argmax(axis=1)):.4f} "
                f"(calibrated {macro_f1(dev_y, calibrated.argmax(axis=1)):.4f}); neutral-coded mean "
                f"p_positive - p_negative {neutral_mean(raw, dev_y):+.4f} "
