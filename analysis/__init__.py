@@ -31,7 +31,7 @@ _EXPORTS = {
         "agreement_by_measure", "coder_agreement_by_measure", "coding_units", "compare_corrected", "conclusions_after_correction",
         "conclusions_by_question", "corrected_by_question", "corrected_estimates", "machine_labels", "majority_codes",
         "sample_for_coding",
-        "FINGERPRINT_ENTITIES", "most_used_frame", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named",
+        "FINGERPRINT_ENTITIES", "most_used_frame", "article_frame_shares", "article_measures", "measure_dictionary", "bh_qvalues", "compare_groups", "count_per_sentence", "coverage_over_time", "agency_shares", "agent_categories", "agents_named",
         "classify_target_sentiment", "compare_masked", "count_removals",
         "describe_articles", "family_totals", "first_mention", "frame_features",
         "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",
@@ -40,11 +40,9 @@ _EXPORTS = {
         "similarity", "summarize_sentiment", "target_mentions", "target_sentiment", "term_rates", "token_valences",
         "trust_table", "validate_all", "validation_data", "voice_shares", "voice_words",
     ),
-    # The per-article stages, in chunks on both cores and cached; a processed corpus read back (analysis/pipeline.py).
-    "analysis.pipeline": (
-        "article_frames", "classify_agency", "code_frames", "find_attributions", "find_terms", "load_articles",
-        "process_corpus", "read_processed", "score_sentences", "split_sentences",
-    ),
+    # A corpus, or a processed one read back (analysis/pipeline.py); and, not listed here, the per-article
+    # stages' verbs, in chunks on both cores and cached, named in analysis/stages.py alone (_verbs).
+    "analysis.pipeline": ("load_articles", "process_corpus", "read_processed"),
     "analysis.plots": (
         "plot_agency_forms", "plot_coverage", "plot_agents", "plot_drivers", "plot_drivers_grid", "plot_family_counts",
         "plot_frame_shares", "plot_keyness", "plot_keyness_grid", "plot_lexicon_audit", "plot_masking",
@@ -68,17 +66,25 @@ _EXPORTS = {
     ),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
-__all__ = sorted(_MODULE_OF, key=str.casefold)
+
+
+def _verbs() -> dict:
+    """The per-article stages' public verbs by name (analysis/stages.py; importing it imports the measures)."""
+    return import_module("analysis.pipeline").verbs()
 
 
 def __getattr__(name: str):
-    module = _MODULE_OF.get(name)
-    if module is None:
+    if name == "__all__":  # with the verbs' names, which the stage table alone holds
+        value = sorted({*_MODULE_OF, *_verbs()}, key=str.casefold)
+    elif name in _MODULE_OF:
+        value = getattr(import_module(_MODULE_OF[name]), name)
+    elif not name.startswith("_") and name in _verbs():
+        value = _verbs()[name]
+    else:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
     globals()[name] = value  # later look-ups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__getattr__("__all__")))

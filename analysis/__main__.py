@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.figures import LOCK_TIMEOUT, OutputBusy
+from analysis.output import LOCK_TIMEOUT, OutputBusy
 from analysis.runner import NotebookFailed, run_all
 
 

@@ -1,4 +1,5 @@
-"""Writing a file whole or not at all: the one way the package writes its outputs, its cache and processed corpora."""
+"""Writing a file whole or not at all: the one way the package writes its outputs, its cache and processed corpora
+(and the note a lock file keeps on its holder)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,10 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def write_note(descriptor: int, text: str) -> None:
+    """Replace the content of an open file by `text`: the note a lock file keeps on who holds it (analysis/output.py)."""
+    os.ftruncate(descriptor, 0)
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    os.write(descriptor, text.encode("utf-8"))

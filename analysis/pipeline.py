@@ -1,17 +1,15 @@
 """The per-article stages on a large corpus: in chunks of articles, on both cores, cached, with progress.
 
-`an.split_sentences`, `an.score_sentences`, `an.find_terms`, `an.code_frames`,
-`an.article_frames`, `an.classify_agency` and `an.find_attributions` are these
-wrappers. Each stage's result for an article depends on that article alone, so
-the table is cut into chunks of whole articles, each chunk is looked up in the
-cache (analysis/cache.py) and in any processed-corpus folder in use
-(`process_corpus`), what is missing is computed (on both cores when there is
-enough), and the pieces are joined in the input's order: the same table as one
-call on everything, which the tests check stage by stage.
+`an.split_sentences`, `an.score_sentences` ... `an.find_attributions` are the stages of analysis/stages.py
+wrapped here (`verbs`). Each stage's result for an article depends on that article alone, so the table is
+cut into chunks of whole articles, each chunk is looked up in the cache (analysis/cache.py) and in the
+processed-corpus folder the table comes from (its Store: analysis.corpus.load), what is missing is computed
+(on both cores when there is enough), and the pieces are joined in the input's order: the same table as one
+call on everything, which the tests check stage by stage. One function does this, `run_stage`, for the
+verbs and, inside each of its Dask tasks, for `process_corpus`.
 
-Chunks are cut where an article's id hashes to a multiple of CHUNK_ARTICLES, not
-every CHUNK_ARTICLES rows, so adding or editing one article changes one chunk
-and the rest still come from the cache.
+Chunks are cut where an article's id hashes to a multiple of the Store's chunk_articles, not every
+chunk_articles rows, so adding or editing one article changes one chunk and the rest still come from the cache.
 
 A table of fewer than MIN_ARTICLES articles (the five seeds) is passed straight
 through: no cache, no workers, no progress bar.
@@ -20,35 +18,34 @@ through: no cache, no workers, no progress bar.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import inspect
 import os
 import sys
 import warnings
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.cache import cache_folder, chunk_key, fingerprint, read_result, row_hashes, write_result
+from analysis.cache import cache_folder, chunk_key, read_result, write_result
 from analysis.corpus.errors import CorpusWarning
+# load_articles: also here, where it was first (`from analysis.pipeline import load_articles`); the one function.
+from analysis.corpus.load import KIND, MANIFEST, STORE, Store, load_articles, processed_manifest  # noqa: F401
 from analysis.files import write_atomic
+from analysis.provenance import Unkeyable, column_types, fingerprint, row_hashes
+from analysis.workers import in_workers
 
-#: Articles per chunk, on average ($ANALYSIS_CHUNK_ARTICLES; larger for millions of articles: fewer files).
-CHUNK_ARTICLES = int(os.environ.get("ANALYSIS_CHUNK_ARTICLES", "64"))
 #: Below this many articles a stage runs directly.
 MIN_ARTICLES = 50
-#: Folders written by process_corpus whose results the stages may read (load_articles adds one it loads).
-STORES: list[Path] = []
 
 
 def chunks_of_articles(doc_ids, every: int | None = None) -> list[np.ndarray]:
     """Row positions of each chunk: consecutive rows of whole articles, cut after an article whose id hashes to
-    0 modulo `every` (default CHUNK_ARTICLES; content-defined, so one new article moves no other boundary)."""
-    every = CHUNK_ARTICLES if every is None else every
+    0 modulo `every` (default: the default Store's chunk_articles; content-defined, so one new article moves no
+    other boundary)."""
+    every = Store().chunk_articles if every is None else every
     doc_ids = pd.Series(doc_ids).astype(str).to_numpy()
     if len(doc_ids) == 0:
         return []
@@ -76,71 +73,124 @@ def _progress(total: int, stage: str):
                 disable=total < 2 or os.environ.get("ANALYSIS_PROGRESS", "on") == "off")
 
 
+@functools.lru_cache(maxsize=1)
+def verbs() -> dict:
+    """The public verbs of the per-article stages (analysis/stages.py), by their measure's name."""
+    from analysis.stages import STAGES
+
+    return {stage.function.__name__: per_article(stage) for stage in STAGES}
+
+
+def __getattr__(name: str):
+    # The verbs are made on first use, so importing this module (the runner does) stays light.
+    if name not in verbs():
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return verbs()[name]
+
+
+def per_article(stage):
+    """A stage's public verb: its measure, run by run_stage on a table of at least MIN_ARTICLES articles (a
+    table of whole articles: articles or their sentences), from and into the table's Store and the cache."""
+    function = stage.function
+
+    @functools.wraps(function)
+    def verb(table: pd.DataFrame, **options):
+        if not isinstance(table, pd.DataFrame) or "doc_id" not in table.columns \
+                or table["doc_id"].nunique() < MIN_ARTICLES:
+            return function(table, **options)
+        store, cache = Store.of(table), cache_folder()
+        bare = table.copy(deep=False)
+        bare.attrs = {}  # the Store says where results are, not what they are: kept out of the stored results
+        run = run_stage(stage, bare, options, every=store.chunk_articles, workers=options.get("workers"),
+                        read=[folder for folder in (store.folder, cache) if folder is not None], write=cache)
+        return store.attach(run.table) if STORE in table.attrs else run.table
+    verb.__wrapped_stage__ = stage.name
+    return verb
+
+
+@dataclass
+class Run:
+    """What run_stage gives: the whole result, each chunk's part (None when nothing is read or kept: the
+    batches are joined whole) and where each was kept (None: read, not computed, or nowhere to keep it)."""
+
+    table: pd.DataFrame
+    parts: list[pd.DataFrame] | None
+    paths: list[Path | None]
+
+
+def run_stage(stage, table: pd.DataFrame, options: dict, *, every: int, read: list[Path], write: Path | None,
+              workers: int | None = None, progress: bool = True) -> Run:
+    """`stage.function(table, **options)`, computed chunk by chunk (see the module docstring).
+
+    Parameters
+    ----------
+    stage : an analysis.stages.Stage.
+    table : its input, whole articles (every row of an article in one chunk; a table not grouped by doc_id is
+        computed chunk by chunk).
+    options : the measure's options (its defaults filled in here, so `f(t)` and `f(t, by="outlet")` share
+        their results); `workers` is the processes for the chunks (default both cores), each chunk runs on one.
+    every : articles per chunk on average (chunks_of_articles).
+    read : folders whose stored results are used, in order (process_corpus' folder, the cache).
+    write : the folder computed chunks are kept in (analysis.cache.write_result), or None.
+    workers : processes (default both cores; 1 inside a Dask task).
+    progress : show a progress bar (off inside a Dask task: its stderr is a worker's log).
+
+    Returns
+    -------
+    Run: the result (as one call gives it; `stage.finish` called on it), each chunk's part and path.
+    """
+    function = stage.function
+    options = _bound_options(function, table, options)
+    chunks = chunks_of_articles(table["doc_id"], every)
+    if not chunks:  # no rows: nothing to cut
+        result = function(table, **options)
+        return Run(result, [], [])
+    try:
+        settings = _options_key(options)
+    except Unkeyable:  # an option no key describes exactly (a model object): computed, never read or kept
+        read, write = [], None
+    kept = bool(read) or write is not None  # else nothing to look up or keep: no keys to hash
+    keys: list[str | None] = [None] * len(chunks)
+    parts: list[pd.DataFrame | None] = [None] * len(chunks)
+    if kept:
+        hashes, columns = row_hashes(table), _columns_key(table)
+        keys = [chunk_key(stage.name, settings, hashes[rows], columns) for rows in chunks]
+        parts = [_stored(read, stage.name, key) for key in keys]
+    missing = [i for i, part in enumerate(parts) if part is None]
+    paths: list[Path | None] = [None] * len(chunks)
+    batches = []
+    with _progress(len(missing) if progress else 0, stage.name) as bar:
+        for batch, result in _compute(function, table, chunks, missing, options, workers):
+            if not kept:
+                batches.append(result)
+                bar.update(len(batch))
+                continue
+            for i, part in _per_chunk(table, chunks, batch, result):
+                parts[i] = part
+                if write is not None:
+                    paths[i] = write_result(write, stage.name, keys[i], part)
+                bar.update()
+    joined = _join(parts if kept else batches)
+    if stage.finish is not None:  # also for chunks read back, which never said anything
+        stage.finish(joined)
+    return Run(joined, parts if kept else None, paths)
+
+
+def _bound_options(function, table, options: dict) -> dict:
+    """Every option with its default filled in; `workers` 1 (a chunk runs on one process)."""
+    bound = inspect.signature(function).bind(table, **options)
+    bound.apply_defaults()
+    full = dict(list(bound.arguments.items())[1:])
+    return {**full, "workers": 1} if "workers" in full else full
+
+
 def _options_key(options: dict) -> str:
     return fingerprint({k: v for k, v in options.items() if k != "workers"})
 
 
-def per_article(stage: str):
-    """Wrap a stage whose first argument is a table of whole articles (articles or their sentences)."""
-    def wrap(function):
-        takes_workers = "workers" in inspect.signature(function).parameters
-
-        signature = inspect.signature(function)
-
-        @functools.wraps(function)
-        def wrapper(table: pd.DataFrame, **options):
-            if not isinstance(table, pd.DataFrame) or "doc_id" not in table.columns \
-                    or table["doc_id"].nunique() < MIN_ARTICLES:
-                return function(table, **options)
-            # Every option with its default filled in, so `f(t)` and `f(t, by="outlet")` share their results.
-            bound = signature.bind(table, **options)
-            bound.apply_defaults()
-            full = {name: value for name, value in list(bound.arguments.items())[1:]}
-            return run_in_chunks(stage, function, table, full, takes_workers=takes_workers)
-        wrapper.__wrapped_stage__ = stage
-        return wrapper
-    return wrap
-
-
-def run_in_chunks(stage: str, function, table: pd.DataFrame, options: dict, *, takes_workers: bool = False) -> pd.DataFrame:
-    """`function(table, **options)`, computed chunk by chunk, reusing stored results (see the module docstring)."""
-    workers = options.get("workers")
-    inner = {**options, "workers": 1} if takes_workers else options
-    folder = cache_folder()
-    chunks = chunks_of_articles(table["doc_id"])
-    if folder is None and not STORES:  # nowhere to look results up or keep them: no keys to hash
-        keys: list[str | None] = [None] * len(chunks)
-        results: list[pd.DataFrame | None] = [None] * len(chunks)
-    else:
-        hashes = row_hashes(table)
-        settings, columns = _options_key(inner), _columns_key(table)
-        keys = [chunk_key(stage, settings, hashes[rows], columns) for rows in chunks]
-        results = [_stored(stage, key, folder) for key in keys]
-    missing = [i for i, result in enumerate(results) if result is None]
-    stored = folder is not None or bool(STORES)  # else every chunk is missing, and batches are kept whole
-    pieces = []
-    with _progress(len(missing), stage) as bar:
-        for batch, result in _compute(function, table, chunks, missing, inner, workers):
-            if not stored:
-                pieces.append(result)
-                bar.update(len(batch))
-                continue
-            for i, part in _per_chunk(table, chunks, batch, result):
-                results[i] = part
-                if folder is not None:
-                    write_result(folder, stage, keys[i], part)
-                bar.update()
-    joined = _join(results if stored else pieces)
-    if stage == "scores":  # also for chunks read from the cache, which never warned
-        from analysis.measures.sentiment import warn_long_sentences
-
-        warn_long_sentences(joined)
-    return joined
-
-
-def _stored(stage: str, key: str, folder: Path | None) -> pd.DataFrame | None:
-    for store in [*STORES, *([folder] if folder is not None else [])]:
-        found = read_result(store, stage, key)
+def _stored(folders: list[Path], stage: str, key: str) -> pd.DataFrame | None:
+    for folder in folders:
+        found = read_result(folder, stage, key)
         if found is not None:
             return found
     return None
@@ -151,45 +201,20 @@ def _compute(function, table, chunks, missing, options, workers):
     several batches.
 
     A batch (_batches) is a list of chunk indices: a call's fixed costs (a lexicon's index, a table built) are
-    paid once per batch; run_in_chunks cuts its result back into its chunks' results (_per_chunk) for the
-    cache. Worker processes are forked with the table in memory (_SHARED) and are sent row positions, not rows.
+    paid once per batch; run_stage cuts its result back into its chunks' results (_per_chunk) for the cache.
+    The workers (analysis.workers) have the table in memory and are sent row positions, not rows.
     """
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1)
-    if "fork" not in get_all_start_methods():
-        workers = 1  # elsewhere workers would be sent whole tables, which costs more than it saves
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
     ids = table["doc_id"].astype(str).to_numpy()
     # An article's rows in several runs (a table not grouped by doc_id) could not be told apart in a batch's result.
     grouped = len(ids) == 0 or 1 + int(np.count_nonzero(ids[1:] != ids[:-1])) == len(set(ids))
     batches = _batches(chunks, missing, workers) if grouped else [[i] for i in missing]
-    if workers <= 1 or len(batches) < 2:
-        for batch in batches:
-            yield batch, _call(function, options, _rows_of(table, chunks, batch))
-        return
-    global _SHARED
-    previous, _SHARED = _SHARED, (function, options, table)
-    frozen = gc.get_freeze_count() == 0  # an outer call froze already: it unfreezes
-    if frozen:
-        gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            rows = [np.concatenate([chunks[i] for i in batch]) for batch in batches]
-            # The largest batches first, so that no worker is left with one at the end while the other waits.
-            futures = {k: pool.submit(_call_shared, rows[k]) for k in sorted(range(len(rows)), key=lambda k: -len(rows[k]))}
-            try:
-                for k, batch in enumerate(batches):
-                    yield batch, futures[k].result()
-            except BaseException:  # a batch failed, an interrupt, the consumer stopped: the rest is not waited for
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-    finally:
-        _SHARED = previous
-        if frozen:
-            gc.unfreeze()
+    rows = [np.concatenate([chunks[i] for i in batch]) for batch in batches]
+    results = in_workers(lambda whole, positions: _call(function, options, _take(whole, positions)), rows,
+                         shared=table, workers=workers)
+    yield from zip(batches, results)
 
 
-#: In a forked worker: the stage function, its options and the table (inherited, never pickled).
-_SHARED: tuple | None = None
 #: Batches per worker: enough for the two to finish together whatever the chunks' sizes.
 BATCHES_PER_WORKER = 4
 #: At most this many chunks in a batch (about 1,000 articles), for memory and a moving progress bar.
@@ -215,10 +240,6 @@ def _batches(chunks: list[np.ndarray], missing: list[int], workers: int) -> list
     return batches
 
 
-def _rows_of(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int]) -> pd.DataFrame:
-    return _take(table, np.concatenate([chunks[i] for i in batch]))
-
-
 def _take(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """The table's rows at these ascending positions, indexed from 0. Consecutive rows (a batch of chunks none of
     which was stored) are a slice, which shares the table's memory: taking them one by one copied every column,
@@ -226,11 +247,6 @@ def _take(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
         return table.iloc[rows[0]:rows[-1] + 1].reset_index(drop=True)
     return table.iloc[rows].reset_index(drop=True)
-
-
-def _call_shared(rows: np.ndarray) -> pd.DataFrame:
-    function, options, table = _SHARED
-    return _call(function, options, _take(table, rows))
 
 
 def _per_chunk(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int], result: pd.DataFrame):
@@ -259,7 +275,8 @@ def _per_chunk(table: pd.DataFrame, chunks: list[np.ndarray], batch: list[int], 
 
 
 def _call(function, options, piece):
-    # A chunk's warnings would be lost in a worker, or said once per chunk: run_in_chunks says them once, whole.
+    # A chunk's warnings would be lost in a worker, or said once per chunk: run_stage has them said once, on the
+    # whole result (Stage.finish).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CorpusWarning)
         return function(piece, **options)
@@ -281,50 +298,7 @@ def _join(results: list[pd.DataFrame]) -> pd.DataFrame:
     return joined
 
 
-def _stages():
-    from analysis.language.segment import split_sentences
-    from analysis.measures.agency import classify_agency
-    from analysis.measures.article_frames import article_frames
-    from analysis.measures.attribution import find_attributions
-    from analysis.measures.frames import code_frames
-    from analysis.measures.sentiment import score_sentences
-    from analysis.measures.terms import find_terms
-
-    return {"sentences": split_sentences, "scores": score_sentences, "terms": find_terms, "frames": code_frames,
-            "article_frames": article_frames, "agency": classify_agency, "attributions": find_attributions}
-
-
-_PUBLIC = {"sentences": "split_sentences", "scores": "score_sentences", "terms": "find_terms", "frames": "code_frames",
-           "article_frames": "article_frames", "agency": "classify_agency", "attributions": "find_attributions"}
-_STAGE_OF = {name: stage for stage, name in _PUBLIC.items()}
-
-
-@functools.lru_cache(maxsize=1)
-def stages() -> dict:
-    """The raw stage functions by the name their results are stored under."""
-    return _stages()
-
-
-def __getattr__(name: str):
-    # The wrapped stages are made on first use, so importing this module (the runner does) stays light.
-    if name == "STAGES":
-        value = stages()
-    elif name in _STAGE_OF:
-        value = per_article(_STAGE_OF[name])(stages()[_STAGE_OF[name]])
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
 # --- A corpus processed ahead of time, on this machine or a Dask cluster -------------------------------------
-
-MANIFEST = "manifest.json"
-KIND = "analysis processed corpus"
-#: The stages process_corpus runs on each chunk: (stored name, input: "articles" or "sentences", public function).
-PROCESSED = (("sentences", "articles"), ("scores", "sentences"), ("terms", "sentences"), ("frames", "sentences"),
-             ("article_frames", "sentences"), ("agency", "sentences"), ("attributions", "sentences"))
-
 
 def process_corpus(
     source: str | Path,
@@ -351,7 +325,7 @@ def process_corpus(
     out_dir : where to write (created; must not be inside the corpus).
     client : a dask.distributed Client (a LocalCluster's or a scheduler's); None runs in this process.
     group : the group column article_frames keeps (as the notebooks' --group).
-    partition_size : articles per Dask task (whole chunks of about CHUNK_ARTICLES articles each). The default
+    partition_size : articles per Dask task (whole chunks of about $ANALYSIS_CHUNK_ARTICLES articles each). The default
         gives 2,225 articles 12 tasks: the last task one worker takes is short, so the two finish together
         (with 8 tasks, one waited up to 0.5 s of a 4.5 s run). A task's fixed costs are milliseconds, so only
         millions of articles call for larger ones (fewer tasks for the scheduler).
@@ -361,10 +335,11 @@ def process_corpus(
     -------
     The manifest written to `out_dir/manifest.json`: `kind`, `source`,
     `corpus_fingerprint` (that of `load_articles(source)`), `articles`, `code`,
-    `versions`, `settings` and `tables` (for each of articles, sentences,
-    scores, terms, frames, article_frames, agency and attributions: its Parquet
-    parts in corpus order). `load_articles(out_dir)` reads it back, and the
-    stages then take their results from it instead of computing them again.
+    `versions`, `settings` and `tables` (for articles and each stage of
+    analysis/stages.py, by its name: its Parquet parts in corpus order, all of
+    one Arrow schema, so the table's folder reads as one table). `load_articles(out_dir)`
+    reads it back, and the stages then take their results from it instead of
+    computing them again.
     """
     import json
 
@@ -377,7 +352,8 @@ def process_corpus(
     if Path(source).is_dir() and out_dir.resolve().is_relative_to(Path(source).resolve()):
         raise ValueError(f"out_dir {out_dir} is inside the corpus {source}; the corpus folder is never written to")
     partitions = _partitions(records, partition_size)
-    tasks = _tasks(records, partitions, out_dir, group)
+    every = Store().chunk_articles
+    tasks = _tasks(records, partitions, out_dir, group, every)
     if client is None:
         done = dask.compute(*tasks, scheduler="synchronous")
     else:
@@ -389,16 +365,17 @@ def process_corpus(
             futures[k] = client.compute(tasks[k], priority=len(tasks) - rank)
         done = client.gather(futures)
     _say_again(done)
-    tables: dict[str, list[str]] = {"articles": []}
+    parts: dict[str, list[tuple]] = {}
     for partition in done:
-        for stored in partition["parts"]:
-            for stage, path in stored.items():
-                tables.setdefault(stage, []).append(path)
+        for table, stored in partition["parts"].items():
+            parts.setdefault(table, []).extend(stored)
+    for table, stored in parts.items():
+        _one_schema(out_dir, table, stored)
     manifest = {
         "kind": KIND, "source": str(source), "corpus_fingerprint": _corpus_fingerprint(done),
         "articles": sum(len(partition["hashes"]) for partition in done),
-        "code": _code(), "versions": _versions(), "settings": {"group": group, "chunk_articles": CHUNK_ARTICLES},
-        "tables": tables,
+        "code": _code(), "versions": _versions(), "settings": {"group": group, "chunk_articles": every},
+        "tables": {table: [path for path, _, _ in stored] for table, stored in parts.items()},
     }
     write_manifest(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
@@ -418,10 +395,10 @@ def partition_tasks(records, out_dir: str | Path, *, group: str = "outlet", part
     task holds its records (a folder's: metadata and file paths, no text) and depends on no other key, so the
     scheduler hands each to whichever worker is free.
     """
-    return _tasks(records, _partitions(records, partition_size), out_dir, group)
+    return _tasks(records, _partitions(records, partition_size), out_dir, group, Store().chunk_articles)
 
 
-def _tasks(records, partitions: list[np.ndarray], out_dir: str | Path, group: str) -> list:
+def _tasks(records, partitions: list[np.ndarray], out_dir: str | Path, group: str, every: int) -> list:
     """partition_tasks' tasks for partitions already cut (process_corpus also weighs them)."""
     import dask
 
@@ -431,7 +408,7 @@ def _tasks(records, partitions: list[np.ndarray], out_dir: str | Path, group: st
     # rules (about 10 KB compiled) with each task.
     rules = None if records.rules is load_rules(None) else records.rules
     process = dask.delayed(_process_partition, pure=False)
-    return [process(records.part(rows).table, str(records.path), rules, str(out_dir), group, CHUNK_ARTICLES)
+    return [process(records.part(rows).table, str(records.path), rules, str(out_dir), group, every)
             for rows in partitions]
 
 
@@ -487,17 +464,18 @@ def _joined_over_blank_ends(records, partitions: list[np.ndarray]) -> list[np.nd
 
 def _process_partition(part: pd.DataFrame, corpus: str, rules, out_dir: str, group: str, every: int) -> dict:
     """One partition, where its task runs: its records (of the corpus at path `corpus`) read and cleaned into
-    articles with `rules` (None: the shipped ones), the articles cut into chunks (every: the client's
-    CHUNK_ARTICLES), each chunk through every stage and stored under out_dir.
+    articles with `rules` (None: the shipped ones), then every stage run on them by run_stage, in chunks (every:
+    the client's chunk_articles), each chunk's result stored under out_dir.
 
     Returns
     -------
-    dict with `parts` (per chunk, stage -> part path relative to out_dir), `hashes` (the articles' row hashes)
-    and `dtypes` (their dtypes, as fingerprint hashes them), for the corpus fingerprint, and `warnings`
-    ((category, message) pairs in the order said, for the client to say again).
+    dict with `parts` (table -> its parts: (path relative to out_dir, rows, Arrow schema)), `hashes` (the
+    articles' row hashes) and `dtypes` (their dtypes, as fingerprint hashes them), for the corpus fingerprint,
+    and `warnings` ((category, message) pairs in the order said, for the client to say again).
     """
     from analysis.corpus.clean import load_rules
     from analysis.corpus.load import Records, clean_records
+    from analysis.stages import STAGES
 
     folder = Path(out_dir)
     records = Records(part, Path(corpus), load_rules(None) if rules is None else rules)
@@ -507,32 +485,46 @@ def _process_partition(part: pd.DataFrame, corpus: str, rules, out_dir: str, gro
         # One process per task: the cluster runs the tasks in parallel, not the cleaning within one.
         articles = clean_records(records, workers=1)
         hashes = row_hashes(articles)
-        stored = [_process_chunk(folder, articles.iloc[rows].reset_index(drop=True), hashes[rows], group)
-                  for rows in chunks_of_articles(articles["doc_id"], every)]
-    return {"parts": stored, "hashes": hashes, "dtypes": _dtypes(articles),
+        stored: dict[str, list[tuple]] = {"articles": []}
+        for rows in chunks_of_articles(articles["doc_id"], every):
+            chunk = articles.iloc[rows].reset_index(drop=True)
+            path = write_result(folder, "articles", chunk_key("articles", "", hashes[rows], ""), chunk)
+            stored["articles"].append(_part(folder, path, chunk))
+        tables = {"articles": articles}
+        for stage in STAGES:
+            run = run_stage(stage, tables[stage.reads], stage.options(group), every=every, read=[], write=folder,
+                            workers=1, progress=False)
+            tables[stage.name] = run.table
+            stored[stage.name] = [_part(folder, path, chunk) for path, chunk in zip(run.paths, run.parts)]
+    return {"parts": stored, "hashes": hashes, "dtypes": column_types(articles),
             "warnings": [(w.category, str(w.message)) for w in caught]}
 
 
-def _process_chunk(folder: Path, articles: pd.DataFrame, hashes: np.ndarray, group: str) -> dict[str, str]:
-    """One chunk of articles through every stage, each result stored; stage -> part path relative to folder."""
-    paths = {"articles": _store(folder, "articles", articles, chunk_key("articles", "", hashes, ""))}
-    # Each input table with its row hashes and columns' key, found once: six stages read the sentences.
-    inputs = {"articles": (articles, hashes, _columns_key(articles))}
-    for stage, source in PROCESSED:
-        function = stages()[stage]
-        table, table_hashes, columns = inputs[source]
-        options = _bound_options(function, table, {"by": group} if stage == "article_frames" else {})
-        key = chunk_key(stage, _options_key(options), table_hashes, columns)
-        result = function(table, **options)
-        paths[stage] = _store(folder, stage, result, key)
-        if stage == "sentences":
-            inputs["sentences"] = (result, row_hashes(result), _columns_key(result))
-    return paths
+def _part(folder: Path, path: Path, table: pd.DataFrame) -> tuple[str, int, object]:
+    """A stored part as the client needs it: its path relative to the folder, its rows, its Arrow schema."""
+    import pyarrow as pa
+
+    return path.relative_to(folder).as_posix(), len(table), pa.Schema.from_pandas(table, preserve_index=False)
 
 
-def _dtypes(table: pd.DataFrame) -> str:
-    # As analysis.cache hashes a table's columns (the corpus fingerprint).
-    return repr([(str(c), str(t)) for c, t in table.dtypes.items()])
+def _one_schema(folder: Path, table: str, parts: list[tuple]) -> None:
+    """Give every part of a table the schema of its parts with rows: an empty result cannot tell a column's type
+    (classify_agency's `match` of no sentence is float64, of one a string), so its empty parts are written
+    again with that schema, and the table's folder reads as one table (pyarrow.dataset, Dask, Spark, DuckDB).
+    Parts with rows that disagree are a stage's error: said, naming the columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    reference = next((schema for _, rows, schema in parts if rows), None)
+    for path, rows, schema in parts:
+        if reference is None or schema.equals(reference):
+            continue
+        if rows:
+            differ = sorted(set(map(str, schema)) ^ set(map(str, reference)))
+            raise RuntimeError(f"process_corpus: the parts of table {table!r} differ in their columns: {differ}")
+        sink = pa.BufferOutputStream()
+        pq.write_table(reference.empty_table(), sink)
+        write_atomic(folder / path, sink.getvalue().to_pybytes())
 
 
 def _columns_key(table: pd.DataFrame) -> str:
@@ -543,8 +535,8 @@ def _columns_key(table: pd.DataFrame) -> str:
 
 
 def _corpus_fingerprint(done) -> str:
-    """analysis.cache.fingerprint of the whole articles table, from its partitions' dtypes and row hashes: the
-    same bytes hashed in the same order (the table's dtypes, then every row's hash), without the table."""
+    """analysis.provenance.table_fingerprint of the whole articles table, from its partitions' column types and
+    row hashes: the same bytes hashed in the same order, without the table."""
     dtypes = {partition["dtypes"] for partition in done if len(partition["hashes"])} \
         or {partition["dtypes"] for partition in done}
     if len(dtypes) != 1:
@@ -561,33 +553,16 @@ def _say_again(done) -> None:
         warnings.warn(message, category, stacklevel=3)
 
 
-def _bound_options(function, table, options: dict) -> dict:
-    bound = inspect.signature(function).bind(table, **options)
-    bound.apply_defaults()
-    full = dict(list(bound.arguments.items())[1:])
-    return {**full, "workers": 1} if "workers" in full else full
-
-
-def _store(folder: Path, stage: str, table: pd.DataFrame, key: str) -> str:
-    return write_result(folder, stage, key, table).relative_to(folder).as_posix()
-
-
 def _code() -> str:
-    from analysis.cache import code_fingerprint
+    from analysis.provenance import code_fingerprint
 
     return code_fingerprint()
 
 
 def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
+    from analysis.provenance import library_versions
 
-    found = {}
-    for name in ("pandas", "numpy", "nltk", "vaderSentiment", "pyarrow", "dask", "distributed"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            pass
-    return found
+    return library_versions()
 
 
 def write_manifest(path: Path, text: str) -> None:
@@ -596,28 +571,14 @@ def write_manifest(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def processed_manifest(folder: str | Path) -> dict | None:
-    """The manifest of a folder written by process_corpus, or None if it is not one."""
-    import json
-
-    path = Path(folder) / MANIFEST
-    if not Path(folder).is_dir() or not path.is_file():
-        return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) and manifest.get("kind") == KIND else None
-
-
 def read_processed(folder: str | Path, table: str) -> pd.DataFrame:
     """One table of a processed corpus, its parts joined in corpus order.
 
     Parameters
     ----------
     folder : a process_corpus output folder.
-    table : articles, sentences, scores (sentences with their VADER scores), terms, frames, article_frames,
-        agency or attributions.
+    table : articles, or the name of a stage of analysis/stages.py: sentences, scores (sentences with their
+        VADER scores), terms, frames, article_frames, agency or attributions.
 
     Returns the table, as the stage that made it returns it.
     """
@@ -628,29 +589,3 @@ def read_processed(folder: str | Path, table: str) -> pd.DataFrame:
     if table not in manifest["tables"]:
         raise ValueError(f"{folder}: no table {table!r}; it has {sorted(manifest['tables'])}")
     return _join([pd.read_parquet(folder / part) for part in manifest["tables"][table]])
-
-
-def load_articles(source: str | Path, *, rules=None, **columns: str) -> pd.DataFrame:
-    """Load a corpus: analysis.corpus.load_articles, which documents the corpus formats, or a folder written by
-    process_corpus, whose articles are read back and whose stored results the stages then use.
-
-    Parameters
-    ----------
-    source : a corpus folder or table; or a process_corpus output folder.
-    rules, columns : as for analysis.corpus.load_articles (ignored for a processed folder, which was cleaned already).
-
-    Returns
-    -------
-    The articles table (columns as analysis.corpus.load_articles documents).
-    """
-    from analysis.corpus.load import load_articles as load_corpus
-
-    if processed_manifest(source) is None:
-        return load_corpus(source, rules=rules, **columns)
-    global CHUNK_ARTICLES
-    folder = Path(source).resolve()
-    if folder not in STORES:
-        STORES.append(folder)
-    # Cut chunks as the folder was cut, or no stored result would be found.
-    CHUNK_ARTICLES = int(processed_manifest(folder)["settings"]["chunk_articles"])
-    return read_processed(folder, "articles")

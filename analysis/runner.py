@@ -3,7 +3,7 @@
 `run_all` checks the settings before it starts a kernel (the corpus loads, the
 group column exists, another corpus is not written into the project's
 figures/), takes the output folder's lock for the whole run (its kernels write
-under it: see `analysis.figures.output_lock`), refuses to mix corpora in one
+under it: see analysis/output.py), refuses to mix corpora in one
 folder unless forced, prints one progress line per notebook, keeps each
 executed notebook as HTML in `<out>/reports/` (in the notebooks' order), and ends
 with the corpus warnings.
@@ -12,9 +12,6 @@ with the corpus warnings.
 from __future__ import annotations
 
 import asyncio
-import difflib
-import hashlib
-import json
 import os
 import re
 import sys
@@ -43,18 +40,9 @@ from analysis.paths import (
     PROJECT_DIR,
     SEEDS_DIR,
 )
-from analysis.figures import (
-    LOCK_TIMEOUT,
-    REPORTS,
-    clear_outputs,
-    corpus_record,
-    output_lock,
-    read_manifest,
-    remove_temporaries,
-    save_report,
-)
-from analysis.settings import Settings, configure
-from analysis.tables import group_columns
+from analysis.figures import save_report
+from analysis.output import LOCK_TIMEOUT, OutputFolder, describe
+from analysis.settings import Settings, check_group, configure
 
 CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
 #: Notebooks executed at once ($ANALYSIS_NOTEBOOKS_AT_ONCE). Each spends seconds starting its kernel, importing
@@ -214,16 +202,17 @@ async def _execute(path: Path, stream):
     return notebook
 
 
-async def _run_in_order(paths: list[Path], settings: Settings, summary: RunSummary, stream, rerun: bool) -> None:
+async def _run_in_order(paths: list[Path], settings: Settings, folder: OutputFolder, summary: RunSummary, stream,
+                        rerun: bool) -> None:
     """Execute the notebooks, NOTEBOOKS_AT_ONCE at a time, and keep their reports in order; at a failure the
     notebooks still running are stopped (their kernels shut down) and the failure is raised. A notebook whose
-    last outputs in the folder are up to date (see _kept_report) is not executed, unless `rerun`."""
+    last outputs in the folder are up to date (OutputFolder.up_to_date) is not executed, unless `rerun`."""
     from analysis.measures.validation import read_by_validate_all
 
     at_once = asyncio.Semaphore(max(1, NOTEBOOKS_AT_ONCE))
     data = read_by_validate_all()  # notebook 05 reads the public data sets: a changed file there runs it again
-    keys = {path: _inputs_key(path, settings, data) for path in paths}
-    kept = {path: None if rerun else _kept_report(settings, path.stem, keys[path]) for path in paths}
+    keys = {path: _inputs_key(path, settings, folder, data) for path in paths}
+    kept = {path: None if rerun else folder.up_to_date(path.stem, keys[path]) for path in paths}
 
     async def one(number: int, path: Path):
         try:
@@ -257,9 +246,8 @@ async def _run_in_order(paths: list[Path], settings: Settings, summary: RunSumma
                       f"and data are as when it last ran here), report {kept[path]}", file=stream, flush=True)
                 continue
             executed, seconds = await tasks[path]
-            executed.metadata["analysis"] = {"inputs": keys[path], "outputs": _outputs_of(settings, path.stem)}
             summary.seconds[path.stem] = seconds
-            summary.reports.append(save_report(executed, path.stem, settings=settings))
+            summary.reports.append(save_report(executed, path.stem, folder=folder, inputs=keys[path]))
             print(f"[{number}/{len(paths)}] {path.stem}: {seconds:.1f} s, report {summary.reports[-1]}",
                   file=stream, flush=True)
     except BaseException:
@@ -272,19 +260,19 @@ async def _run_in_order(paths: list[Path], settings: Settings, summary: RunSumma
         raise
 
 
-def _inputs_key(path: Path, settings: Settings, data: list) -> str:
+def _inputs_key(path: Path, settings: Settings, folder: OutputFolder, data: list) -> str:
     """A hash of all a notebook's outputs depend on: the notebook file, the package (every file under analysis/,
     and the commit its outputs' manifest entries record), Python's and every library's version, the corpus (by content), the
-    settings, and the files of the public data sets (`data`, by content). Not the output folder: the outputs
-    name it nowhere."""
+    settings, and the files of the public data sets (`data`, by content). Not the output folder's path: the
+    outputs name it nowhere."""
     from analysis.cache import memo_key
-    from analysis.figures import code_version, library_versions
+    from analysis.provenance import code_version
 
     # The commit, not whether files differ from it: an edited notebook would otherwise change every key. The
-    # package's files are in the key by content (memo_key), the notebook's by its own.
+    # package's files and the libraries' versions are in the key already (memo_key), the notebook by its content.
     return memo_key("analysis.runner.notebook", {
-        "notebook": path, "commit": code_version()["commit"], "libraries": library_versions(),
-        "corpus": corpus_record(settings), "event": settings.event}, [*data, *_codes_files(settings)])
+        "notebook": path, "commit": code_version()["commit"], "corpus": folder.corpus, "event": settings.event},
+        [*data, *_codes_files(settings)])
 
 
 def _codes_files(settings: Settings) -> list[Path]:
@@ -294,34 +282,6 @@ def _codes_files(settings: Settings) -> list[Path]:
     if settings.codes.is_dir():
         return sorted(path for path in settings.codes.iterdir() if path.suffix.lower() in (".csv", ".xlsx"))
     return [settings.codes]
-
-
-def _outputs_of(settings: Settings, notebook: str) -> dict[str, dict[str, str]]:
-    """The manifest's entries a notebook wrote: entry name -> {file: sha256}."""
-    return {name: entry.get("files", {}) for name, entry in read_manifest(settings.out).items()
-            if entry.get("notebook") == notebook}
-
-
-def _kept_report(settings: Settings, notebook: str, key: str) -> Path | None:
-    """The HTML report of this notebook's last run into the folder, when executing it again would write the same:
-    that run had the same inputs (`key`, kept in the report's metadata), and every output it wrote is still in the
-    manifest and on disk with the same checksums. None otherwise."""
-    report = settings.out / REPORTS / f"{notebook}.ipynb"
-    try:
-        last = json.loads(report.read_bytes()).get("metadata", {}).get("analysis", {})
-        manifest = read_manifest(settings.out)
-    except (OSError, ValueError, AttributeError):
-        return None
-    if last.get("inputs") != key or not report.with_suffix(".html").is_file() or not isinstance(last.get("outputs"), dict):
-        return None
-    for name, files in last["outputs"].items():
-        if manifest.get(name, {}).get("files") != files or manifest[name].get("notebook") != notebook:
-            return None
-        for file, digest in files.items():
-            path = settings.out / file
-            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-                return None
-    return report.with_suffix(".html")
 
 
 async def _shut_down(client) -> None:
@@ -356,52 +316,34 @@ def check_settings(settings: Settings) -> list[str]:
             articles = load_articles(settings.corpus, **settings.columns)
         except (CorpusError, OSError, ValueError) as error:
             raise NotebookFailed(f"corpus: {error}") from None
-    if settings.group not in articles.columns:
-        available = group_columns(articles)
-        close = difflib.get_close_matches(settings.group, list(articles.columns), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise NotebookFailed(f"--group {settings.group!r} is not a column of {settings.corpus}; "
-                             f"group by one of {', '.join(available)}{hint}")
+    try:
+        check_group(articles, settings.group, settings.corpus)
+    except CorpusError as error:
+        raise NotebookFailed(f"--group {settings.group!r} is not a column: {error}") from None
     return list(dict.fromkeys(str(warning.message) for warning in caught))
 
 
-def check_output(settings: Settings, *, force: bool = False, stream=sys.stderr) -> None:
+def check_output(folder: OutputFolder, *, force: bool = False, stream=sys.stderr) -> None:
     """Refuse to mix corpora in one output folder; call it holding the folder's lock.
 
     The folder holds another corpus's outputs when an entry of its manifest records another corpus
-    fingerprint, group column or column mapping. Then this raises NotebookFailed with one line, or,
-    with `force`, deletes those outputs first (clear_outputs: the files the manifest lists, the
+    fingerprint, group column or column mapping than `folder.corpus`. Then this raises NotebookFailed with one
+    line, or, with `force`, deletes those outputs first (OutputFolder.clear: the files the manifest lists, the
     notebooks' reports and the manifest, nothing else) and says so on `stream`.
     """
-    out = settings.out
     try:
-        manifest = read_manifest(out)
-    except ValueError as error:
+        others = folder.other_corpora()
+    except ValueError as error:  # an unreadable manifest
         if not force:
             raise NotebookFailed(f"{error}; pass --force to replace it") from None
-        manifest, others = {}, ["an unreadable manifest"]
-    else:
-        current = corpus_record(settings)
-        corpora = [entry.get("corpus", {}) for entry in manifest.values()]
-        others = sorted({_describe(corpus) for corpus in corpora if _identity(corpus) != _identity(current)})
+        others = ["an unreadable manifest"]
     if not others:
         return
     if not force:
-        raise NotebookFailed(f"{out} holds the outputs of {'; '.join(others)}, not of {_describe(current)}: "
-                             f"write to another --out DIR, or pass --force to delete them first")
-    removed = clear_outputs(out, manifest, reports=tuple(path.stem for path in notebooks()))
-    print(f"--force: deleted {len(removed)} files of {'; '.join(others)} from {out}", file=stream, flush=True)
-
-
-def _describe(corpus: dict) -> str:
-    columns = ",".join(f"{k}={v}" for k, v in (corpus.get("columns") or {}).items())
-    return (f"{corpus.get('path')} (fingerprint {str(corpus.get('fingerprint'))[:8]}"
-            f"{', columns ' + columns if columns else ''}) grouped by {corpus.get('group')!r}")
-
-
-def _identity(corpus: dict) -> tuple:
-    """What makes two outputs comparable: the same corpus content, column mapping and group."""
-    return corpus.get("fingerprint"), corpus.get("columns") or {}, corpus.get("group")
+        raise NotebookFailed(f"{folder.path} holds the outputs of {'; '.join(others)}, not of "
+                             f"{describe(folder.corpus)}: write to another --out DIR, or pass --force to delete them first")
+    removed = folder.clear(reports=tuple(path.stem for path in notebooks()))
+    print(f"--force: deleted {len(removed)} files of {'; '.join(others)} from {folder.path}", file=stream, flush=True)
 
 
 def _failed_cell(notebook) -> str:
@@ -453,13 +395,13 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
     def waiting(holder: str) -> None:
         print(f"waiting up to {wait:g} s for {settings.out}, in use by {holder}", file=stream, flush=True)
 
-    with output_lock(settings.out, timeout=wait, on_wait=waiting), \
-            tempfile.TemporaryDirectory(prefix="analysis-run-") as private:
-        remove_temporaries(settings.out)  # left by a killed run: no one else writes while we hold the lock
-        check_output(settings, force=force, stream=stream)
-        env[ENV_KERNELS_LOCK] = str(Path(private) / "kernels.lock")  # the kernels write in turn (figures.output_lock)
+    folder = OutputFolder.of(settings)
+    with folder.lock(timeout=wait, on_wait=waiting), tempfile.TemporaryDirectory(prefix="analysis-run-") as private:
+        folder.remove_temporaries()  # left by a killed run: no one else writes while we hold the lock
+        check_output(folder, force=force, stream=stream)
+        env[ENV_KERNELS_LOCK] = str(Path(private) / "kernels.lock")  # the kernels write in turn (OutputFolder.lock)
         with _environment(env):
-            _run_coroutine(_run_in_order(paths, settings, summary, stream, rerun))
+            _run_coroutine(_run_in_order(paths, settings, folder, summary, stream, rerun))
     if summary.warnings:
         print(f"corpus warnings ({len(summary.warnings)}), also shown in the notebooks:", file=stream)
         for line in summary.warnings:

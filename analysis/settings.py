@@ -10,6 +10,7 @@ the notebook's name and the corpus to fingerprint.
 
 from __future__ import annotations
 
+import difflib
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -52,15 +53,30 @@ class Settings:
         the group "unknown" (with a CorpusWarning naming them), so no article drops out.
         """
         articles = load_articles(self.corpus, **self.columns)
-        if self.group not in articles.columns:
-            raise CorpusError(f"{self.corpus}: no column {self.group!r} to group by; "
-                              f"group by one of {group_columns(articles)}")
+        check_group(articles, self.group, self.corpus)
         empty = articles[self.group].isna()
         if empty.any():
             warnings.warn(f"{self.corpus}: {int(empty.sum())} article(s) have no {self.group!r} "
                           f"({', '.join(articles.loc[empty, 'doc_id'][:5])}); grouped as 'unknown'",
                           CorpusWarning, stacklevel=2)
         return fill_missing_groups(articles, self.group)
+
+
+def check_group(articles: pd.DataFrame, group: str, corpus: str | Path) -> None:
+    """Raise CorpusError when `group` is not a column of the articles, naming the columns to group by and the
+    closest column name.
+
+    Parameters
+    ----------
+    articles : the corpus's articles.
+    group : the column to compare by.
+    corpus : where the articles come from, for the message.
+    """
+    if group in articles.columns:
+        return
+    close = difflib.get_close_matches(group, list(articles.columns), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise CorpusError(f"{corpus}: no column {group!r} to group by; group by one of {group_columns(articles)}{hint}")
 
 
 _current: Settings | None = None

@@ -68,7 +68,7 @@ def test_a_figure_name_with_a_path_is_refused(out):
 
 
 def test_the_corpus_fingerprint_follows_an_edit_in_a_live_session(tmp_path):
-    from analysis.figures import corpus_fingerprint
+    from analysis.provenance import corpus_fingerprint
 
     (tmp_path / "a.txt").write_text("one", encoding="utf-8")
     before = corpus_fingerprint(tmp_path)
@@ -77,7 +77,7 @@ def test_the_corpus_fingerprint_follows_an_edit_in_a_live_session(tmp_path):
 
 
 def test_the_corpus_fingerprint_depends_on_content_not_on_where_the_corpus_lies(tmp_path):
-    from analysis.figures import corpus_fingerprint
+    from analysis.provenance import corpus_fingerprint
 
     for folder in ("here", "there"):
         (tmp_path / folder).mkdir()

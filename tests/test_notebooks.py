@@ -85,7 +85,7 @@ def test_the_committed_manifest_matches_a_fresh_run(fresh_figures):
 
 
 def test_the_manifest_records_the_code_commit_and_every_runtime_dependency(fresh_figures):
-    from analysis.figures import CODE_PATHS, RUNTIME_DEPENDENCIES
+    from analysis.provenance import CODE_PATHS, RUNTIME_DEPENDENCIES
 
     entry = next(iter(json.loads((fresh_figures / "manifest.json").read_text(encoding="utf-8")).values()))
     last = subprocess.run(["git", "-C", str(PROJECT), "log", "-1", "--format=%H", "--", *CODE_PATHS],

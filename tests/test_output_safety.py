@@ -21,17 +21,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-import analysis.figures as figures  # noqa: E402
-from analysis.figures import (  # noqa: E402
-    LOCK,
-    OutputBusy,
-    clear_outputs,
-    output_lock,
-    remove_temporaries,
-    save_figure,
-    save_table,
-    write_atomic,
-)
+import analysis.files as files  # noqa: E402
+from analysis.figures import save_figure, save_table  # noqa: E402
+from analysis.files import write_atomic  # noqa: E402
+from analysis.output import LOCK, OutputBusy, OutputFolder  # noqa: E402
+from analysis.provenance import corpus_fingerprint  # noqa: E402
 from analysis.paths import ENV_LOCKED  # noqa: E402
 from analysis.settings import Settings  # noqa: E402
 from conftest import PROJECT, SEEDS  # noqa: E402
@@ -150,7 +144,7 @@ def _seeds_settings(out: Path, notebook: str = "02-terminology") -> Settings:
 
 def test_a_second_run_into_a_locked_folder_stops_with_one_line_naming_folder_and_holder(tmp_path):
     out = tmp_path / "out"
-    with output_lock(out):
+    with OutputFolder(out).lock():
         result = subprocess.run([sys.executable, "-m", "analysis", "run", "--only", "01", "--out", str(out),
                                  "--wait", "0.5"], cwd=PROJECT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
@@ -215,7 +209,7 @@ def test_another_corpus_is_refused_and_with_force_replaces_only_what_the_manifes
     assert "--force: deleted 8 files of seeds" in forced.stderr  # 3 + 3 listed files, a report, the manifest
     manifest = json.loads((out / "manifest.json").read_bytes())
     assert {entry["notebook"] for entry in manifest.values()} == {"01-corpus"}
-    assert {entry["corpus"]["fingerprint"] for entry in manifest.values()} == {figures.corpus_fingerprint(desk_corpus)}
+    assert {entry["corpus"]["fingerprint"] for entry in manifest.values()} == {corpus_fingerprint(desk_corpus)}
     listed = {file for entry in manifest.values() for file in entry["files"]}
     assert {p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")} == \
         listed | {"manifest.json", "notes.txt"}
@@ -228,9 +222,9 @@ def test_the_same_corpus_grouped_otherwise_is_refused_too(tmp_path):
 
     out = tmp_path / "out"
     save_table(pd.DataFrame({"n": [1]}), "02-terminology-kwic-kill", settings=_seeds_settings(out))
-    check_output(_seeds_settings(out))  # the same corpus and group: nothing to say
+    check_output(OutputFolder.of(_seeds_settings(out)))  # the same corpus and group: nothing to say
     with pytest.raises(NotebookFailed, match=r"grouped by 'outlet', not of seeds .* grouped by 'country'"):
-        check_output(Settings(corpus=SEEDS, out=out, group="country"))
+        check_output(OutputFolder.of(Settings(corpus=SEEDS, out=out, group="country")))
 
 
 def test_an_unreadable_manifest_is_named_and_force_replaces_it(tmp_path):
@@ -239,10 +233,34 @@ def test_an_unreadable_manifest_is_named_and_force_replaces_it(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "manifest.json").write_bytes(b"")  # what an interrupted writer of an older version left
+    folder = OutputFolder.of(_seeds_settings(out))
     with pytest.raises(NotebookFailed, match=r"manifest\.json is not valid JSON.*--force"):
-        check_output(_seeds_settings(out))
-    check_output(_seeds_settings(out), force=True, stream=sys.stderr)
+        check_output(folder)
+    check_output(folder, force=True, stream=sys.stderr)
     assert not (out / "manifest.json").exists()
+
+
+def test_a_wrong_group_is_named_with_the_columns_there_are_and_the_closest_one(tmp_path):
+    from analysis.runner import NotebookFailed, check_settings
+
+    with pytest.raises(NotebookFailed, match=r"^--group 'countri' is not a column: .*seeds: no column 'countri' to "
+                                             r"group by; group by one of \['outlet', .*\]; did you mean 'country'\?$"):
+        check_settings(Settings(corpus=SEEDS, out=tmp_path, group="countri"))
+
+
+def test_a_notebooks_outputs_are_up_to_date_until_its_inputs_or_an_output_change(tmp_path):
+    settings = _seeds_settings(tmp_path)
+    folder = OutputFolder.of(settings)
+    save_table(pd.DataFrame({"n": [1]}), "02-terminology-kwic", settings=settings)
+    stamp = folder.report_stamp("02-terminology", "inputs")
+    assert stamp["outputs"] == {"02-terminology-kwic": folder.manifest()["02-terminology-kwic"]["files"]}
+    html = folder.write_report("02-terminology", html=b"<html></html>\n",
+                               ipynb=json.dumps({"metadata": {"analysis": stamp}}).encode("utf-8"))
+    assert folder.up_to_date("02-terminology", "inputs") == html == tmp_path / "reports" / "02-terminology.html"
+    assert folder.up_to_date("02-terminology", "other inputs") is None
+    assert folder.up_to_date("01-corpus", "inputs") is None  # never reported
+    (tmp_path / "02-terminology-kwic.md").write_text("edited\n", encoding="utf-8")
+    assert folder.up_to_date("02-terminology", "inputs") is None
 
 
 # The atomic writer and the lock, one piece at a time.
@@ -263,7 +281,7 @@ def test_a_failure_mid_write_leaves_the_old_file_intact_and_no_temporary_file(tm
     def fail(*arguments):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(figures.os, step, fail)
+    monkeypatch.setattr(files.os, step, fail)
     with pytest.raises(OSError, match="No space"):
         write_atomic(path, b"new" * 100_000)
     assert path.read_bytes() == b"old"
@@ -295,7 +313,7 @@ def test_a_save_interrupted_between_files_never_leaves_the_manifest_contradictin
             raise KeyboardInterrupt
         replace(source, target)
 
-    monkeypatch.setattr(figures.os, "replace", dies_on_the_third)
+    monkeypatch.setattr(files.os, "replace", dies_on_the_third)
     with pytest.raises(KeyboardInterrupt):
         save_table(pd.DataFrame({"n": [2]}), "t", settings=settings)
     assert "t" not in json.loads((tmp_path / "manifest.json").read_bytes())
@@ -309,17 +327,18 @@ def test_remove_temporaries_removes_hidden_tmp_files_only(tmp_path):
     kept = [tmp_path / "a.png", tmp_path / "b.tmp", tmp_path / LOCK]
     for path in stale + kept:
         path.write_bytes(b"x")
-    assert remove_temporaries(tmp_path) == sorted(stale)
+    assert OutputFolder(tmp_path).remove_temporaries() == sorted(stale)
     assert all(path.exists() for path in kept)
 
 
-def test_clear_outputs_deletes_listed_files_reports_and_manifest_and_nothing_else(tmp_path):
+def test_clearing_deletes_listed_files_reports_and_manifest_and_nothing_else(tmp_path):
     (tmp_path / "reports").mkdir()
-    for name in ("a.png", "a.csv", "mine.png", "manifest.json", "reports/01-corpus.html", "reports/mine.html"):
+    for name in ("a.png", "a.csv", "mine.png", "reports/01-corpus.html", "reports/mine.html"):
         (tmp_path / name).write_bytes(b"x")
     (tmp_path.parent / "outside.txt").write_bytes(b"x")
     manifest = {"a": {"files": {"a.png": "", "a.csv": "", "../outside.txt": "", "gone.svg": ""}}}
-    removed = clear_outputs(tmp_path, manifest, reports=("01-corpus",))
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    removed = OutputFolder(tmp_path).clear(reports=("01-corpus",))
     assert sorted(p.relative_to(tmp_path).as_posix() for p in removed) == \
         ["a.csv", "a.png", "manifest.json", "reports/01-corpus.html"]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == \
@@ -329,7 +348,7 @@ def test_clear_outputs_deletes_listed_files_reports_and_manifest_and_nothing_els
 
 def test_a_kernel_of_a_live_run_writes_without_waiting_for_the_lock_its_run_holds(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_LOCKED, f"{os.getppid()}:{tmp_path.resolve()}")  # as if our parent were the run
-    with output_lock(tmp_path, timeout=0):
+    with OutputFolder(tmp_path).lock(timeout=0):
         pass
     assert not (tmp_path / LOCK).exists()  # the lock was never taken
 
@@ -342,8 +361,8 @@ def test_a_kernel_whose_run_has_died_writes_nothing(tmp_path, monkeypatch):
 
 
 def test_the_lock_is_reentrant_within_one_process(tmp_path):
-    with output_lock(tmp_path, timeout=0):
-        with output_lock(tmp_path, timeout=0):
+    with OutputFolder(tmp_path).lock(timeout=0):
+        with OutputFolder(tmp_path).lock(timeout=0):
             save_table(pd.DataFrame({"n": [1]}), "t", settings=_seeds_settings(tmp_path))
     assert (tmp_path / "t.csv").exists()
 

@@ -9,7 +9,12 @@ import pytest
 import analysis as an
 import analysis.cache as cache
 import analysis.pipeline as pipeline
+from analysis.provenance import column_types, table_fingerprint
+from analysis.stages import STAGES
 from conftest import SHARED
+
+#: Each stage's measure by the stage's name: one call on the whole table, the result every other way must equal.
+ONE_CALL = {stage.name: stage.function for stage in STAGES}
 
 STAGE_CALLS = {
     "scores": lambda s: an.score_sentences(s),
@@ -34,7 +39,7 @@ def corpus(articles) -> pd.DataFrame:
 
 @pytest.fixture()
 def small_chunks(monkeypatch, tmp_path):
-    monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 6)
+    monkeypatch.setenv("ANALYSIS_CHUNK_ARTICLES", "6")
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
 
@@ -53,8 +58,8 @@ def test_chunks_are_whole_articles_and_one_new_article_moves_no_other_boundary(s
 @pytest.mark.parametrize("stage", list(STAGE_CALLS))
 def test_every_stage_in_chunks_on_two_cores_equals_one_call(stage, corpus, small_chunks):
     sentences = an.split_sentences(corpus)
-    pd.testing.assert_frame_equal(sentences, pipeline.STAGES["sentences"](corpus))
-    direct = pipeline.STAGES[stage](sentences)
+    pd.testing.assert_frame_equal(sentences, ONE_CALL["sentences"](corpus))
+    direct = ONE_CALL[stage](sentences)
     chunked = STAGE_CALLS[stage](sentences)  # computed on two processes, stored
     cached = STAGE_CALLS[stage](sentences)  # read back
     pd.testing.assert_frame_equal(chunked, direct)
@@ -66,7 +71,7 @@ def test_every_stage_in_chunks_on_two_cores_equals_one_call(stage, corpus, small
 def test_every_stage_without_a_cache_or_with_every_other_chunk_cached_equals_one_call(stage, corpus, small_chunks,
                                                                                       monkeypatch):
     sentences = an.split_sentences(corpus)
-    direct = pipeline.STAGES[stage](sentences)
+    direct = ONE_CALL[stage](sentences)
     STAGE_CALLS[stage](sentences)
     stored = sorted((small_chunks / stage).glob("*.parquet"))
     for path in stored[::2]:
@@ -96,7 +101,7 @@ def test_a_table_with_an_article_in_several_runs_of_rows_gives_one_calls_result(
     sentences = an.split_sentences(corpus)
     interleaved = sentences.sort_values(["sent_id", "doc_id"], kind="stable").reset_index(drop=True)
     for stage in ("terms", "attributions"):
-        pd.testing.assert_frame_equal(STAGE_CALLS[stage](interleaved), pipeline.STAGES[stage](interleaved))
+        pd.testing.assert_frame_equal(STAGE_CALLS[stage](interleaved), ONE_CALL[stage](interleaved))
 
 
 def _counting(monkeypatch):
@@ -127,13 +132,13 @@ def test_a_stale_result_is_never_served(corpus, small_chunks, monkeypatch):
     edited = corpus.assign(text=corpus["text"].where(corpus["doc_id"] != "a040", "Iran vowed revenge. The US denied it."))
     sentences = an.split_sentences(edited)
     assert computed["split_sentences"] == chunks + 1
-    pd.testing.assert_frame_equal(sentences, pipeline.STAGES["sentences"](edited))
+    pd.testing.assert_frame_equal(sentences, ONE_CALL["sentences"](edited))
 
     # An edited lexicon: the terms again, not the sentences.
     lexicon = pd.DataFrame({"concept": ["event"], "family": ["strike"], "pattern": ["strike*"]})
     hits = an.find_terms(sentences, lexicon=lexicon)
     assert computed["split_sentences"] == chunks + 1 and computed["find_terms"] == 2 * chunks
-    pd.testing.assert_frame_equal(hits, pipeline.STAGES["terms"](sentences, lexicon=lexicon))
+    pd.testing.assert_frame_equal(hits, ONE_CALL["terms"](sentences, lexicon=lexicon))
 
     # New code (an edited rule file, a new version): nothing old is read.
     cache.code_fingerprint.cache_clear()
@@ -158,7 +163,7 @@ def test_small_corpora_bypass_the_cache(sentences, small_chunks):
 def test_the_cache_can_be_turned_off(corpus, monkeypatch, tmp_path):
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
     assert cache.cache_folder() is None
-    pd.testing.assert_frame_equal(an.split_sentences(corpus), pipeline.STAGES["sentences"](corpus))
+    pd.testing.assert_frame_equal(an.split_sentences(corpus), ONE_CALL["sentences"](corpus))
 
 
 def _write_folder(corpus: pd.DataFrame, folder):
@@ -178,14 +183,13 @@ def test_process_corpus_writes_what_the_stages_give_and_the_notebooks_read_it_ba
     assert manifest["articles"] == 80 and set(manifest["tables"]) == {
         "articles", "sentences", "scores", "terms", "frames", "article_frames", "agency", "attributions"}
     articles = an.load_articles(source)
-    assert manifest["corpus_fingerprint"] == cache.fingerprint(articles)
-    sentences = pipeline.STAGES["sentences"](articles)
+    assert manifest["corpus_fingerprint"] == table_fingerprint(articles)
+    sentences = ONE_CALL["sentences"](articles)
     pd.testing.assert_frame_equal(pipeline.read_processed(out, "sentences"), sentences)
-    pd.testing.assert_frame_equal(pipeline.read_processed(out, "terms"), pipeline.STAGES["terms"](sentences))
+    pd.testing.assert_frame_equal(pipeline.read_processed(out, "terms"), ONE_CALL["terms"](sentences))
 
     # A notebook given the folder as its corpus computes nothing: every chunk comes from the folder.
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
-    monkeypatch.setattr(pipeline, "STORES", [])
     computed = _counting(monkeypatch)
     loaded = an.load_articles(out)
     pd.testing.assert_frame_equal(loaded, articles)
@@ -233,12 +237,11 @@ def test_a_blank_article_ending_a_partition_leaves_the_chunks_as_load_articles_c
     with pytest.warns(an.CorpusWarning):
         articles = an.load_articles(source)
     assert manifest["articles"] == len(articles) == 79
-    assert manifest["corpus_fingerprint"] == cache.fingerprint(articles)
+    assert manifest["corpus_fingerprint"] == table_fingerprint(articles)
     parts = [len(pd.read_parquet(tmp_path / "processed" / part)) for part in manifest["tables"]["articles"]]
     assert parts == [len(rows) for rows in pipeline.chunks_of_articles(articles["doc_id"])]
 
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
-    monkeypatch.setattr(pipeline, "STORES", [])
     computed = _counting(monkeypatch)
     an.find_terms(an.split_sentences(an.load_articles(tmp_path / "processed")))
     assert set(computed.values()) <= {0}
@@ -281,7 +284,7 @@ def test_process_corpus_on_a_local_cluster_equals_the_in_process_run(tmp_path):
             distributed = pipeline.process_corpus(source, tmp_path / "cluster", client=client, partition_size=100)
     assert local["tables"] == distributed["tables"] and local["corpus_fingerprint"] == distributed["corpus_fingerprint"]
     with pytest.warns(an.CorpusWarning, match="blank.txt: empty"):
-        assert local["corpus_fingerprint"] == cache.fingerprint(an.load_articles(source))
+        assert local["corpus_fingerprint"] == table_fingerprint(an.load_articles(source))
     for table in local["tables"]:
         a = pipeline.read_processed(tmp_path / "local", table)
         b = pipeline.read_processed(tmp_path / "cluster", table)
@@ -329,7 +332,7 @@ def test_a_chunks_key_tells_apart_two_category_lists_of_one_column():
     first = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": pd.Categorical(values, categories=["A", "B"])})
     second = first.assign(outlet=pd.Categorical(values, categories=["B", "A"], ordered=True))
     assert pipeline._columns_key(first) != pipeline._columns_key(second)
-    assert pipeline._dtypes(first) == pipeline._dtypes(second)  # the corpus fingerprint hashes as analysis.cache does
+    assert column_types(first) == column_types(second)  # the corpus fingerprint hashes dtypes without categories
 
 
 def test_partitions_are_weighed_by_the_text_they_hold(corpus, tmp_path):

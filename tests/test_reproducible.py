@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.figures import LOCK, TEMPORARY
+from analysis.files import TEMPORARY
+from analysis.output import LOCK
 from analysis.runner import notebooks
 from conftest import PROJECT, write_corpus
 

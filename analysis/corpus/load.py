@@ -26,16 +26,13 @@ table `load_articles` gives.
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import os
 import stat
 import warnings
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
-from multiprocessing import get_context
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -45,6 +42,7 @@ from analysis.corpus.clean import BoilerplateRules, clean_article, load_rules
 from analysis.corpus.decode import decode_bytes
 from analysis.corpus.errors import CorpusError, CorpusWarning
 from analysis.tables import UNIT_COLUMNS, group_columns, require_columns
+from analysis.workers import in_workers
 
 METADATA_FILE = "metadata.csv"
 TEXT_SUFFIXES = (".txt", ".text")
@@ -86,22 +84,22 @@ def _corpus_files(source: str | Path, **_) -> list[Path] | None:
     return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else None
 
 
-# Cached: every notebook loads the corpus, and cleaning it is most of what a notebook's second run computes.
-@memoised(depends_on=_corpus_files)
 def load_articles(
     source: str | Path,
     *,
     rules: pd.DataFrame | str | Path | None = None,
     **columns: str,
 ) -> pd.DataFrame:
-    """Read a corpus folder or table into a table of articles.
+    """Read a corpus folder or table into a table of articles; or read back a folder written by process_corpus.
 
     Parameters
     ----------
     source : a folder (text files plus `metadata.csv`, or `.json` records) or a
-        `.csv`, `.jsonl`/`.ndjson`, `.parquet` or `.json` table.
+        `.csv`, `.jsonl`/`.ndjson`, `.parquet` or `.json` table; or a folder
+        written by analysis.pipeline.process_corpus.
     rules : boilerplate rules (DataFrame or CSV with `name, pattern`); default
-        the shipped `analysis/data/boilerplate.csv`.
+        the shipped `analysis/data/boilerplate.csv` (ignored for a processed
+        folder, whose articles were cleaned already).
     **columns : for tables, our column name = the source's field name, for
         `doc_id`, `text`, `outlet`, `title`, `date`, `author`.
 
@@ -113,7 +111,9 @@ def load_articles(
     cleaning, empty if none), `raw` (the text as decoded) and `text` (the
     cleaned body, without title, paragraphs separated by a blank line). A
     metadata column or field named like one of these is kept as
-    `metadata_<name>` or `source_<name>`, with a warning.
+    `metadata_<name>` or `source_<name>`, with a warning. A processed
+    folder's articles carry its Store (see Store): the per-article stages
+    then read their results from the folder instead of computing them.
 
     Raises FileNotFoundError for a missing `source` and CorpusError (a
     ValueError) naming the file, line, column or value for anything else that
@@ -121,7 +121,87 @@ def load_articles(
     left out or read in a fallback way (dates that are not explicit dates or
     fall outside 1677-2262 become NaT).
     """
+    store = Store.processed(source)
+    if store is not None:
+        return store.attach(store.read("articles"))
+    return _read_corpus(source, rules=rules, **columns)
+
+
+# Cached: every notebook loads the corpus, and cleaning it is most of what a notebook's second run computes.
+@memoised(depends_on=_corpus_files)
+def _read_corpus(source: str | Path, *, rules: pd.DataFrame | str | Path | None = None, **columns: str) -> pd.DataFrame:
+    """load_articles of a corpus (not a processed folder)."""
     return clean_records(read_records(source, rules=rules, **columns))
+
+
+# -- a corpus processed ahead of time (analysis.pipeline.process_corpus) ---------------------------------------
+
+#: The file that makes a folder a processed corpus, and the kind it declares.
+MANIFEST = "manifest.json"
+KIND = "analysis processed corpus"
+#: The key of a table's `attrs` that holds its Store.
+STORE = "analysis.store"
+
+
+def processed_manifest(folder: str | Path) -> dict | None:
+    """The manifest of a folder written by process_corpus, or None if it is not one."""
+    path = Path(folder) / MANIFEST
+    if not Path(folder).is_dir() or not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("kind") == KIND else None
+
+
+def _chunk_articles() -> int:
+    return int(os.environ.get("ANALYSIS_CHUNK_ARTICLES", "64"))
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where the per-article stages (analysis/pipeline.py) look up results before computing them, and how they
+    cut a table into chunks of articles.
+
+    `folder` is a folder written by process_corpus (None: the cache alone) and `chunk_articles` the articles
+    per chunk on average ($ANALYSIS_CHUNK_ARTICLES, default 64; larger for millions of articles: fewer files),
+    a processed folder's own, or no stored chunk would be found. load_articles attaches a processed folder's
+    Store to its articles table (in `attrs`) and each stage attaches its input's to its result; a table
+    without one has the default Store. A Store changes where results come from, never what they are.
+    """
+
+    folder: Path | None = None
+    chunk_articles: int = field(default_factory=_chunk_articles)
+
+    @classmethod
+    def processed(cls, folder: str | Path) -> Store | None:
+        """The Store of a folder written by process_corpus, or None if it is not one."""
+        manifest = processed_manifest(folder)
+        if manifest is None:
+            return None
+        return cls(Path(folder).resolve(), int(manifest["settings"]["chunk_articles"]))
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> Store:
+        """The Store a table carries, else the default one."""
+        found = table.attrs.get(STORE)
+        if not isinstance(found, dict):
+            return cls()
+        return cls(Path(found["folder"]) if found.get("folder") else None, int(found["chunk_articles"]))
+
+    def attach(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The table (sharing its columns' memory) carrying this Store, as plain values: a table's attrs are
+        written with it to Parquet and hashed into a memoised result's key."""
+        attached = table.copy(deep=False)
+        folder = None if self.folder is None else str(self.folder)
+        attached.attrs = {**table.attrs, STORE: {"folder": folder, "chunk_articles": self.chunk_articles}}
+        return attached
+
+    def read(self, table: str) -> pd.DataFrame:
+        """One table of the processed folder, its parts read in corpus order and joined."""
+        parts = [pd.read_parquet(self.folder / part) for part in processed_manifest(self.folder)["tables"][table]]
+        return pd.concat(parts, ignore_index=True)
 
 
 def read_records(
@@ -477,34 +557,14 @@ def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateR
                workers: int | None = None) -> list:
     """clean_article for every article, in order; in two processes for a large corpus (the same results)."""
     workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    if len(raws) < PARALLEL_MIN_ARTICLES or workers < 2:
-        return _clean_some(rules, list(zip(raws, titles, authors)))
-    global _TO_CLEAN
     items = list(zip(raws, titles, authors))
+    if len(items) < PARALLEL_MIN_ARTICLES or workers < 2:
+        return _clean_some(rules, items)
     size = -(-len(items) // (4 * workers))
-    # The workers are forked with the texts in memory and are sent ranges, not texts; frozen, the objects are not
-    # visited by a worker's garbage collector, which would copy every page of them into it.
-    previous, _TO_CLEAN = _TO_CLEAN, (rules, items)
-    frozen = gc.get_freeze_count() == 0  # an outer caller froze already: it unfreezes
-    if frozen:
-        gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            ranges = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-            return [article for piece in pool.map(_clean_range, ranges) for article in piece]
-    finally:
-        _TO_CLEAN = previous
-        if frozen:
-            gc.unfreeze()
-
-
-#: In a forked cleaning worker: the rules and the (raw, title, author) items (inherited, never pickled).
-_TO_CLEAN: tuple | None = None
-
-
-def _clean_range(bounds: tuple[int, int]) -> list:
-    rules, items = _TO_CLEAN
-    return _clean_some(rules, items[bounds[0]:bounds[1]])
+    ranges = [range(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    pieces = in_workers(lambda shared, rows: _clean_some(shared[0], shared[1][rows.start:rows.stop]), ranges,
+                        shared=(rules, items), workers=workers)
+    return [article for piece in pieces for article in piece]
 
 
 def _clean_some(rules: BoilerplateRules, items: list[tuple]) -> list:
