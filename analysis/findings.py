@@ -13,12 +13,10 @@ marked "not in the figure".
 
 from __future__ import annotations
 
-from math import comb
-
 import pandas as pd
 from IPython.display import Markdown
 
-from analysis.measures.stats import MIN_ARTICLES_FOR_INTERVAL
+from analysis.measures.stats import MIN_ARTICLES_FOR_INTERVAL, sign_test
 from analysis.plots.framing import frame_share_groups, speaker_groups
 from analysis.plots.sentiment import sentence_sentiment_groups
 from analysis.plots.terminology import term_rate_groups
@@ -427,12 +425,3 @@ def measures_findings(measures: pd.DataFrame, sections: pd.DataFrame, *, by: str
 
 def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
-
-
-def sign_test(below: int, above: int) -> float:
-    """Two-sided exact sign test: the chance of a split at least this uneven if either side were as likely."""
-    n = below + above
-    if n == 0:
-        return 1.0
-    tail = sum(comb(n, k) for k in range(min(below, above) + 1)) / 2 ** n
-    return min(1.0, 2 * tail)

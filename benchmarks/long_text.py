@@ -16,7 +16,10 @@ ratio to the size before. It
 checks that no stage more than doubles, within noise, when the text doubles
 (ratio at most MAX_RATIO; stages under MIN_SECONDS at the larger size are too
 quick to time and pass), and that the whole pipeline on 1M characters takes
-under MAX_TOTAL seconds. Exits 1 if a check fails. Needs only the seeds.
+under MAX_TOTAL seconds. Then it times the patterns that were once quadratic
+in one long sentence (moved here from tests/test_long_text.py, where a timing
+failed on a busy machine): each on a text and on twice that text, the ratio
+at most MAX_RATIO. Exits 1 if a check fails. Needs only the seeds.
 """
 
 from __future__ import annotations
@@ -32,7 +35,11 @@ from pathlib import Path
 os.environ["ANALYSIS_CACHE"] = "off"  # every stage computed, none read back
 os.environ["ANALYSIS_PROGRESS"] = "off"
 
+import pandas as pd  # noqa: E402
+
 import analysis as an  # noqa: E402
+import analysis.measures.attribution as attribution  # noqa: E402
+from analysis.language.quotes import quote_spans  # noqa: E402
 from common import best_of  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -52,6 +59,46 @@ STAGES = [
     ("classify_agency", "sentences", lambda t: an.classify_agency(t)),
     ("find_attributions", "sentences", lambda t: an.find_attributions(t)),
 ]
+
+
+NEWS = ("Iran vowed harsh revenge after the United States killed its top general in a drone strike near Baghdad "
+        "airport and officials said the attack was not a good idea but a terrible crime ")
+#: A sentence of quotations, definite speakers, surnames and runs of capitalised words, for find_attributions.
+SPEAKERS = "“No” the spokesman said and Secretary Mike Pompeo told Iran Iraq Syria Lebanon Qatar Pompeo said "
+#: (name, job of a size n, n): patterns each once quadratic in one long sentence, timed at n and 2n.
+PATTERNS = [
+    ("score_sentences", lambda n: an.score_sentences(pd.DataFrame({"text": [news_words(n)]})), 40_000),
+    ("classify_agency", lambda n: an.classify_agency(
+        pd.DataFrame({"doc_id": ["a"], "text": [("US Iran kills " * n).strip()]})), 6_000),
+    ("find_attributions", lambda n: an.find_attributions(
+        pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "text": [(SPEAKERS * n).strip()]})), 3_000),
+    ("apposition pattern", lambda n: list(attribution._APPOSITION.finditer("Iran Baghdad " * n)), 20_000),
+    ("quote_spans", lambda n: quote_spans("“a” 'b' said x " * n), 20_000),
+]
+
+
+def news_words(n: int) -> str:
+    """The words of NEWS repeated to `n` words: one sentence without sentence punctuation."""
+    words = NEWS.split()
+    return " ".join(words[i % len(words)] for i in range(n))
+
+
+def pattern_growth(repeats: int) -> list[str]:
+    """Time each of PATTERNS at its size and twice it (the fastest of `repeats` interleaved runs); the failures."""
+    failures = []
+    print(f"\npatterns once quadratic in one long sentence\n{'seconds':<20}{'n':>9}{'2n':>9}{'2n/n':>9}")
+    for name, job, size in PATTERNS:
+        times = {size: [], 2 * size: []}
+        for _ in range(repeats):
+            for n in times:
+                times[n].append(best_of(1, lambda: job(n))[0])
+        small, large = min(times[size]), min(times[2 * size])
+        ratio = large / small
+        bad = ratio > MAX_RATIO and large >= MIN_SECONDS
+        print(f"{name:<20}{small:>9.2f}{large:>9.2f}{ratio:>9.2f}" + ("  <- grows faster than linear" if bad else ""))
+        if bad:
+            failures.append(f"{name} grows {ratio:.1f}x when the text doubles")
+    return failures
 
 
 def base_texts() -> dict[str, str]:
@@ -107,6 +154,7 @@ def main() -> int:
                   + "".join(f"{b / a:>9.2f}" for a, b in zip(totals, totals[1:])))
             if totals[-1] > MAX_TOTAL:
                 failures.append(f"{kind}: the whole pipeline takes {totals[-1]:.1f} s on {SIZES[-1]:,} characters")
+        failures += pattern_growth(args.repeats)
     print(f"\nchecks: each stage at most x{MAX_RATIO} per doubling (from {MIN_SECONDS} s), "
           f"whole pipeline on {SIZES[-1]:,} characters under {MAX_TOTAL:.0f} s")
     for failure in failures:

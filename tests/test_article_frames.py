@@ -107,14 +107,14 @@ def test_the_model_agrees_with_trained_coders_across_folds_and_the_shipped_weigh
     assert all(line["auc_nested"] > line["auc_sentence_cues"] for line in lines)
 
 
-def test_frame_shares_at_article_level_is_the_prevalence_of_the_codebook_frames():
+def test_article_frame_shares_is_the_prevalence_of_the_codebook_frames():
     sentences = an.split_sentences(pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "X"], "text": [ECONOMY, NEUTRAL]}))
-    by_article = an.frame_shares(an.code_frames(sentences), sentences, level="article", replicates=100)
+    by_article = an.article_frame_shares(sentences, replicates=100)
     expected = an.frame_prevalence(an.article_frames(sentences), replicates=100)
     pd.testing.assert_frame_equal(by_article, expected)
     assert by_article.set_index("frame").at["economic consequences", "n"] == 1
-    with pytest.raises(ValueError, match="level must be 'sentence' or 'article', not 'paragraph'"):
-        an.frame_shares(an.code_frames(sentences), sentences, level="paragraph")
+    with pytest.raises(TypeError, match="level"):  # one function, one kind of table: no level= mode
+        an.frame_shares(an.code_frames(sentences), sentences, level="article")
 
 
 def test_word_counts_count_each_text_as_count_words_does():

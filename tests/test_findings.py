@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.findings import sign_test
+from analysis.measures.stats import sign_test
 
 
 def _sentences(groups: dict[str, list[list[float]]]) -> pd.DataFrame:

@@ -70,6 +70,34 @@ def test_stacked_bars_start_each_segment_where_the_last_ended():
     assert _texts(ax) == ["20%", "50%", "80%", "50%"]
 
 
+def test_house_style_as_a_decorator_sets_the_style_inside_the_function_and_restores_it_after():
+    from analysis.plots.style import RC, house_style
+
+    @house_style()
+    def font_size():
+        return matplotlib.rcParams["font.size"]
+
+    with matplotlib.rc_context({"font.size": 7}):
+        assert (font_size(), font_size(), matplotlib.rcParams["font.size"]) == (RC["font.size"], RC["font.size"], 7)
+
+
+def test_facet_draws_one_panel_per_value_with_the_one_panel_plot_and_hides_the_rest():
+    drawn = []
+
+    def plot_one(data, *, group, by, ax=None):
+        drawn.append((group, by, ax))
+        ax.set_title(f"{group}: {len(data)}")
+        return ax
+
+    table = pd.DataFrame({"outlet": ["A", "B", "C"]})
+    fig, axes = an.plots.parts.facet(plot_one, table, panel="group", values=["A", "B", "C"], columns=2,
+                                     size=(3.0, 2.0), by="outlet")
+    assert [(group, by) for group, by, _ in drawn] == [("A", "outlet"), ("B", "outlet"), ("C", "outlet")]
+    assert [ax for _, _, ax in drawn] == axes and [ax.get_title() for ax in axes] == ["A: 3", "B: 3", "C: 3"]
+    assert [ax.get_visible() for ax in fig.axes] == [True, True, True, False]
+    assert tuple(fig.get_size_inches()) == (3.0 * 2 + 2.2, 2.0 * 2 + 1.0)
+
+
 # -- notebook 01 ------------------------------------------------------------------------------
 
 def test_plot_removals_writes_each_count_in_its_cell_and_the_lines_per_group_on_the_axes_given():

@@ -162,7 +162,7 @@ def _punkt_fuzz(seed: int, count: int) -> list[str]:
             for _ in range(count)]
 
 
-def test_the_sentence_splitter_gives_exactly_nltks_punkt_spans():
+def test_punkt_span_tokenize_equals_nltks_punkt_sentence_tokenizer_span_tokenize():
     from analysis.language.segment import _punkt, sentence_tokenizer
 
     nltk, fast = sentence_tokenizer(), _punkt()
@@ -172,7 +172,7 @@ def test_the_sentence_splitter_gives_exactly_nltks_punkt_spans():
 
 
 @pytest.mark.needs_shared
-def test_the_sentence_splitter_gives_nltks_spans_on_the_golden_rules_and_bbc():
+def test_punkt_span_tokenize_equals_nltks_span_tokenize_on_the_golden_rules_and_bbc():
     from analysis.language.segment import _paragraphs, _punkt, sentence_tokenizer
 
     nltk, fast = sentence_tokenizer(), _punkt()

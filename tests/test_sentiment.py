@@ -8,7 +8,8 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 import analysis as an
-from analysis.measures.sentiment import analyzer, token_valences
+from analysis.measures.sentiment import token_valences
+from analysis.measures.vader import analyzer
 from conftest import SHARED
 
 VADER = SentimentIntensityAnalyzer()
@@ -239,3 +240,13 @@ def test_compare_masked_gives_tied_groups_the_same_best_rank():
     masked = summary.assign(mean_compound=[0.2, -0.1, -0.1])
     table = an.compare_masked(summary, masked).set_index("outlet")
     assert table["rank"].tolist() == [1, 1, 3] and table["rank_masked"].tolist() == [3, 1, 1]
+
+
+def test_a_long_texts_token_valences_are_those_of_each_window_in_turn():
+    from analysis.measures.sentiment import LONG_SENTENCE_WORDS, _windows
+    from analysis.measures.vader import valences
+
+    text = " ".join(["good"] * LONG_SENTENCE_WORDS + ["not", "bad"] * 10)
+    pieces = _windows(text)
+    assert [len(piece.split()) for piece in pieces] == [510, 510]
+    assert token_valences(text) == valences(pieces[0]) + valences(pieces[1])

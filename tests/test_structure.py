@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 import inspect
 import tomllib
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
 
 import analysis as an
-from analysis.figures import RUNTIME_DEPENDENCIES
+from analysis.provenance import RUNTIME_DEPENDENCIES
 from conftest import PROJECT
 
 PACKAGE = PROJECT / "analysis"
@@ -77,6 +78,51 @@ def test_the_import_rules_would_catch_a_plot_that_imports_a_measure(line):
     assert any(name.startswith(FORBIDDEN["plots"]) for name in names)
 
 
+def _module(path: Path) -> str:
+    """A file's module name: analysis/measures/frames.py is analysis.measures.frames, a package's __init__.py
+    the package."""
+    parts = path.relative_to(PROJECT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(paths) -> dict[str, set[str]]:
+    """Each module of `paths` and the modules of `paths` it imports, read from the source (an import inside a
+    function counts: deferred to call time, it still makes a circle)."""
+    modules = {_module(path): path for path in paths}
+    return {name: (_imports(path) & modules.keys()) - {name} for name, path in modules.items()}
+
+
+def import_circle(graph: dict[str, set[str]]) -> list[str]:
+    """One circle of `graph` (module -> the modules it imports) as [a, b, ..., a], each importing the next;
+    [] when there is none."""
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as error:
+        return list(reversed(error.args[1]))  # graphlib walks from a module to those that import it
+    return []
+
+
+def test_no_module_of_the_package_imports_itself_through_others():
+    circle = import_circle(import_graph(MODULES))
+    assert circle == [], "import circle: " + " -> ".join(circle)
+
+
+def test_the_circle_check_names_a_circle_in_the_order_of_the_imports():
+    assert import_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) in (
+        ["a", "b", "c", "a"], ["b", "c", "a", "b"], ["c", "a", "b", "c"])
+    assert import_circle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+
+
+def test_the_import_graph_counts_an_import_inside_a_function():
+    probe = PACKAGE / "measures" / "_probe_deferred.py"
+    probe.write_text("def late():\n    from analysis.measures import frames\n", encoding="utf-8")
+    try:
+        graph = import_graph([probe, PACKAGE / "measures" / "frames.py"])
+    finally:
+        probe.unlink()
+    assert graph == {"analysis.measures._probe_deferred": {"analysis.measures.frames"}, "analysis.measures.frames": set()}
+
+
 #: The one module that writes files (whole or not at all), and the modules that render bytes for it: the cited
 #: outputs, the cache's Parquet, and the coding sheets (sheets.py renders the coding sheets' bytes).
 WRITERS = ("files.py", "figures.py", "cache.py", "sheets.py")
@@ -125,6 +171,7 @@ def test_plot_functions_take_a_table_then_keywords(name):
 
 
 MEASURES_WITH_OPTIONS = ["find_terms", "code_frames", "mask_terms", "lexicon_audit", "term_rates", "frame_shares",
+                         "article_frame_shares",
                          "agents_named", "agent_categories", "find_attributions"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
@@ -144,3 +145,15 @@ def test_the_training_script_reproduces_the_shipped_file_byte_for_byte():
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "shipped file is identical" in result.stdout
+
+
+def test_the_model_reads_vaders_valences_flipped_by_vaders_negation_rule():
+    from analysis.measures.target_model import DENSE_FEATURES
+
+    # "good" is 1.9 in VADER's lexicon; after "not" (within 3 words) it counts 1.9 x N_SCALAR (-0.74), and as the
+    # third word after the mention exp(-2 / 3) of that near it.
+    _, dense = mention_features("Trump is not good.", 0, 5)
+    features = dict(zip(DENSE_FEATURES, dense))
+    assert (features["right_positive"], features["right_negative"]) == (0.0, -(1.9 * -0.74))
+    assert (features["near_positive"], features["near_negative"]) == (0.0, -(1.9 * -0.74) * math.exp(-2 / 3))
+    assert features["negation_near"] == 1.0

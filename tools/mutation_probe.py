@@ -3,10 +3,18 @@
 A mutation the tests do not notice is logic no test pins down. Run from the
 project folder (`.venv/bin/python tools/mutation_probe.py`); it prints one line
 per mutation and a summary, and always restores every file it touched.
+
+    .venv/bin/python tools/mutation_probe.py [--first 27] [--tests tests/test_compare.py ...]
+
+`--first` starts at that mutation (27: those added for issue 24); `--tests`
+runs only those test files (quicker; a mutation they catch the whole suite
+catches too). The probe edits the files in place, so run it in a copy of the
+project when others are testing the same folder (`cp -r`, with ../shared beside it).
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import time
@@ -47,10 +55,42 @@ MUTATIONS = [
     ("analysis/language/grammar.py", "if collected and lower in RELATIVES:", "if False:"),
     ("analysis/measures/terms.py", 'counts.groupby([*groups, "entity"])["n"].transform("sum")', 'counts["n"].sum()'),
     ("analysis/measures/sentiment.py", 'rank=table["mean_compound"].rank(method="min")', 'rank=table["mean_compound"].rank(method="max")'),
+    # Issue 24: the p-value and Hedges' g, interval and sign-test constants, shares within groups, passages
+    # overlapping themselves, quotation and token boundaries (in files other than the sentiment and frame modules).
+    ("analysis/measures/compare.py", "p=(1 + extreme) / (1 + permutations))", "p=extreme / permutations)"),
+    ("analysis/measures/compare.py", "np.abs(null) >= abs(observed) - 1e-12", "np.abs(null) >= abs(observed) + 1e-12"),
+    ("analysis/measures/compare.py", "correction = 1 - 3 / (4 * (len(a) + len(b)) - 9)", "correction = 1 - 3 / (4 * (len(a) + len(b)) - 1)"),
+    ("analysis/measures/compare.py", "(len(a) - 1) * a.var(ddof=1)", "(len(a) - 1) * a.var(ddof=0)"),
+    ("analysis/measures/compare.py", "by_articles = side_a[unit].nunique() >= 2", "by_articles = side_a[unit].nunique() >= 3"),
+    ("analysis/measures/compare.py", "MANY_GROUPS = 6", "MANY_GROUPS = 5"),
+    ("analysis/measures/compare.py", 'grouped = grouped[grouped["w"] > 0]', 'grouped = grouped[grouped["w"] >= 0]'),
+    ("analysis/measures/compare.py", "present=(n > 0).astype(float)", "present=(n > 1).astype(float)"),
+    ("analysis/measures/stats.py", "MIN_ARTICLES_FOR_INTERVAL = 5", "MIN_ARTICLES_FOR_INTERVAL = 4"),
+    ("analysis/measures/stats.py", "np.where(bottoms > 0, scale * tops / bottoms, np.nan)", "np.where(bottoms > 0, tops / bottoms, np.nan)"),
+    ("analysis/measures/stats.py", "        return 1.0\n    return float(binomtest", "        return 0.0\n    return float(binomtest"),
+    ("analysis/measures/keyness.py", "alpha = float(prior) * totals / totals.sum()", "alpha = float(prior) * totals / len(totals)"),
+    ("analysis/measures/keyness.py", "used = y_i > 0", "used = y_i >= 0"),
+    ("analysis/measures/terms.py", '"body" if para_id > 1', '"body" if para_id > 2'),
+    ("analysis/measures/terms.py", 'table["words"].where(table["words"] > 0)).round(3)', 'table["words"].where(table["words"] > 0)).round(2)'),
+    ("analysis/measures/agency.py", 'share=(table["n"] / table.groupby(groups)["n"].transform("sum")).round(4)', 'share=(table["n"] / table["n"].sum()).round(4)'),
+    ("analysis/measures/agency.py", 'previous = tokens[i - 1].lower() if i > 0 else ""', 'previous = tokens[i - 1].lower() if i > 1 else ""'),
+    ("analysis/measures/attribution.py", "PRONOUN_REACH = 3", "PRONOUN_REACH = 1"),
+    ("analysis/measures/attribution.py", 'table.groupby(groups)["attributions"].transform("sum")).round(4)', 'table.groupby(groups)["attributions"].transform("sum")).round(2)'),
+    ("analysis/measures/describe.py", "AUTO_DAYS = 62", "AUTO_DAYS = 6"),
+    ("analysis/measures/describe.py", '(table["quoted_sentences"] / table["sentences"]).round(4)', '(table["quoted_sentences"] / table["sentences"]).round(2)'),
+    ("analysis/measures/reuse.py", "if doc_a == doc_b and abs(i - j) < min_words:", "if doc_a == doc_b and abs(i - j) < min_words - 1:"),
+    ("analysis/measures/reuse.py", "end_b, last - first + 1,", "end_b, last - first,"),
+    ("analysis/language/quotes.py", "return k >= 0 and position < spans[k][1]", "return k >= 0 and position <= spans[k][1]"),
+    ("analysis/language/quotes.py", "if merged and start < merged[-1][1]:", "if merged and start <= merged[-1][1]:"),
+    ("analysis/language/tokens.py", "if len(token) > 1 and not token.isdigit()", "if len(token) > 2 and not token.isdigit()"),
+    ("analysis/language/tokens.py", "joint[1:-1] = word[:-2] & word[2:]", "joint[1:-1] = word[:-2] | word[2:]"),
+    ("analysis/language/grammar.py", "RULE_WINDOW = 40", "RULE_WINDOW = 8"),
+    ("analysis/corpus/clean.py", "MAX_HEADING_WORDS = 15", "MAX_HEADING_WORDS = 5"),
+    ("analysis/corpus/clean.py", "SUMMARY_OVERLAP = 0.8", "SUMMARY_OVERLAP = 0.5"),
 ]
 
 
-def probe(file: str, before: str, after: str) -> tuple[bool, float]:
+def probe(file: str, before: str, after: str, tests: list[str] = UNIT_TESTS) -> tuple[bool, float]:
     """Apply one mutation, run the unit tests, restore the file; (caught, seconds)."""
     path = PROJECT / file
     original = path.read_text(encoding="utf-8")
@@ -59,7 +99,7 @@ def probe(file: str, before: str, after: str) -> tuple[bool, float]:
     path.write_text(original.replace(before, after), encoding="utf-8")
     started = time.perf_counter()
     try:
-        result = subprocess.run(UNIT_TESTS, cwd=PROJECT, capture_output=True, text=True, env={"MPLBACKEND": "Agg",
+        result = subprocess.run(tests, cwd=PROJECT, capture_output=True, text=True, env={"MPLBACKEND": "Agg",
                                 "PATH": "/usr/bin:/bin"})
     finally:
         path.write_text(original, encoding="utf-8")
@@ -67,18 +107,24 @@ def probe(file: str, before: str, after: str) -> tuple[bool, float]:
 
 
 def main() -> int:
-    baseline = subprocess.run(UNIT_TESTS, cwd=PROJECT, capture_output=True, text=True,
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--first", type=int, default=1, help="the number of the first mutation to try")
+    parser.add_argument("--tests", nargs="+", help="test files to run instead of the unit tests")
+    args = parser.parse_args()
+    tests = UNIT_TESTS[:-1] + args.tests if args.tests else UNIT_TESTS
+    mutations = list(enumerate(MUTATIONS, start=1))[args.first - 1:]
+    baseline = subprocess.run(tests, cwd=PROJECT, capture_output=True, text=True,
                               env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"})
     if baseline.returncode != 0:  # a failing suite would count every mutation as caught
         print(baseline.stdout[-2000:])
         raise SystemExit("the unit tests fail before any mutation: fix them first")
     caught = 0
-    for number, (file, before, after) in enumerate(MUTATIONS, start=1):
-        noticed, seconds = probe(file, before, after)
+    for number, (file, before, after) in mutations:
+        noticed, seconds = probe(file, before, after, tests)
         caught += noticed
         print(f"{number:2d} {'caught ' if noticed else 'MISSED '} {seconds:5.1f} s  {file}: {before!r} -> {after!r}", flush=True)
-    print(f"{caught} of {len(MUTATIONS)} mutations caught by the unit tests")
-    return 0 if caught == len(MUTATIONS) else 1
+    print(f"{caught} of {len(mutations)} mutations caught by the unit tests")
+    return 0 if caught == len(mutations) else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Sentences come from NLTK's PunktSentenceTokenizer with parameters shipped in
 `analysis/data/` (NLTK's pretrained English model, plus news abbreviations and
 sentence starters; its algorithm run by `_Punkt`, which gives exactly NLTK's
-spans several times faster), followed by a few repairs Punkt lacks: pieces made only of
+spans several times faster by reading Punkt's private fields, so only with the
+NLTK version it was checked against, FORKED_NLTK), followed by a few repairs Punkt lacks: pieces made only of
 ellipsis dots or list markers are joined to their neighbours, a piece that
 starts in lower case continues the previous sentence ('"This is great." she
 said.'), and a four-dot ellipsis before a capital ends a sentence. Sentences
@@ -16,19 +17,16 @@ import json
 import re
 from collections import defaultdict
 from functools import lru_cache
+from importlib.metadata import version
 
 import numpy as np
 import pandas as pd
-from nltk.tokenize.punkt import (
-    _ORTHO_BEG_LC,
-    _ORTHO_LC,
-    _ORTHO_MID_UC,
-    _ORTHO_UC,
-    PunktLanguageVars,
-    PunktParameters,
-    PunktSentenceTokenizer,
-    PunktToken,
-)
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
+
+try:  # Punkt's private constants, read by _Punkt alone
+    from nltk.tokenize.punkt import _ORTHO_BEG_LC, _ORTHO_LC, _ORTHO_MID_UC, _ORTHO_UC
+except ImportError:  # an NLTK without them is not FORKED_NLTK: _punkt() gives NLTK's own tokenizer
+    _ORTHO_BEG_LC = _ORTHO_LC = _ORTHO_MID_UC = _ORTHO_UC = 0
 
 from analysis.language.quotes import quote_spans, quoted_length, sentence_voice, starts_inside
 from analysis.paths import data_file
@@ -59,6 +57,9 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
     params.ortho_context = defaultdict(int, model["ortho_context"])
     return PunktSentenceTokenizer(params)
 
+
+#: The NLTK release whose Punkt internals (private fields and patterns) `_Punkt` reads (requirements.txt pins it).
+FORKED_NLTK = "3.10.4"
 
 _ASCII_SPACE_BUT_BLANK = re.compile(r"[\t\n\r\x0b\x0c]")
 _REALIGNED_FIRST = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")  # what the realignment pattern can start with
@@ -230,7 +231,10 @@ def _unguarded(pattern):
 
 @lru_cache(maxsize=1)
 def _punkt() -> PunktSentenceTokenizer | _Punkt:
+    """The sentence splitter: `_Punkt` for the NLTK version and configuration it reproduces, else NLTK's own."""
     tokenizer = sentence_tokenizer()
+    if version("nltk") != FORKED_NLTK:
+        return tokenizer  # _Punkt reads private fields another version may have changed
     if type(tokenizer._lang_vars) is not PunktLanguageVars or tokenizer._Token is not PunktToken:
         return tokenizer  # not the configuration _Punkt reproduces
     return _Punkt(tokenizer)

@@ -519,3 +519,30 @@ def frame_prevalence(
                          resampled))
     columns = [*groups, "frame", "kind", "n", "articles", "share", "low", "high", "mean_score", "resampled"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def article_frame_shares(
+    sentences: pd.DataFrame,
+    *,
+    by: By = "outlet",
+    lexicon: pd.DataFrame | str | Path | None = None,
+    seed: int = SEED,
+    replicates: int = REPLICATES,
+) -> pd.DataFrame:
+    """Share of each group's articles that use each frame, with 95% bootstrap intervals: frame_prevalence of
+    article_frames, the article-level counterpart of frame_shares (the codebook model agrees with trained coders
+    on the generic frames with ROC AUC 0.66 to 0.88, cue sentences 0.46 to 0.77).
+
+    Parameters
+    ----------
+    sentences : table from split_sentences (needs `doc_id`, `section`, `sent_id`, `text` and the `by` column(s)).
+    by : the group column, or a list of them.
+    lexicon : the issue-frame cues (default the shipped frames.csv; its generic frames are left to the model).
+    seed, replicates : the bootstrap's seed and number of replicates.
+
+    Returns
+    -------
+    DataFrame, one row per group x frame (frame_prevalence's columns): the `by` column(s), `frame`, `kind`,
+    `n` (articles using it), `articles`, `share`, `low`, `high`, `mean_score` and `resampled`.
+    """
+    return frame_prevalence(article_frames(sentences, lexicon=lexicon, by=by), by=by, seed=seed, replicates=replicates)

@@ -16,6 +16,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control
 
 from analysis.cache import memoised
 from analysis.language.tokens import count_words
@@ -171,15 +172,20 @@ def _hedges_g(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def bh_qvalues(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg q-values (false discovery rate) of the p-values; NaN stays NaN and is not counted."""
+    """Benjamini-Hochberg q-values (false discovery rate) of the p-values; NaN stays NaN and is not counted.
+
+    Parameters
+    ----------
+    p : one-dimensional array of p-values in [0, 1], NaN where there is none.
+
+    Returns an array of p's shape: scipy.stats.false_discovery_control over the present p-values.
+    """
     p = np.asarray(p, dtype=float)
     q = np.full(p.shape, np.nan)
-    present = np.flatnonzero(~np.isnan(p))
-    if not len(present):
-        return q
-    order = present[np.argsort(p[present], kind="stable")]
-    ranked = p[order] * len(order) / np.arange(1, len(order) + 1)
-    q[order] = np.minimum(1.0, np.minimum.accumulate(ranked[::-1])[::-1])
+    present = ~np.isnan(p)
+    if present.any():
+        # scipy refuses NaN, so the missing p-values are left out of the count as well as the answer.
+        q[present] = false_discovery_control(p[present], method="bh")
     return q
 
 

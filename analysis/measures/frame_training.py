@@ -12,6 +12,9 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
 LABELS = {"RE": "responsibility", "HI": "human interest", "CO": "conflict", "MO": "morality",
           "EC": "economic consequences"}
@@ -37,13 +40,17 @@ def own_features(features: pd.DataFrame, frame: str, cues: pd.DataFrame) -> list
     return questions + cue_columns + ["log_words"]
 
 
+def pipeline(strength: float) -> Pipeline:
+    """Standardised features (a cue no training article uses keeps scale 1, so it carries no weight) into an
+    L2-regularised logistic regression of inverse strength `strength`, both classes weighed equally."""
+    return Pipeline([("scale", StandardScaler()),
+                     ("model", LogisticRegression(C=strength, class_weight="balanced", max_iter=10_000))])
+
+
 def fit(x: np.ndarray, y: np.ndarray, strength: float):
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)  # a cue no training article uses carries no weight
-    model = LogisticRegression(C=strength, class_weight="balanced", max_iter=10_000)
-    model.fit((x - mean) / scale, y)
-    return mean, scale, model
+    """The pipeline fitted on (x, y): (the features' means, their scales, the fitted logistic regression)."""
+    fitted = pipeline(strength).fit(x, y)
+    return fitted["scale"].mean_, fitted["scale"].scale_, fitted["model"]
 
 
 def predict(x: np.ndarray, mean, scale, model) -> np.ndarray:
@@ -52,11 +59,8 @@ def predict(x: np.ndarray, mean, scale, model) -> np.ndarray:
 
 def fold_scores(x, y, folds, strength) -> np.ndarray:
     """Out-of-fold probabilities, leaving each fold out in turn."""
-    scores = np.zeros(len(y))
-    for fold in np.unique(folds):
-        held = folds == fold
-        scores[held] = predict(x[held], *fit(x[~held], y[~held], strength))
-    return scores
+    return cross_val_predict(pipeline(strength), x, y, groups=folds, cv=LeaveOneGroupOut(),
+                             method="predict_proba")[:, 1]
 
 
 def mean_auc(y, scores, folds) -> float:
@@ -70,9 +74,8 @@ def choose_strength(x, y, folds) -> float:
 def nested_scores(x, y, folds) -> tuple[np.ndarray, list[float]]:
     """Out-of-fold probabilities where the strength is chosen inside each training split."""
     scores, chosen = np.zeros(len(y)), []
-    for fold in np.unique(folds):
-        held = folds == fold
-        strength = choose_strength(x[~held], y[~held], folds[~held])
+    for train, held in LeaveOneGroupOut().split(x, y, groups=folds):
+        strength = choose_strength(x[train], y[train], folds[train])
         chosen.append(strength)
-        scores[held] = predict(x[held], *fit(x[~held], y[~held], strength))
+        scores[held] = pipeline(strength).fit(x[train], y[train]).predict_proba(x[held])[:, 1]
     return scores, chosen

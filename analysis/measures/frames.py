@@ -62,15 +62,14 @@ def frame_shares(
     by: By = "outlet",
     lexicon: pd.DataFrame | str | Path | None = None,
     min_cues: int = 1,
-    level: str = "sentence",
     seed: int = SEED,
     replicates: int = REPLICATES,
 ) -> pd.DataFrame:
-    """Share of each group's sentences that invoke each frame, or (`level="article"`) of its articles that use it,
-    with 95% bootstrap intervals.
+    """Share of each group's sentences that invoke each frame, with 95% bootstrap intervals.
 
     Counting cue sentences agrees little with trained coders on the generic frames (ROC AUC 0.46 to 0.77 on the
-    Narrative Frames Corpus); `level="article"` uses the codebook model of `article_frames` instead (0.66 to 0.88).
+    Narrative Frames Corpus); `article_frame_shares` gives the share of articles by the codebook model of
+    `article_frames` instead (0.66 to 0.88).
 
     Parameters
     ----------
@@ -78,8 +77,7 @@ def frame_shares(
     sentences : the sentence table (needs `doc_id`, `sent_id` and the `by` column(s)).
     by : the group column, or a list of them.
     lexicon : the frame lexicon the cues came from (lists frames without a cue).
-    min_cues : cues a sentence needs to invoke a frame (sentence level).
-    level : "sentence" (cue sentences) or "article" (article_frames and frame_prevalence; `cues` is not used).
+    min_cues : cues a sentence needs to invoke a frame.
     seed, replicates : the bootstrap's seed and number of replicates.
 
     Returns
@@ -89,16 +87,7 @@ def frame_shares(
     `low`, `high` (95% interval over articles; NaN where the group has fewer than
     MIN_ARTICLES_FOR_INTERVAL), `resampled` ("articles", or "none: fewer than 5
     articles") and `cues` (cue matches).
-    At article level, frame_prevalence's columns: the `by` column(s), `frame`,
-    `kind`, `n` (articles using it), `articles`, `share`, `low`, `high`, `mean_score`, `resampled`.
     """
-    if level == "article":
-        from analysis.measures.article_frames import article_frames, frame_prevalence  # it builds on this module
-
-        return frame_prevalence(article_frames(sentences, lexicon=lexicon, by=by), by=by, seed=seed,
-                                replicates=replicates)
-    if level != "sentence":
-        raise ValueError(f"frame_shares: level must be 'sentence' or 'article', not {level!r}")
     groups = require_by(sentences, by, "frame_shares (sentences)")
     require_columns(cues, ("doc_id", "sent_id", "frame"), "frame_shares (cues)")
     require_columns(sentences, ("doc_id", "sent_id"), "frame_shares (sentences)")

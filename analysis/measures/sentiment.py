@@ -19,18 +19,10 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import (
-    BOOSTER_DICT,
-    SentimentIntensityAnalyzer,
-    SentiText,
-)
 
 from analysis.corpus.errors import CorpusWarning
 from analysis.language.lexicon import IGNORE, load_lexicon
@@ -38,10 +30,11 @@ from analysis.language.names import mask_spans, name_spans
 from analysis.language.quotes import sentence_voice
 from analysis.measures.stats import REPLICATES, SEED, article_mean_interval, group_rng, resampling
 from analysis.measures.target_model import LABELS, classify_target_sentiment
-from analysis.measures.vader import Vader
+from analysis.measures.vader import analyzer, valences
 from analysis.measures.terms import find_terms
 from analysis.cache import memoised
 from analysis.tables import By, require_by, require_columns, split_by
+from analysis.workers import in_workers
 
 #: VADER's thresholds for a positive / negative compound score.
 POSITIVE, NEGATIVE = 0.05, -0.05
@@ -58,12 +51,6 @@ LONG_SENTENCE_WORDS = 1_000
 _WORD = re.compile(r"\S+")
 
 
-@lru_cache(maxsize=1)
-def analyzer() -> SentimentIntensityAnalyzer:
-    """The shared VADER analyzer (its lexicon ships in the vaderSentiment wheel), built once per process."""
-    return Vader()
-
-
 def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float, bool]]:
     """(neg, neu, pos, compound, long_sentence) for each text."""
     vader = analyzer()
@@ -76,7 +63,7 @@ def _score_texts(texts: list[str]) -> list[tuple[float, float, float, float, boo
             result = vader.polarity_scores(text)
             scored[text] = (result["neg"], result["neu"], result["pos"], result["compound"], False)
         else:
-            scored[text] = (*_window_mean(vader, pieces), True)
+            scored[text] = (*_window_mean(pieces), True)
     return [scored[text] for text in texts]
 
 
@@ -93,13 +80,13 @@ def _windows(text: str) -> list[str] | None:
     return [text[words[first][0]:words[last - 1][1]] for first, last in zip(bounds, bounds[1:])]
 
 
-def _window_mean(vader: SentimentIntensityAnalyzer, pieces: list[str]) -> tuple[float, float, float, float]:
+def _window_mean(pieces: list[str]) -> tuple[float, float, float, float]:
     """VADER's scores of each window averaged with the windows' word counts as weights, rounded as VADER rounds.
 
     The mean of the windows' compound scores is the tone of an average stretch of at most LONG_SENTENCE_WORDS
     words, comparable however long the text, where one compound over the whole text would saturate towards -1 or 1.
     """
-    results = [vader.polarity_scores(piece) for piece in pieces]
+    results = [analyzer().polarity_scores(piece) for piece in pieces]
     weights = np.array([len(piece.split()) for piece in pieces], dtype=float)
     mean = {key: float(np.dot(weights, [result[key] for result in results]) / weights.sum()) for key in SCORE_COLUMNS}
     return round(mean["neg"], 3), round(mean["neu"], 3), round(mean["pos"], 3), round(mean["compound"], 4)
@@ -137,13 +124,11 @@ def score_sentences(sentences: pd.DataFrame, *, workers: int | None = None, igno
         texts = [mask_spans(text, found, MASK) for text, found in zip(texts, spans)]
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(texts) >= PARALLEL_MIN_SENTENCES else 1
-    if workers > 1 and len(texts) > 1:
-        chunks = np.array_split(np.arange(len(texts)), workers * 4)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            parts = pool.map(_score_texts, [[texts[i] for i in chunk] for chunk in chunks])
-            scores = [score for part in parts for score in part]
-    else:
-        scores = _score_texts(texts)
+    # The workers have the texts in memory and are sent row positions.
+    chunks = np.array_split(np.arange(len(texts)), workers * 4) if workers > 1 else [range(len(texts))]
+    parts = in_workers(lambda whole, rows: _score_texts([whole[i] for i in rows]), chunks, shared=texts,
+                       workers=workers)
+    scores = [score for part in parts for score in part]
     table = pd.DataFrame([score[:4] for score in scores], columns=list(SCORE_COLUMNS), index=sentences.index,
                          dtype="float64")
     table = table.assign(long_sentence=pd.Series([score[4] for score in scores], index=sentences.index, dtype="bool"))
@@ -368,38 +353,9 @@ def token_valences(text: str) -> list[tuple[str, float]]:
     scores it in, one after the other.
     """
     pieces = _windows(text)
-    if pieces is not None:
-        return [pair for piece in pieces for pair in token_valences(piece)]
-    vader = analyzer()
-    text = _without_emoji(text)
-    sentitext = SentiText(text)
-    words = sentitext.words_and_emoticons
-    sentiments: list[float] = []
-    for i, item in enumerate(words):
-        if item.lower() in BOOSTER_DICT or (
-            i < len(words) - 1 and item.lower() == "kind" and words[i + 1].lower() == "of"
-        ):
-            sentiments.append(0)
-            continue
-        sentiments = vader.sentiment_valence(0, sentitext, item, i, sentiments)
-    sentiments = vader._but_check(words, sentiments)
-    return list(zip(words, sentiments))
-
-
-def _without_emoji(text: str) -> str:
-    # The same emoji substitution as vaderSentiment's polarity_scores.
-    emojis = analyzer().emojis
-    out, previous_space = [], True
-    for char in text:
-        if char in emojis:
-            if not previous_space:
-                out.append(" ")
-            out.append(emojis[char])
-            previous_space = False
-        else:
-            out.append(char)
-            previous_space = char == " "
-    return "".join(out).strip()
+    if pieces is None:
+        return valences(text)
+    return [pair for piece in pieces for pair in valences(piece)]
 
 
 @memoised

@@ -13,6 +13,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from scipy.stats import binomtest
 
 #: Bootstrap replicates; enough for stable 2.5% / 97.5% percentiles.
 REPLICATES = 2000
@@ -127,3 +128,19 @@ def article_mean_interval(values: np.ndarray, articles: np.ndarray, *, rng: np.r
     counts = np.bincount(inverse, minlength=len(codes)).astype(float)
     low, high, resampled = article_interval(sums, counts, rng=rng, replicates=replicates, level=level)
     return float(low[0]), float(high[0]), resampled
+
+
+def sign_test(below: int, above: int) -> float:
+    """Two-sided exact sign test: the chance of a split at least this uneven if either side were as likely.
+
+    Parameters
+    ----------
+    below : the count on one side (e.g. headlines more negative than their body).
+    above : the count on the other side; ties are left out of both.
+
+    Returns the p-value of scipy.stats.binomtest(below, below + above, 0.5), 1.0 when both counts are zero.
+    """
+    n = below + above
+    if n == 0:
+        return 1.0
+    return float(binomtest(below, n, 0.5, alternative="two-sided").pvalue)

@@ -51,10 +51,10 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
 from analysis.language.grammar import PRONOUNS, REPORTING, TOKENS
 from analysis.language.quotes import inside, quote_spans, quoted_length
+from analysis.measures.vader import analyzer, is_negation, lexicon_valences
 from analysis.paths import data_file
 from analysis.tables import require_columns
 
@@ -86,7 +86,6 @@ DENSE_FEATURES = (
     "position", "pronoun", "possessive", "log_tokens",
 )
 
-_NEGATIONS = frozenset(word.replace("'", "") for word in NEGATE) | frozenset(NEGATE) | {"no", "n't"}
 # Clause boundaries for the clause around the mention: strong punctuation and contrast, not commas
 # (a comma separates a name from its apposition and its verb as often as it ends a clause).
 _CLAUSE = re.compile(r"[;:()\[\]—–]|\s-\s|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
@@ -97,17 +96,10 @@ _SPEAKER_SKIP = frozenset({"also", "has", "had", "have", "then", "later", "previ
                            "does", "do", "could", "might", "may", ","})
 
 
-def _vader() -> SentimentIntensityAnalyzer:
-    # score_sentences' analyzer: vaderSentiment's scores, linear in the length of a long clause.
-    from analysis.measures.sentiment import analyzer
-
-    return analyzer()
-
-
 @lru_cache(maxsize=4096)
 def _compound(text: str) -> tuple[float, float, float, float]:
     # A sentence with several targets is scored once, not once per target.
-    scores = _vader().polarity_scores(text) if text.strip() else {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+    scores = analyzer().polarity_scores(text) if text.strip() else {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
     return scores["neg"], scores["neu"], scores["pos"], scores["compound"]
 
 
@@ -119,18 +111,6 @@ def _word(token: str) -> str:
     if lower in ("“", "”", "\"", "''", "``"):
         return "<quote>"
     return lower
-
-
-def _valences(words: list[str], negation_window: int) -> list[float]:
-    """VADER's lexicon valence of each word, flipped and damped after a negation as VADER does (x -0.74)."""
-    lexicon = _vader().lexicon
-    values = []
-    for i, word in enumerate(words):
-        value = lexicon.get(word, 0.0)
-        if value and any(w in _NEGATIONS or w.endswith("n't") for w in words[max(0, i - negation_window):i]):
-            value *= -0.74
-        values.append(value)
-    return values
 
 
 Features = tuple[dict[str, float], list[float]]
@@ -185,7 +165,7 @@ def mention_features(text: str, start: int, end: int, settings: dict | None = No
     add("r2:" + " ".join((right + ["</s>", "</s>"])[:2]))
 
     # VADER's valences, by side and weighted by distance to the mention (the nearest word counts 1).
-    values = _valences(masked, int(settings["negation_window"]))
+    values = lexicon_valences(masked, negation_window=int(settings["negation_window"]))
     near_pos = near_neg = 0.0
     sides = {"left": [0.0, 0.0], "right": [0.0, 0.0]}
     for i, value in enumerate(values):
@@ -201,7 +181,7 @@ def mention_features(text: str, start: int, end: int, settings: dict | None = No
             near_neg -= weight * value
             side[1] -= value
     near = int(settings["near"])
-    negation_near = float(any(w in _NEGATIONS or w.endswith("n't") for w in left[-near:] + right[:near]))
+    negation_near = float(any(is_negation(w) for w in left[-near:] + right[:near]))
 
     # Quotation: a mention inside quotation marks is quoted speech about the target, not the outlet's voice.
     quotes = quote_spans(text)

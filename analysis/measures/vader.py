@@ -1,5 +1,9 @@
-"""vaderSentiment's analyzer, giving its scores to the last digit in about half the time.
+"""VADER in one module: the analyzer every measure scores with, and each VADER rule a measure restates.
 
+No other module of the package imports vaderSentiment: sentence scores, token valences (score_sentences,
+sentiment_drivers) and the target model's valence features all come from here.
+
+`Vader` is vaderSentiment's analyzer, giving its scores to the last digit in about half the time.
 Profiled on 40,000 BBC sentences, vaderSentiment 3.3.2 spends most of its time
 on bookkeeping, not on its rules: it copies every sentence character by
 character to replace emojis, lower-cases each word several times over, calls
@@ -7,19 +11,108 @@ character to replace emojis, lower-cases each word several times over, calls
 lower-cases the whole sentence and then compares one word with each of the 59
 negations in turn. `Vader` skips that bookkeeping and leaves every rule to
 vaderSentiment's own code, or restates it line by line where the rule itself
-was the cost (`_negation_check`). The tests check the four scores equal
-vaderSentiment's on generated texts built from its own lexicon, boosters,
-negations and idioms, and on all of its published ground-truth texts.
+was the cost (`_negation_check`). It overrides private methods, so it is used
+only with the vaderSentiment version it was checked against (FORKED_VERSION);
+`analyzer()` gives vaderSentiment's own analyzer on any other. The tests check
+the four scores equal vaderSentiment's on generated texts built from its own
+lexicon, boosters, negations and idioms, and on all of its published
+ground-truth texts, and each overridden method against the one it replaces.
 """
 
 from __future__ import annotations
 
 import string
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib.metadata import version
 
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, N_SCALAR, NEGATE, SentimentIntensityAnalyzer, SentiText
 
+#: The vaderSentiment release whose private methods `Vader` overrides (requirements.txt pins it).
+FORKED_VERSION = "3.3.2"
+
 _NEGATIONS = frozenset(NEGATE)
+
+#: VADER's negations as a tokeniser gives them: as listed, without their apostrophe ("dont"), plus "no" and
+#: "n't" (the target model's negation features).
+NEGATION_TOKENS = frozenset(word.replace("'", "") for word in NEGATE) | frozenset(NEGATE) | {"no", "n't"}
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> SentimentIntensityAnalyzer:
+    """The shared VADER analyzer (its lexicon ships in the vaderSentiment wheel), built once per process:
+    the faster `Vader` with the vaderSentiment version it was checked against, else vaderSentiment's own."""
+    if version("vaderSentiment") != FORKED_VERSION:
+        return SentimentIntensityAnalyzer()  # Vader overrides private methods that another version may have changed
+    return Vader()
+
+
+def valences(text: str) -> list[tuple[str, float]]:
+    """Each word of `text` with the valence VADER adds to its sum for it, after its rules (negation, boosters,
+    capitals, "but"): the loop of vaderSentiment's polarity_scores, with each word's sentiment kept.
+
+    Parameters
+    ----------
+    text : one text, scored whole (score_sentences' windows are the caller's).
+    """
+    vader = analyzer()
+    sentitext = SentiText(_without_emoji(text))
+    words = sentitext.words_and_emoticons
+    sentiments: list[float] = []
+    for i, item in enumerate(words):
+        if item.lower() in BOOSTER_DICT or (
+            i < len(words) - 1 and item.lower() == "kind" and words[i + 1].lower() == "of"
+        ):
+            sentiments.append(0)
+            continue
+        sentiments = vader.sentiment_valence(0, sentitext, item, i, sentiments)
+    sentiments = vader._but_check(words, sentiments)
+    return list(zip(words, sentiments))
+
+
+def _without_emoji(text: str) -> str:
+    # The same emoji substitution as vaderSentiment's polarity_scores.
+    emojis = analyzer().emojis
+    out, previous_space = [], True
+    for char in text:
+        if char in emojis:
+            if not previous_space:
+                out.append(" ")
+            out.append(emojis[char])
+            previous_space = False
+        else:
+            out.append(char)
+            previous_space = char == " "
+    return "".join(out).strip()
+
+
+def is_negation(token: str) -> bool:
+    """Whether a lower-cased token negates: one of NEGATION_TOKENS, or ending in "n't".
+
+    Parameters
+    ----------
+    token : one lower-cased token.
+    """
+    return token in NEGATION_TOKENS or token.endswith("n't")
+
+
+def lexicon_valences(words: list[str], *, negation_window: int) -> list[float]:
+    """VADER's lexicon valence of each lower-cased word (0 for a word it does not hold), multiplied by its
+    N_SCALAR (-0.74: flipped and damped) when a negation (`is_negation`) stands in the `negation_window` words
+    before it; VADER's other rules are not applied.
+
+    Parameters
+    ----------
+    words : lower-cased tokens in order.
+    negation_window : how many words before a word a negation flips it from.
+    """
+    lexicon = analyzer().lexicon
+    values = []
+    for i, word in enumerate(words):
+        value = lexicon.get(word, 0.0)
+        if value and any(is_negation(w) for w in words[max(0, i - negation_window):i]):
+            value *= N_SCALAR
+        values.append(value)
+    return values
 
 
 def _negated(word_lowered: str) -> bool:

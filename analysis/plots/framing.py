@@ -47,7 +47,8 @@ def plot_frame_shares(shares: pd.DataFrame, *, by: str = "outlet", unit: str = "
 
     Parameters
     ----------
-    shares : table from frame_shares (`unit="sentences"`) or frame_prevalence (`unit="articles"`).
+    shares : table from frame_shares (`unit="sentences"`), or article_frame_shares or frame_prevalence
+        (`unit="articles"`).
     by : the group column.
     unit : the column that counts what the shares are shares of: "sentences" or "articles".
     max_groups : with more groups, the ones with the most of `unit` are shown.

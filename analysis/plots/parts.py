@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import textwrap
 from functools import lru_cache
+from importlib.metadata import version
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgb
 
 from analysis.paths import data_file
@@ -80,11 +82,27 @@ def wrap_to_width(text: str, width: float, prop, renderer) -> str:
     return "\n".join(lines)
 
 
+#: The matplotlib release whose private Figure._get_renderer() text_renderer calls (requirements.txt pins it).
+CHECKED_MATPLOTLIB = "3.11.2"
+
+
+def text_renderer(fig):
+    """The renderer that measures `fig`'s text, as matplotlib's private Figure._get_renderer() gives it: that
+    method itself with the matplotlib version it was checked on; on another, the canvas's public get_renderer()
+    (an Agg canvas, as in Jupyter and with MPLBACKEND=Agg), else a new Agg renderer of the figure's size."""
+    if version("matplotlib") == CHECKED_MATPLOTLIB:
+        return fig._get_renderer()
+    if hasattr(fig.canvas, "get_renderer"):
+        return fig.canvas.get_renderer()
+    return RendererAgg(*fig.canvas.get_width_height(physical=True), fig.dpi)
+
+
 #: Titles are wrapped a little narrower than the space they have: text widths change slightly with the
 #: resolution (hinting), and the PNG is written at a higher one than the layout is computed at.
 TITLE_SPACE = 0.96
 
 
+@house_style()
 def fit_title(ax, title: str, note: str = "", *, loc: str = "left", **kwargs):
     """Set the Axes title wrapped to the width of the Axes, with the subset `note` on a line of its own, so
     that no title is cut at the figure's edge; returns the title Text.
@@ -92,23 +110,21 @@ def fit_title(ax, title: str, note: str = "", *, loc: str = "left", **kwargs):
     The figure is laid out without the title first: a title wider than the Axes would make the
     constrained layout narrow the Axes to make room for it.
     """
-    fig = ax.figure
-    with house_style():
-        ax.set_title("", loc=loc)
-        fig.draw_without_rendering()
-        text = ax.set_title(title + own_line(note), loc=loc, **kwargs)
-        text.set_text(wrap_to_width(text.get_text(), TITLE_SPACE * ax.get_window_extent().width,
-                                    text.get_fontproperties(), fig._get_renderer()))
+    ax.set_title("", loc=loc)
+    ax.figure.draw_without_rendering()
+    text = ax.set_title(title + own_line(note), loc=loc, **kwargs)
+    text.set_text(wrap_to_width(text.get_text(), TITLE_SPACE * ax.get_window_extent().width,
+                                text.get_fontproperties(), text_renderer(ax.figure)))
     return text
 
 
+@house_style()
 def fit_suptitle(fig, title: str, note: str = ""):
     """Set the figure's title at its top left, wrapped to the figure's width, with the subset `note` on a line
     of its own; returns the title Text."""
-    with house_style():
-        text = fig.suptitle(title + own_line(note), x=0.01, ha="left")
-        text.set_text(wrap_to_width(text.get_text(), TITLE_SPACE * 0.98 * fig.bbox.width,
-                                    text.get_fontproperties(), fig._get_renderer()))
+    text = fig.suptitle(title + own_line(note), x=0.01, ha="left")
+    text.set_text(wrap_to_width(text.get_text(), TITLE_SPACE * 0.98 * fig.bbox.width,
+                                text.get_fontproperties(), text_renderer(fig)))
     return text
 
 
@@ -161,16 +177,16 @@ def concept_title(concept: str) -> str:
 EMPTY_STATE = "empty-state"
 
 
+@house_style()
 def say_empty(ax, message: str):
     """Write why there is nothing to draw ("no matches: ...") in the middle of `ax`, without ticks or frame:
     an empty figure must say what is missing, never show a bare axis; returns the Text."""
-    with house_style():
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for side in ax.spines.values():
-            side.set_visible(False)
-        return ax.text(0.5, 0.5, wrap(message, 60), transform=ax.transAxes, ha="center", va="center",
-                       fontsize=12, color="#444444", gid=EMPTY_STATE)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    return ax.text(0.5, 0.5, wrap(message, 60), transform=ax.transAxes, ha="center", va="center",
+                   fontsize=12, color="#444444", gid=EMPTY_STATE)
 
 
 def empty_plot(ax, title: str, message: str, *, size: tuple[float, float] = (8.0, 2.6)):
@@ -183,10 +199,10 @@ def empty_plot(ax, title: str, message: str, *, size: tuple[float, float] = (8.0
     return ax
 
 
+@house_style()
 def new_axes(width: float, height: float):
     """One Axes on a new figure in the house style."""
-    with house_style():
-        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    _, ax = plt.subplots(figsize=(width, height), layout="constrained")
     return ax
 
 
@@ -201,6 +217,28 @@ def facet_grid(panels: int, columns: int, panel_width: float, panel_height: floa
     for ax in axes.flat[panels:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:panels])
+
+
+def facet(plot, data: pd.DataFrame, *, panel: str, values: list, columns: int, size: tuple[float, float],
+          sharey: bool = True, **options):
+    """A facet_grid of one panel per entry of `values`, each drawn by the one-panel plot function:
+    `plot(data, **{panel: value}, ax=the panel, **options)`; returns (Figure, Axes in order).
+
+    Parameters
+    ----------
+    plot : a plot function of one panel (e.g. plot_keyness).
+    data : the table every panel is drawn from.
+    panel : the keyword of `plot` that picks a panel's part of `data` (e.g. "group", "family").
+    values : that keyword's value for each panel, in order.
+    columns : panels per row.
+    size : (width, height) of one panel, in inches.
+    sharey : the panels share their y axis.
+    options : further keywords for `plot` (e.g. by=, top=), the same for every panel.
+    """
+    fig, axes = facet_grid(len(values), columns, *size, sharey=sharey)
+    for ax, value in zip(axes, values):
+        plot(data, **{panel: value}, ax=ax, **options)
+    return fig, axes
 
 
 def bare(ax) -> None:
@@ -252,37 +290,37 @@ def annotated_heatmap(
     return image
 
 
+@house_style()
 def stacked_bars(ax, shares: pd.DataFrame, *, row_labels: list[str], colours: dict, min_label: float = 8.0,
                  edgecolor: str | None = None, labels: dict | None = None) -> None:
     """Horizontal bars of `shares` (rows x categories, in %) stacked left to right, one row per index entry
     from the top down; a segment of at least `min_label` % carries its value."""
-    with house_style():
-        left = np.zeros(len(shares))
-        for category in shares.columns:
-            values = shares[category].to_numpy(dtype=float)
-            ax.barh(range(len(shares)), values, left=left, color=colours[category],
-                    edgecolor=edgecolor, linewidth=0.4 if edgecolor else 0,
-                    label=(labels or {}).get(category, str(category).replace("_", " ")))
-            for row, (value, start) in enumerate(zip(values, left)):
-                if value >= min_label:
-                    ax.text(start + value / 2, row, f"{value:.0f}%", ha="center", va="center", fontsize=9,
-                            color=text_colour(colours[category]))
-            left += values
-        ax.set_yticks(range(len(shares)), row_labels)
-        ax.set_ylim(-0.6, len(shares) - 0.4)
-        ax.set_xlim(0, 100)
+    left = np.zeros(len(shares))
+    for category in shares.columns:
+        values = shares[category].to_numpy(dtype=float)
+        ax.barh(range(len(shares)), values, left=left, color=colours[category],
+                edgecolor=edgecolor, linewidth=0.4 if edgecolor else 0,
+                label=(labels or {}).get(category, str(category).replace("_", " ")))
+        for row, (value, start) in enumerate(zip(values, left)):
+            if value >= min_label:
+                ax.text(start + value / 2, row, f"{value:.0f}%", ha="center", va="center", fontsize=9,
+                        color=text_colour(colours[category]))
+        left += values
+    ax.set_yticks(range(len(shares)), row_labels)
+    ax.set_ylim(-0.6, len(shares) - 0.4)
+    ax.set_xlim(0, 100)
 
 
+@house_style()
 def interval_rows(ax, positions, centre, low, high, *, colour, marker: str = "o", markersize: float = 5.5,
                   linewidth: float = 1.6, label: str | None = None, vertical: bool = False) -> None:
     """A point estimate with its interval at each position: horizontal rows, or vertical columns."""
-    with house_style():
-        if vertical:
-            ax.vlines(positions, low, high, color=colour, linewidth=linewidth)
-            ax.plot(positions, centre, marker, color=colour, markersize=markersize, linestyle="none", label=label)
-        else:
-            ax.hlines(positions, low, high, color=colour, linewidth=linewidth)
-            ax.plot(centre, positions, marker, color=colour, markersize=markersize, linestyle="none", label=label)
+    if vertical:
+        ax.vlines(positions, low, high, color=colour, linewidth=linewidth)
+        ax.plot(positions, centre, marker, color=colour, markersize=markersize, linestyle="none", label=label)
+    else:
+        ax.hlines(positions, low, high, color=colour, linewidth=linewidth)
+        ax.plot(centre, positions, marker, color=colour, markersize=markersize, linestyle="none", label=label)
 
 
 #: Edge width of an open marker: thick enough to read as a ring at half size.

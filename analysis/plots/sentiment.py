@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.plots.parts import (
     annotated_heatmap,
     empty_plot,
-    facet_grid,
+    facet,
     fit_suptitle,
     fit_title,
     interval_or_open_rows,
@@ -152,6 +152,7 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
     return ax
 
 
+@house_style()
 def plot_drivers(drivers: pd.DataFrame, *, group, by: str = "outlet", top: int = 6, ax=None):
     """One group's words that add most to its negative and to its positive VADER scores.
 
@@ -172,13 +173,12 @@ def plot_drivers(drivers: pd.DataFrame, *, group, by: str = "outlet", top: int =
     both = pd.concat([positive.iloc[::-1], negative.iloc[::-1]])
     if ax is None:
         ax = new_axes(4.5, 0.28 * 2 * top + 1.3)
-    with house_style():
-        colours = [NEGATIVE_COLOUR if value < 0 else POSITIVE_COLOUR for value in both["contribution"]]
-        ax.barh(range(len(both)), both["contribution"], color=colours)
-        ax.set_yticks(range(len(both)), [f"{word} ({n}×)" for word, n in zip(both["word"], both["n"])])
-        ax.axvline(0, color="#666666", linewidth=0.8)
-        ax.set_title(wrap(group, 30), fontsize=11)
-        ax.set_xlabel("summed VADER valence")
+    colours = [NEGATIVE_COLOUR if value < 0 else POSITIVE_COLOUR for value in both["contribution"]]
+    ax.barh(range(len(both)), both["contribution"], color=colours)
+    ax.set_yticks(range(len(both)), [f"{word} ({n}×)" for word, n in zip(both["word"], both["n"])])
+    ax.axvline(0, color="#666666", linewidth=0.8)
+    ax.set_title(wrap(group, 30), fontsize=11)
+    ax.set_xlabel("summed VADER valence")
     return ax
 
 
@@ -200,9 +200,8 @@ def plot_drivers_grid(drivers: pd.DataFrame, *, by: str = "outlet", top: int = 6
     sizes = drivers.groupby(by)["n"].sum()
     groups = largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes), "scored words")
-    fig, axes = facet_grid(len(groups), columns, 3.7, 0.28 * 2 * top + 1.0, sharey=False)
-    for ax, group in zip(axes, groups):
-        plot_drivers(drivers, group=group, by=by, top=top, ax=ax)
+    fig, axes = facet(plot_drivers, drivers, panel="group", values=groups, columns=columns,
+                      size=(3.7, 0.28 * 2 * top + 1.0), sharey=False, by=by, top=top)
     if not groups:
         say_empty(axes[0], "no scored words: VADER gives none of the corpus's words a valence")
     fit_suptitle(fig, f"Words that drive the sentiment of each {by}\n(negative in vermillion, positive in blue; "
@@ -299,6 +298,7 @@ def plot_masking(comparison: pd.DataFrame, *, by: str = "outlet", max_groups: in
 POINT_AREA = (12.0, 60.0)
 
 
+@house_style()
 def plot_sentiment_position(positions: pd.DataFrame, *, group, by: str = "outlet", ax=None):
     """One group's mean compound along the article, the value above each bin's point and the sentences in the
     bin below it; point area grows with the sentences, up to a bound (relative to the largest bin in `positions`).
@@ -318,20 +318,19 @@ def plot_sentiment_position(positions: pd.DataFrame, *, group, by: str = "outlet
     smallest, biggest = POINT_AREA
     if ax is None:
         ax = new_axes(4.0, 3.0)
-    with house_style():
-        ax.plot(rows["position"], rows["mean_compound"], color=OWN_VOICE, linewidth=1.2)
-        ax.scatter(rows["position"], rows["mean_compound"], s=smallest + (biggest - smallest) * rows["sentences"] / largest,
-                   color=OWN_VOICE, zorder=3)
-        for x, y, n in zip(rows["position"], rows["mean_compound"], rows["sentences"]):
-            ax.annotate(f"{y:+.2f}", (x, y), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=8)
-            ax.annotate(f"{n}", (x, y), xytext=(0, -7), textcoords="offset points", ha="center", va="top",
-                        fontsize=7, color="#666666")
-        ax.axhline(0, color="#cccccc", linewidth=0.8)
-        ax.set_ylim(-1, 1)
-        ax.set_xlim(0, 1)
-        ax.set_title(f"{wrap(group, 26)} (n = {int(rows['sentences'].sum())})", fontsize=10)
-        ax.set_xlabel("position in the body")
+    ax.plot(rows["position"], rows["mean_compound"], color=OWN_VOICE, linewidth=1.2)
+    ax.scatter(rows["position"], rows["mean_compound"], s=smallest + (biggest - smallest) * rows["sentences"] / largest,
+               color=OWN_VOICE, zorder=3)
+    for x, y, n in zip(rows["position"], rows["mean_compound"], rows["sentences"]):
+        ax.annotate(f"{y:+.2f}", (x, y), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=8)
+        ax.annotate(f"{n}", (x, y), xytext=(0, -7), textcoords="offset points", ha="center", va="top",
+                    fontsize=7, color="#666666")
+    ax.axhline(0, color="#cccccc", linewidth=0.8)
+    ax.set_ylim(-1, 1)
+    ax.set_xlim(0, 1)
+    ax.set_title(f"{wrap(group, 26)} (n = {int(rows['sentences'].sum())})", fontsize=10)
+    ax.set_xlabel("position in the body")
     return ax
 
 
@@ -352,9 +351,8 @@ def plot_sentiment_position_grid(positions: pd.DataFrame, *, by: str = "outlet",
     sizes = positions.groupby(by)["sentences"].sum()
     groups = largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes), "sentences")
-    fig, axes = facet_grid(len(groups), columns, 3.0, 2.4)
-    for ax, group in zip(axes, groups):
-        plot_sentiment_position(positions, group=group, by=by, ax=ax)
+    fig, axes = facet(plot_sentiment_position, positions, panel="group", values=groups, columns=columns,
+                      size=(3.0, 2.4), by=by)
     if groups:
         with house_style():
             axes[0].set_ylabel("mean compound")

@@ -37,7 +37,8 @@ RC = {
 
 @contextmanager
 def house_style(params: dict = RC):
-    """Set `params` for the drawing inside, then put back exactly those keys.
+    """Set `params` for the drawing inside, then put back exactly those keys: `with house_style():` around a few
+    lines, or `@house_style()` above a function that draws throughout.
 
     Not `plt.rc_context`: on leaving it restores every rcParam, including
     `interactive`, which the inline backend of Jupyter switches on after the

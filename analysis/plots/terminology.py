@@ -9,6 +9,7 @@ from analysis.plots.parts import (
     annotated_heatmap,
     concept_title,
     empty_plot,
+    facet,
     facet_grid,
     fit_suptitle,
     fit_title,
@@ -111,9 +112,8 @@ def plot_term_rates_grid(rates: pd.DataFrame, *, by: str = "outlet", concept: st
     used = table.groupby("family", sort=False)["n"].sum()
     families = [family for family in dict.fromkeys(table["family"]) if used.get(family, 0) > 0]
     groups = table[by].nunique()
-    fig, axes = facet_grid(len(families), columns, 2.9, (0.42 if groups <= 10 else 0.38) * groups + 0.9)
-    for ax, family in zip(axes, families):
-        plot_term_rates(table, family=family, by=by, ax=ax)
+    fig, axes = facet(plot_term_rates, table, panel="family", values=families, columns=columns,
+                      size=(2.9, (0.42 if groups <= 10 else 0.38) * groups + 0.9), by=by)
     with house_style():
         if families:
             handles, legend_labels = axes[0].get_legend_handles_labels()
@@ -208,6 +208,7 @@ def plot_name_variants(variants: pd.DataFrame, *, by: str = "outlet", entities=N
     return ax
 
 
+@house_style()
 def plot_keyness(scores: pd.DataFrame, *, group, by: str = "outlet", top: int = 8, ax=None):
     """One group's `top` most distinctive words by z-score (Monroe et al. 2008), with their counts.
 
@@ -225,14 +226,13 @@ def plot_keyness(scores: pd.DataFrame, *, group, by: str = "outlet", top: int = 
     best = scores[scores[by] == group].nlargest(top, "z", keep="first").iloc[::-1]
     if ax is None:
         ax = new_axes(4.5, 0.3 * top + 1.2)
-    with house_style():
-        rows = np.arange(len(best))
-        ax.barh(rows, best["z"], color=OWN_VOICE)
-        ax.set_yticks(rows, [f"{term} ({n})" for term, n in zip(best["term"], best["n"])])
-        ax.tick_params(axis="y", labelleft=True)
-        ax.set_title(wrap(group, 30), fontsize=11)
-        ax.set_xlabel("z (weighted log-odds)")
-        ax.axvline(1.96, color="#999999", linewidth=0.8, linestyle="--")
+    rows = np.arange(len(best))
+    ax.barh(rows, best["z"], color=OWN_VOICE)
+    ax.set_yticks(rows, [f"{term} ({n})" for term, n in zip(best["term"], best["n"])])
+    ax.tick_params(axis="y", labelleft=True)
+    ax.set_title(wrap(group, 30), fontsize=11)
+    ax.set_xlabel("z (weighted log-odds)")
+    ax.axvline(1.96, color="#999999", linewidth=0.8, linestyle="--")
     return ax
 
 
@@ -263,8 +263,7 @@ def plot_keyness_grid(scores: pd.DataFrame, *, by: str = "outlet", top: int = 8,
         return fig
     groups = list(groups) if groups is not None else largest_groups(sizes, max_groups)
     note = subset_note(len(groups), len(sizes))
-    fig, axes = facet_grid(len(groups), columns, 3.6, 0.3 * top + 0.9, sharey=False)
-    for ax, group in zip(axes, groups):
-        plot_keyness(scores, group=group, by=by, top=top, ax=ax)
+    fig, axes = facet(plot_keyness, scores, panel="group", values=groups, columns=columns,
+                      size=(3.6, 0.3 * top + 0.9), sharey=False, by=by, top=top)
     fit_suptitle(fig, title, note)
     return fig
