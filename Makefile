@@ -22,8 +22,9 @@ figures: $(STAMP)
 validate: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m analysis run --only 05
 
+# On both cores (pytest-xdist); the tests that share a notebook run stay on one worker (conftest.NOTEBOOK_RUNS).
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The property tests with a longer profile: 2,000 examples each instead of make test's few hundred.
 FUZZ_TESTS := $(wildcard tests/test_fuzz_loader.py tests/test_user_files.py tests/test_properties.py)

@@ -15,16 +15,32 @@ import pytest
 
 import analysis as an
 
-# The tests keep their own cache (analysis/cache.py), never the user's, and start from an empty one.
-os.environ["ANALYSIS_CACHE"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
-atexit.register(shutil.rmtree, os.environ["ANALYSIS_CACHE"], True)
+# The tests keep their own cache (analysis/cache.py), never the user's, and start from an empty one. Under
+# pytest-xdist (`make test`) the workers share the one pytest's first process made, so that a result computed by
+# one worker (the validation notebook's, say) is not computed again by the other; its writes are atomic.
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    os.environ["ANALYSIS_CACHE"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["ANALYSIS_CACHE"], True)
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT / "seeds"
 SHARED = PROJECT.parent / "shared"
 
 
+#: Module fixtures that run the notebooks (a minute or more each). The tests that share one are kept on one
+#: pytest-xdist worker (`--dist loadgroup`), or each worker would run the notebooks again for its share of them.
+NOTEBOOK_RUNS = ("fresh_figures", "lab_run", "runs")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        shared = [name for name in NOTEBOOK_RUNS if name in getattr(item, "fixturenames", ())]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{shared[0]}"))
+    # The longest first (stable: each module keeps its order), so that no worker starts a two-minute test last
+    # while the other waits.
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("xdist_group")))
     if SHARED.is_dir():
         return
     skip = pytest.mark.skip(reason=f"needs the folder {SHARED} (../shared: CI has it, a user's clone does not)")

@@ -170,6 +170,7 @@ def _frames_units():
     return articles, {frame: (present[frame].astype(float), labels[frame].astype(float)) for frame in GENERIC_FRAMES}
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_corrected_intervals_cover_the_coders_share_on_the_narrative_frames_corpus():
     """Code a random 15% of articles per group, 200 times: the corrected 95% intervals cover the share of articles

@@ -162,6 +162,7 @@ def test_another_corpus_is_never_written_into_the_projects_figures(desk_corpus):
     assert (FIGURES / "manifest.json").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_corpus_warnings_show_in_the_notebook_and_at_the_end_of_the_run(tmp_path):
     from conftest import write_corpus
 
@@ -198,6 +199,7 @@ def test_the_command_exits_non_zero_naming_a_bad_corpus_before_any_notebook(tmp_
     assert "error: corpus: corpus not found" in result.stderr and "01-corpus" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("group", ["desk", "ownership"])
 def test_every_notebook_runs_grouped_by_any_metadata_column(tmp_path, desk_corpus, group):
     corpus = desk_corpus if group == "desk" else SEEDS
@@ -216,6 +218,7 @@ def test_every_notebook_runs_grouped_by_any_metadata_column(tmp_path, desk_corpu
     assert set(pairs[f"{group}_a"]) | set(pairs[f"{group}_b"]) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
     corpus = PROJECT.parent / "shared" / "data" / "allsides_soleimani" / "jsons"
@@ -244,6 +247,7 @@ def test_the_notebooks_run_on_47_us_outlets_grouped_by_source(tmp_path):
         assert name.startswith("06") or any(source in findings for source in sources), name
 
 
+@pytest.mark.slow
 def test_a_notebook_whose_outputs_are_up_to_date_is_kept_and_any_change_runs_it_again(tmp_path, monkeypatch):
     import json
 

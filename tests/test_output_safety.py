@@ -122,6 +122,7 @@ def _check_folder(out: Path, users: tuple[str, ...] = ()) -> None:
                 assert hashlib.sha256((out / file).read_bytes()).hexdigest() == checksum, f"{name}: {file}"
 
 
+@pytest.mark.slow
 def test_a_run_killed_at_any_moment_leaves_only_whole_files_that_match_the_manifest(tmp_path):
     out = tmp_path / "out"
     # Each moment is one of the run in progress: a file it wrote (mtime after it started) says how far it got.
@@ -154,6 +155,7 @@ def test_a_second_run_into_a_locked_folder_stops_with_one_line_naming_folder_and
     assert not [p for p in out.iterdir() if p.name != LOCK]
 
 
+@pytest.mark.slow
 def test_a_second_run_waits_for_the_first_and_takes_over_when_it_is_killed(tmp_path):
     out = tmp_path / "out"
     first = _run(out, "--wait", "120")
@@ -187,6 +189,7 @@ def _figure():
     return fig
 
 
+@pytest.mark.slow
 def test_another_corpus_is_refused_and_with_force_replaces_only_what_the_manifest_lists(tmp_path, desk_corpus):
     out = tmp_path / "out"
     save_figure(_figure(), "02-terminology-event", data=pd.DataFrame({"n": [1]}), settings=_seeds_settings(out))

@@ -253,6 +253,7 @@ def test_process_corpus_refuses_to_write_inside_the_corpus(corpus, tmp_path):
         pipeline.process_corpus(source, source / "out")
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_process_corpus_on_a_local_cluster_equals_the_in_process_run(tmp_path):
     """Two worker processes over 300 BBC articles write the same tables as a run in this process, reading and

@@ -205,7 +205,7 @@ def test_every_imported_third_party_library_is_declared():
 #: layout, dates) or the numbers (scikit-learn's solvers), so a later install cannot change a committed figure.
 BYTE_SHAPING = {"pillow", "fonttools", "kiwisolver", "contourpy", "cycler", "pyparsing", "python-dateutil",
                 "packaging", "tzdata", "joblib", "threadpoolctl", "regex"}
-TOOLS = {"jupyterlab", "pytest", "hypothesis"}  # hypothesis: the property-based tests
+TOOLS = {"jupyterlab", "pytest", "pytest-xdist", "hypothesis"}  # hypothesis: the property-based tests; xdist: both cores
 
 
 def test_requirements_pin_only_what_runs_or_shapes_the_figures():

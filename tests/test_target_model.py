@@ -138,6 +138,7 @@ def test_macro_f1_on_the_development_splits(split, expected):
     assert score == pytest.approx(expected, abs=1e-4)  # what tools/train_target_sentiment.py reported
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_the_training_script_reproduces_the_shipped_file_byte_for_byte():
     # --quick fits only the options the shipped file records (the full search takes about two minutes).

@@ -49,6 +49,7 @@ def fill_sheets(sheet, codes: pd.DataFrame, unit_of_doc: dict, folder):
             writer.writerows(filled)
 
 
+@pytest.mark.slow
 @pytest.mark.needs_shared
 def test_notebook_07_writes_sheets_then_corrects_the_frames_with_the_annotators_codes(tmp_path):
     articles, _ = read_corpus(SHARED / "data" / "narrative_frames")

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import analysis as an
 from conftest import PROJECT
@@ -43,6 +44,7 @@ def test_nothing_is_saved_when_no_data_set_was_found(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_the_validation_notebook_ends_cleanly_without_its_data(tmp_path):
     env = {**os.environ, "VALIDATION_DATA": str(tmp_path / "nowhere"), "MPLBACKEND": "Agg"}
     result = subprocess.run([sys.executable, "-m", "analysis", "run", "--only", "05", "--out", str(tmp_path / "out")],
