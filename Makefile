@@ -22,9 +22,9 @@ figures: $(STAMP)
 validate: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m analysis run --only 05
 
-# On both cores (pytest-xdist); the tests that share a notebook run stay on one worker (conftest.NOTEBOOK_RUNS).
+# On both cores (pytest-xdist); the tests that share a notebook run stay on one worker (tests/conftest.py).
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -n auto --dist loadgroup
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n auto
 
 # The property tests with a longer profile: 2,000 examples each instead of make test's few hundred.
 FUZZ_TESTS := $(wildcard tests/test_fuzz_loader.py tests/test_user_files.py tests/test_properties.py)

@@ -27,26 +27,49 @@ SEEDS = PROJECT / "seeds"
 SHARED = PROJECT.parent / "shared"
 
 
-#: Module fixtures that run the notebooks (a minute or more each). The tests that share one are kept on one
-#: pytest-xdist worker (`--dist loadgroup`), or each worker would run the notebooks again for its share of them.
-NOTEBOOK_RUNS = ("fresh_figures", "lab_run", "runs")
+#: Test modules whose tests share one run of the notebooks (a fixture taking a minute or more), by the name of
+#: that run: the seeds through every notebook in JupyterLab (`lab_run`, which the committed figures are compared
+#: with too), small corpora, a corpus run twice. pytest-xdist (`make test`) keeps each run's tests on one
+#: worker, or each worker would run the notebooks again for its share of them.
+GROUPED_MODULES = {"test_committed_figures.py": "the seeds", "test_jupyterlab.py": "the seeds",
+                   "test_any_corpus.py": "small corpora", "test_reproducible.py": "one corpus twice"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scheduler, with each run of GROUPED_MODULES one unit of work and every other test its own.
+
+    (`--dist loadgroup` would do this from marks, but pytest-xdist 3.8 cannot rename pytest 9's node ids, so its
+    groups are silently ignored.) Units with more tests go first, which puts the notebook runs at the start."""
+    if config.getvalue("dist") not in ("load", "loadscope", "loadgroup"):
+        return None  # another mode asked for by name (each, worksteal...): pytest-xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookRunsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return GROUPED_MODULES.get(nodeid.split("::", 1)[0].rsplit("/", 1)[-1], nodeid)
+
+    return NotebookRunsTogether(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        shared = [name for name in NOTEBOOK_RUNS if name in getattr(item, "fixturenames", ())]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{shared[0]}"))
-    # The longest first (stable: each module keeps its order), so that no worker starts a two-minute test last
-    # while the other waits.
-    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("xdist_group")))
+    # The slow tests first (stable: each module keeps its order), so that neither worker starts one last while
+    # the other waits.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if SHARED.is_dir():
         return
     skip = pytest.mark.skip(reason=f"needs the folder {SHARED} (../shared: CI has it, a user's clone does not)")
     for item in items:
         if "needs_shared" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def lab_run(tmp_path_factory):
+    """Every numbered notebook run on the seeds in JupyterLab in headless Chromium, once a session
+    (tests/jupyterlab_run.py); skips (fails with CI=true) where the browser tools are missing."""
+    from jupyterlab_run import run_in_jupyterlab
+
+    return run_in_jupyterlab(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
