@@ -10,6 +10,7 @@ notebook that only loads a corpus do not pay for NLTK, scikit-learn and matplotl
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 
 __version__ = "0.1.0"
@@ -36,7 +37,7 @@ _EXPORTS = {
         "describe_articles", "family_totals", "first_mention", "frame_features",
         "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",
         "kwic_side_by_side", "lexicon_audit", "mask_terms", "missing_data", "name_variants",
-        "quoted_words_by_speaker", "sentiment_by_position", "sentiment_drivers", "shared_passages",
+        "quoted_words_by_speaker", "sentiment_by_position", "sentiment_drivers", "shared_passages", "show_kwic",
         "similarity", "summarize_sentiment", "target_mentions", "target_sentiment", "term_rates", "token_valences",
         "trust_table", "validate_all", "validation_data", "voice_shares", "voice_words",
     ),
@@ -62,7 +63,7 @@ _EXPORTS = {
         "Settings", "configure", "current_settings",
     ),
     "analysis.tables": (
-        "fill_missing_groups",
+        "columns_first", "fill_missing_groups",
     ),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -88,3 +89,17 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__getattr__("__all__")))
+
+
+def _in_notebook():
+    """The IPython shell of a notebook kernel this package is imported in, else None (a script, a test, a
+    terminal: their display is left as it is)."""
+    if "IPython" not in sys.modules:  # not imported here: a script does not pay for it
+        return None
+    shell = sys.modules["IPython"].get_ipython()
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
+# Imported in a notebook: its tables show whole text, wrapped, and no output names the machine's absolute paths.
+if _in_notebook() is not None:
+    import_module("analysis.tables").notebook_display(_in_notebook())

@@ -1,5 +1,5 @@
 """Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP] [--only N ...]
-[--codes PATH] [--force] [--rerun] [--wait SECONDS]`.
+[--codes PATH] [--dayfirst | --monthfirst] [--force] [--rerun] [--wait SECONDS]`.
 
 Runs the numbered notebooks headless, two at a time; each executed notebook is kept as HTML in DIR/reports/.
 A notebook whose outputs in DIR are up to date (same notebook, package, libraries, corpus, settings and data as
@@ -11,9 +11,11 @@ into a folder that holds another's, unless --force.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from analysis.output import LOCK_TIMEOUT, OutputBusy
+from analysis.paths import ENV_DAYFIRST
 from analysis.runner import NotebookFailed, run_all
 
 
@@ -34,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--codes", metavar="PATH",
                      help="filled coding sheets (CSV or XLSX, or a folder of them) for notebook 07, which then "
                           "measures agreement and corrects the group estimates; without it notebook 07 writes the sheets")
+    order = run.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
+                       help="read numeric dates such as 05/01/2020 day first (5 January); without --dayfirst or "
+                            "--monthfirst the corpus's other dates must settle the order (13/01/2020 does), or "
+                            "loading stops and names the column")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="read numeric dates such as 05/01/2020 month first (1 May)")
     run.add_argument("--only", nargs="*", help="run only these notebooks: 5, 05, 05-validation or 05-validation.ipynb")
     run.add_argument("--force", action="store_true",
                      help="when --out holds another corpus's (or grouping's) outputs, delete them first: the files "
@@ -43,12 +52,21 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--wait", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
                      help=f"how long to wait for another run writing into --out (default: {LOCK_TIMEOUT:g})")
     args = parser.parse_args(argv)
+    # The date order reaches the run's settings and its notebook kernels as $ANALYSIS_DAYFIRST, as in a notebook.
+    before = os.environ.get(ENV_DAYFIRST)
+    if args.dayfirst is not None:
+        os.environ[ENV_DAYFIRST] = "yes" if args.dayfirst else "no"
     try:
         run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only,
                 event=args.event, force=args.force, wait=args.wait, rerun=args.rerun, codes=args.codes)
     except (NotebookFailed, OutputBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    finally:
+        if before is None:
+            os.environ.pop(ENV_DAYFIRST, None)
+        else:
+            os.environ[ENV_DAYFIRST] = before
     return 0
 
 

@@ -8,7 +8,11 @@ same input produces byte-identical files.
 
 Every file is rendered here, in memory, before anything is written; the output
 folder (analysis/output.py) then writes the files and their manifest entry,
-whole or not at all, under its lock.
+whole or not at all, under its lock, and refuses (OutputRefused) a folder that
+holds another corpus's or grouping's outputs, and any corpus but the seeds in
+the project's figures/. Given no `settings`, a save uses the ones `configure`
+set, else the environment's ($ANALYSIS_CORPUS, as a notebook kernel sees it);
+when neither names a corpus it refuses rather than record the seeds by guess.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.output import OutputFolder
+from analysis.paths import shown_path
+from analysis.output import OutputFolder, OutputRefused
 from analysis.plots.style import house_style
-from analysis.settings import Settings, current_settings
+from analysis.settings import Settings, corpus_named, current_settings
 
 PNG_DPI = 150
 FLOAT_FORMAT = "%.6g"  # six significant digits: enough for any figure, stable across platforms
@@ -45,11 +50,18 @@ def save_figure(
     data : the numbers the figure plots; saved as `<name>.csv`.
     caption : one or two sentences a reader can cite with the figure.
     settings : the notebook's settings (output folder, corpus, group); default the
-        ones `configure` last set, else the environment's.
+        ones `configure` last set, else the environment's ($ANALYSIS_CORPUS, $ANALYSIS_OUT ...).
 
     Returns the paths written (PNG, SVG, then CSV if `data` was given).
+
+    Raises OutputRefused (a ValueError), before anything is written, when the output folder holds another
+    corpus's or grouping's outputs, when it is the project's figures/ and the corpus is not the seeds grouped by
+    outlet, or when no settings are given and nothing names the corpus (no `configure`, no $ANALYSIS_CORPUS).
     """
     _check_name(name)
+    settings = _settings(settings, "save_figure", name)
+    folder = OutputFolder.of(settings)
+    folder.refuse_other_corpus()  # before rendering: a refusal comes at once (write checks again, under the lock)
     png, svg = io.BytesIO(), io.BytesIO()
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     with house_style({"svg.hashsalt": SVG_HASHSALT}):
@@ -57,7 +69,7 @@ def save_figure(
     files = {f"{name}.png": png.getvalue(), f"{name}.svg": svg.getvalue()}
     if data is not None:
         files[f"{name}.csv"] = _csv(data)
-    return _save(name, files, caption, settings)
+    return _save(name, files, caption, settings, folder)
 
 
 def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, settings: Settings | None = None) -> Path:
@@ -73,9 +85,10 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     caption : what the table holds, for the manifest and the LaTeX caption.
     settings : as for save_figure.
 
-    Returns the path of the CSV.
+    Returns the path of the CSV. Raises OutputRefused as save_figure does.
     """
     _check_name(name)
+    settings = _settings(settings, "save_table", name)
     latex = table.to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
                            longtable=len(table) > LONG_TABLE, caption=_latex_text(caption or name), label=f"tab:{name}")
     files = {f"{name}.csv": _csv(table), f"{name}.md": (_markdown(table) + "\n").encode("utf-8"),
@@ -96,9 +109,10 @@ def save_measures(table: pd.DataFrame, name: str, *, dictionary: pd.DataFrame, c
     caption : what the table holds, for the manifest.
     settings : as for save_figure.
 
-    Returns the paths written.
+    Returns the paths written. Raises OutputRefused as save_figure does.
     """
     _check_name(name)
+    settings = _settings(settings, "save_measures", name)
     missing = sorted(set(table.columns) - set(dictionary["column"]))
     if missing:
         raise ValueError(f"save_measures: the dictionary does not describe column(s) {missing}")
@@ -121,11 +135,13 @@ def save_coding_sheets(samples: dict[str, pd.DataFrame], *, name: str, settings:
     settings : as for save_figure.
 
     Returns one row per measure: `measure`, `units` (to code) and `files` (the sheet's file names).
+    Raises OutputRefused as save_figure does.
     """
     from analysis.sheets import coding_sheet_files
 
-    settings = settings or current_settings()
+    settings = _settings(settings, "save_coding_sheets", name)
     folder = OutputFolder.of(settings)
+    folder.refuse_other_corpus()  # first: a folder of another corpus is named as such, not as a sheet coded in place
     rows = []
     for measure, sample in samples.items():
         if sample.empty:  # nothing to code: no sheet, and the table says so
@@ -191,7 +207,22 @@ def _check_name(name: str) -> None:
         raise ValueError(f"figure name {name!r}: use letters, digits, '-' and '_' only")
 
 
-def _save(name: str, files: dict[str, bytes], caption: str | None, settings: Settings | None) -> list[Path]:
+def _settings(settings: Settings | None, saver: str, name: str) -> Settings:
+    """The settings a save writes with: those given, else configure's, else the environment's; OutputRefused
+    when none was given and nothing names the corpus, since its manifest entry would then name the seeds by guess."""
+    if settings is not None:
+        return settings
+    if not corpus_named():
+        guess = current_settings()
+        raise OutputRefused(f"{saver}({name!r}): which corpus made it? No settings were given, an.configure was never "
+                            f"called and ANALYSIS_CORPUS is not set, so {shown_path(guess.out)}/manifest.json would "
+                            f"record {guess.corpus} by guess: pass settings=an.configure(corpus=PATH, out=DIR), or "
+                            "call an.configure(corpus=PATH, out=DIR) first")
+    return current_settings()
+
+
+def _save(name: str, files: dict[str, bytes], caption: str | None, settings: Settings,
+          folder: OutputFolder | None = None) -> list[Path]:
     """Ask the settings' output folder to write one manifest entry's files (name -> bytes, rendered beforehand)."""
-    settings = settings or current_settings()
-    return OutputFolder.of(settings).write(name, files, caption=caption, notebook=settings.notebook)
+    folder = folder or OutputFolder.of(settings)
+    return folder.write(name, files, caption=caption, notebook=settings.notebook)

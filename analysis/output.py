@@ -10,6 +10,12 @@ fingerprints and the libraries' versions (analysis/provenance.py). It is written
 entry whose files change is withdrawn before they do: a kill at any moment leaves files the manifest does not
 list, never files whose checksums contradict it. Files are written by analysis.files.write_atomic.
 
+Every output lands in a folder of its own corpus, by any route (`python -m analysis run`, `jupyter nbconvert
+--execute` or papermill with $ANALYSIS_CORPUS set, a notebook run by hand, `an.save_figure` from plain Python):
+`write` and `write_report` refuse (OutputRefused, one line) to write into a folder whose manifest records another
+corpus content, column mapping or group, and to write anything but the seeds grouped by outlet into the project's
+figures/ (PROJECT_FIGURES). They refuse before any file or the manifest changes.
+
 One writer at a time, across processes: the lock file `.analysis.lock` in the folder. `python -m analysis run`
 holds it for its whole run; the notebook kernels it starts must not wait for it (their parent holds it), so the
 run tells them, in `$ANALYSIS_OUT_LOCKED` ("pid:folder"), and they take turns under the lock file
@@ -30,42 +36,75 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from analysis.files import TEMPORARY, write_atomic, write_note
-from analysis.paths import ENV_KERNELS_LOCK, ENV_LOCKED, PROJECT_DIR
+from analysis.paths import ENV_KERNELS_LOCK, ENV_LOCKED, PROJECT_DIR, SEEDS_DIR, shown_path
 from analysis.provenance import code_version, corpus_fingerprint, lexicon_fingerprints, library_versions, sha256
 
 MANIFEST = "manifest.json"
 REPORTS = "reports"  # executed notebooks as HTML and .ipynb, in this folder of the output folder
 LOCK = ".analysis.lock"  # in the output folder; hidden, so that no one takes it for an output
 LOCK_TIMEOUT = 10.0  # seconds a writer waits for another one to release the folder
+#: The project's committed figures: the seeds' outputs grouped by outlet, and nothing else.
+PROJECT_FIGURES = PROJECT_DIR / "figures"
+#: How a refusal says where else to write, for every route an output can take.
+WRITE_ELSEWHERE = ("write elsewhere: set ANALYSIS_OUT=DIR (a notebook kernel reads it), OUT = 'DIR' in a notebook's "
+                   "parameters cell, an.configure(out=DIR) in Python, or --out DIR on the command line")
 
 
 class OutputBusy(RuntimeError):
     """Another process writes into the output folder; the message names the folder and, where known, the holder."""
 
 
-def corpus_record(settings) -> dict[str, object]:
-    """How the manifest describes the corpus behind an output: path, column mapping, group and fingerprint.
+class OutputRefused(ValueError):
+    """An output would land in the wrong place (a folder of another corpus or grouping, the project's figures/, or
+    a manifest that would have to guess its corpus); the message names the folder, the corpus recorded there and
+    the one being written, and how to write elsewhere. Nothing has been written."""
+
+
+def is_project_figures(path: str | Path) -> bool:
+    """Whether `path` is the project's committed figures/ folder (PROJECT_FIGURES).
 
     Parameters
     ----------
-    settings : analysis.settings.Settings (its corpus, columns and group).
+    path : an output folder.
+    """
+    return Path(path).resolve() == Path(PROJECT_FIGURES).resolve()
+
+
+def _seeds_as_committed(corpus: dict) -> bool:
+    """Whether a corpus record is what the project's figures/ holds: the seeds, grouped by outlet, unmapped."""
+    seeds = SEEDS_DIR.resolve().relative_to(PROJECT_DIR).as_posix()
+    return corpus.get("path") == seeds and corpus.get("group") == "outlet" and not corpus.get("columns")
+
+
+def corpus_record(settings) -> dict[str, object]:
+    """How the manifest describes the corpus behind an output: path, column mapping, group and fingerprint, and
+    the order numeric dates were read in where it was set (`dayfirst`; absent when decided from the dates, so
+    the records of corpora read without it are unchanged).
+
+    Parameters
+    ----------
+    settings : analysis.settings.Settings (its corpus, columns, group and dayfirst).
     """
     resolved = Path(settings.corpus).resolve()
     path = resolved.relative_to(PROJECT_DIR).as_posix() if resolved.is_relative_to(PROJECT_DIR) else str(settings.corpus)
-    return {"path": path, "columns": settings.columns, "group": settings.group,
-            "fingerprint": corpus_fingerprint(settings.corpus)}
+    record = {"path": path, "columns": settings.columns, "group": settings.group,
+              "fingerprint": corpus_fingerprint(settings.corpus)}
+    if getattr(settings, "dayfirst", None) is not None:  # the same files read day first and month first differ
+        record["dayfirst"] = settings.dayfirst
+    return record
 
 
 def describe(corpus: dict) -> str:
     """A corpus record in words: path, fingerprint's start, column mapping and group."""
     columns = ",".join(f"{k}={v}" for k, v in (corpus.get("columns") or {}).items())
+    order = {True: ", dates day first", False: ", dates month first"}.get(corpus.get("dayfirst"), "")
     return (f"{corpus.get('path')} (fingerprint {str(corpus.get('fingerprint'))[:8]}"
-            f"{', columns ' + columns if columns else ''}) grouped by {corpus.get('group')!r}")
+            f"{', columns ' + columns if columns else ''}{order}) grouped by {corpus.get('group')!r}")
 
 
 def _identity(corpus: dict) -> tuple:
-    """What makes two outputs comparable: the same corpus content, column mapping and group."""
-    return corpus.get("fingerprint"), corpus.get("columns") or {}, corpus.get("group")
+    """What makes two outputs comparable: the same corpus content, column mapping, group and date order."""
+    return corpus.get("fingerprint"), corpus.get("columns") or {}, corpus.get("group"), corpus.get("dayfirst")
 
 
 @dataclass(frozen=True)
@@ -113,12 +152,15 @@ class OutputFolder:
         notebook : the notebook that saved it.
 
         Returns the paths written.
+        Raises OutputRefused, before anything is written, when the folder is not this corpus's (refuse_other_corpus).
         """
+        self._refuse_project_figures()  # before the lock: not even a lock file goes into the project's figures/
         entry = {"caption": caption or "", "notebook": notebook or "",
                  "files": {file: sha256(data) for file, data in files.items()}, "corpus": self.corpus,
                  "code": code_version(), "lexicons": lexicon_fingerprints(), "versions": library_versions()}
         with self.lock():
             manifest = self.manifest()
+            self._refuse_others(manifest)  # under the lock: no other writer changes the manifest in between
             if name in manifest and manifest[name].get("files") != entry["files"]:
                 del manifest[name]  # withdrawn before its files change (see the module's docstring)
                 self._write_manifest(manifest)
@@ -149,8 +191,35 @@ class OutputFolder:
     def other_corpora(self) -> list[str]:
         """The corpora (described) whose outputs the manifest lists besides this folder's corpus: another corpus
         content, column mapping or group. ValueError when the manifest is not valid JSON."""
-        corpora = [entry.get("corpus", {}) for entry in self.manifest().values()]
+        return self._others(self.manifest())
+
+    def _others(self, manifest: dict) -> list[str]:
+        corpora = [entry.get("corpus") or {} for entry in manifest.values()]
         return sorted({describe(corpus) for corpus in corpora if _identity(corpus) != _identity(self.corpus)})
+
+    def refuse_other_corpus(self) -> None:
+        """Raise OutputRefused when this folder's corpus may not write into it: the folder is the project's
+        figures/ and the corpus is not the seeds grouped by outlet, or its manifest lists the outputs of another
+        corpus content, column mapping or group. `write` and `write_report` check this themselves, under the lock;
+        call it to refuse before rendering or checking anything else. ValueError when the manifest is not valid JSON.
+        """
+        self._refuse_project_figures()
+        self._refuse_others(self.manifest())
+
+    def _refuse_project_figures(self) -> None:
+        if self.corpus is None:
+            raise ValueError(f"OutputFolder({str(self.path)!r}) has no corpus to record: "
+                             "write outputs through OutputFolder.of(settings)")
+        if is_project_figures(self.path) and not _seeds_as_committed(self.corpus):
+            raise OutputRefused(f"{shown_path(self.path)} is the project's figures/, which holds the seeds' outputs "
+                                f"grouped by 'outlet', not those of {describe(self.corpus)}: {WRITE_ELSEWHERE}")
+
+    def _refuse_others(self, manifest: dict) -> None:
+        others = self._others(manifest)
+        if others:
+            raise OutputRefused(f"{shown_path(self.path)} holds the outputs of {'; '.join(others)}, not of "
+                                f"{describe(self.corpus)}: {WRITE_ELSEWHERE}; or replace them: `python -m analysis run "
+                                f"--out {self.path} --force` with this corpus's --corpus, --group and --columns")
 
     def clear(self, *, reports: tuple[str, ...] = ()) -> list[Path]:
         """Delete what earlier runs wrote: the files the manifest lists, the named notebooks' reports, then the
@@ -208,9 +277,13 @@ class OutputFolder:
         notebook : the notebook's name ("01-corpus").
         html : the report, rendered.
         ipynb : the executed notebook, with its report_stamp in its metadata.
+
+        Raises OutputRefused as `write` does.
         """
         path = self.path / REPORTS / f"{notebook}.html"
+        self._refuse_project_figures()
         with self.lock():
+            self._refuse_others(self.manifest())
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, html)
             write_atomic(path.with_suffix(".ipynb"), ipynb)

@@ -31,6 +31,7 @@ RUNTIME_DEPENDENCIES = (
     "openpyxl",  # the coding sheets' XLSX (analysis/sheets.py)
     "krippendorff",  # agreement between hand coders (analysis/measures/agreement.py)
     "scipy",  # t quantiles and false discovery control of the corrected estimates (analysis/measures/corrected.py)
+    "trafilatura", "warcio",  # saved web pages and web archives as a corpus (analysis/corpus/pages.py)
 )
 #: The files whose git state the figures' manifest records: the package, the notebooks and the pins.
 CODE_PATHS = ("analysis", "notebooks", "requirements.txt", "constraints.txt", "pyproject.toml")

@@ -7,6 +7,11 @@ under it: see analysis/output.py), refuses to mix corpora in one
 folder unless forced, prints one progress line per notebook, keeps each
 executed notebook as HTML in `<out>/reports/` (in the notebooks' order), and ends
 with the corpus warnings.
+
+These checks come first, with the command line's advice (--out, --force); the
+output folder (analysis/output.py) makes the same refusals on every write, so a
+notebook run any other way (nbconvert, papermill, by hand) or a save from plain
+Python cannot mix corpora either.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from analysis.paths import (
     SEEDS_DIR,
 )
 from analysis.figures import save_report
-from analysis.output import LOCK_TIMEOUT, OutputFolder, describe
+from analysis.output import LOCK_TIMEOUT, OutputFolder, describe, is_project_figures
 from analysis.settings import Settings, check_group, configure
 
 CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
@@ -301,19 +306,18 @@ def check_settings(settings: Settings) -> list[str]:
     group column is missing (listing the columns there are and a close match), or
     when another corpus or grouping would overwrite the project's committed figures/.
     """
-    figures = (PROJECT_DIR / "figures").resolve()
     seeds_as_committed = (settings.corpus.resolve() == SEEDS_DIR.resolve()
                           and settings.group == "outlet" and not settings.columns)
     if settings.codes is not None and not settings.codes.exists():
         raise NotebookFailed(f"--codes {settings.codes}: no such file or folder (give the filled coding sheets "
                              "notebook 07 wrote, or a folder of them)")
-    if settings.out.resolve() == figures and not seeds_as_committed:
+    if is_project_figures(settings.out) and not seeds_as_committed:
         raise NotebookFailed(f"the project's figures/ holds the seeds' figures grouped by outlet; "
                              f"write {settings.corpus} grouped by {settings.group!r} elsewhere with --out DIR")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            articles = load_articles(settings.corpus, **settings.columns)
+            articles = load_articles(settings.corpus, dayfirst=settings.dayfirst, **settings.columns)
         except (CorpusError, OSError, ValueError) as error:
             raise NotebookFailed(f"corpus: {error}") from None
     try:

@@ -9,9 +9,15 @@ their own names in its output.
 
 from __future__ import annotations
 
+import hashlib
+import sys
+import warnings
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 
 import pandas as pd
+
+from analysis.paths import shown_path
 
 #: Columns of article, paragraph, sentence and match tables that describe the unit or hold text:
 #: never group columns.
@@ -132,3 +138,137 @@ def category_order(values: Iterable, order: Iterable[str]) -> list:
     named = [value for value in dict.fromkeys(order) if value in seen and value not in RESIDUAL_CATEGORIES]
     extra = sorted(value for value in seen if value not in named and value not in RESIDUAL_CATEGORIES)
     return named + extra + [value for value in RESIDUAL_CATEGORIES if value in seen]
+
+
+# --- Tables to read in a notebook ----------------------------------------------------------------------------
+# Display only: nothing here changes a table a measure returns. `notebook_display` is called once, by
+# `import analysis` in a notebook kernel (analysis/__init__.py).
+
+#: A column whose longest value is longer than this is prose: shown wrapped and aligned left; shorter values (keys,
+#: names, numbers, dates) are kept on one line.
+LONG_TEXT_CHARS = 50
+#: How a notebook shows a table's short values and its prose (long text wraps, keeping its line breaks, instead of
+#: running off the screen).
+SHORT_CSS = "white-space: nowrap;"
+PROSE_CSS = "white-space: pre-wrap; overflow-wrap: break-word; min-width: 16em; max-width: 48em; text-align: left;"
+
+
+def columns_first(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The table with `columns` moved to the front and the others after them in their order: what a reader
+    reads first (a removed line and its rule) before the keys and group columns that locate it.
+
+    Parameters
+    ----------
+    table : any table.
+    columns : the columns to show first, in this order; each must be a column of the table.
+
+    Returns
+    -------
+    The same rows and columns (a new table), reordered.
+    """
+    require_columns(table, columns, "columns_first")
+    return table[[*columns, *(column for column in table.columns if column not in columns)]]
+
+
+class AlignedTable:
+    """A table to read, not to compute with: each column aligned as given, as HTML in a notebook and as plain
+    text elsewhere. The HTML's identifiers come from the table's content, so a report is byte-identical on
+    re-run. `table` holds the rows shown."""
+
+    def __init__(self, table: pd.DataFrame, *, align: dict[str, str], nowrap: Sequence[str] = (),
+                 bold: Sequence[str] = (), caption: str | None = None):
+        self.table, self.align, self.caption = table, dict(align), caption
+        self.nowrap, self.bold = tuple(nowrap), tuple(bold)
+
+    def _repr_html_(self) -> str:
+        digest = hashlib.sha256(pd.util.hash_pandas_object(self.table, index=False).to_numpy().tobytes()
+                                + repr((list(self.table.columns), self.caption)).encode()).hexdigest()[:12]
+        styles = {column: [{"selector": cell, "props": f"text-align: {side};"
+                            + (" white-space: nowrap;" if column in self.nowrap else "")
+                            + (" font-weight: bold;" if column in self.bold and cell == "td" else "")}
+                           for cell in ("td", "th")]
+                  for column, side in self.align.items() if column in self.table.columns}
+        styler = self.table.style.hide(axis="index").format(escape="html").set_uuid(digest)
+        styler = styler.set_table_styles(styles, overwrite=False)
+        if self.caption:
+            styler = styler.set_caption(self.caption)
+        return styler.to_html()
+
+    def __repr__(self) -> str:
+        columns = [str(column) for column in self.table.columns]
+        rows = [columns] + [["" if pd.isna(value) else str(value) for value in row]
+                            for row in self.table.itertuples(index=False, name=None)]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+        pad = {"left": str.ljust, "right": str.rjust, "center": str.center}
+        lines = ["  ".join(pad[self.align.get(column, "left")](row[i], widths[i]) for i, column in enumerate(columns))
+                 .rstrip() for row in rows]
+        return "\n".join(([self.caption] if self.caption else []) + lines)
+
+
+def notebook_display(shell) -> None:
+    """How the package's tables, paths and warnings show in a notebook, set once for the session.
+
+    Table cells show their whole text (pandas cuts at 50 characters by default), long text wraps and reads from
+    the left; a path shows relative to the output folder or corpus, else to the project or `~`, never as the
+    machine's absolute path (reports are shared); a warning shows its file relative too, and the package's own
+    warnings (CorpusWarning) show their message alone.
+
+    Parameters
+    ----------
+    shell : the IPython shell (`get_ipython()`).
+    """
+    pd.set_option("display.max_colwidth", None)
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, _table_html)
+    formatters["text/plain"].for_type(PurePath, _path_text)
+    warnings.formatwarning = _warning_text
+
+
+def _table_html(table: pd.DataFrame) -> str | None:
+    """pandas' own HTML for a table, in a frame that keeps short values on one line and wraps prose columns,
+    aligned left. Cells are found by their position from the row's end, which row labels spanning several rows
+    do not shift; a table shown with columns left out ("...") keeps the frontend's own style."""
+    html = table._repr_html_()
+    if html is None:
+        return None
+    columns = table.shape[1]
+    shown = pd.get_option("display.max_columns")
+    if shown and columns > shown:
+        return html
+    prose = [columns - position for position in range(columns) if _is_prose(table.iloc[:, position])]
+    name = "analysis-table-" + "-".join(map(str, [columns, *prose]))
+    rules = f"div.{name} td {{ {SHORT_CSS} }}"
+    if prose:
+        rules += " " + ", ".join(f"div.{name} td:nth-last-child({k})" for k in prose) + f" {{ {PROSE_CSS} }}"
+    return f'<style>{rules}</style><div class="{name}">{html}</div>'
+
+
+def _is_prose(values: pd.Series) -> bool:
+    """Whether a column holds long text, judged on the rows a notebook shows of a long table (its first and last)."""
+    if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+        return False
+    shown = values if len(values) <= 200 else pd.concat([values.head(100), values.tail(100)])
+    lengths = [len(value) for value in shown if isinstance(value, str)]
+    return bool(lengths) and max(lengths) > LONG_TEXT_CHARS
+
+
+def _output_folders() -> list:
+    """The folders a path is shown relative to: the configured output folder and corpus, when configured."""
+    settings = sys.modules.get("analysis.settings")  # not imported here: settings imports this module
+    if settings is None or not settings.corpus_named():
+        return []
+    current = settings.current_settings()
+    return [current.out, current.corpus]
+
+
+def _path_text(path: PurePath, printer, cycle: bool) -> None:
+    printer.text(repr(shown_path(path, base=_output_folders())))
+
+
+def _warning_text(message, category, filename, lineno, line=None) -> str:
+    """A warning as a notebook shows it: the package's own by their message (it names the file of the corpus
+    they are about), others with their file relative to the project or `~`."""
+    if category.__module__.split(".")[0] == "analysis":
+        return f"{category.__name__}: {message}\n"
+    text = f"{shown_path(filename)}:{lineno}: {category.__name__}: {message}\n"
+    return text + (f"  {line.strip()}\n" if line and line.strip() else "")

@@ -35,6 +35,7 @@ GROUPED_MODULES = {"test_committed_figures.py": "the seeds", "test_jupyterlab.py
                    "test_any_corpus.py": "small corpora", "test_reproducible.py": "one corpus twice"}
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: known only when xdist is loaded (not with -p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     """pytest-xdist's scheduler, with each run of GROUPED_MODULES one unit of work and every other test its own.
 

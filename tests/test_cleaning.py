@@ -225,9 +225,73 @@ def test_the_hills_inline_link_card_is_cut_and_the_sentence_around_it_kept():
     raw = ("Speaker Nancy Pelosi Nancy PelosiOn The Money — Trump signs deal | Senate to vote Thursday MORE (D-Calif.) "
            "called the strike provocative.\n\nSenate Majority Leader Mitch McConnell defended it.")
     cleaned = clean_article(raw, rules=load_rules())
-    assert cleaned.text.split("\n\n") == ["Speaker Nancy Pelosi Nancy Pelosi (D-Calif.) called the strike provocative.",
+    assert cleaned.text.split("\n\n") == ["Speaker Nancy Pelosi (D-Calif.) called the strike provocative.",
                                           "Senate Majority Leader Mitch McConnell defended it."]
-    assert cleaned.removed == [(1, "On The Money — Trump signs deal | Senate to vote Thursday MORE", "link_card")]
+    assert cleaned.removed == [(1, "Nancy PelosiOn The Money — Trump signs deal | Senate to vote Thursday MORE", "link_card")]
+
+
+def test_a_link_card_without_a_repeated_name_is_cut_by_the_inline_rule():
+    raw = "Rep. Ryan Costello Ryan Anthony CostellloFormer GOP Rep. Costello launches lobbying shop MORE (R-Pa.) replied."
+    cleaned = clean_article(raw)
+    assert cleaned.text == "Rep. Ryan Costello Ryan Anthony Costelllo (R-Pa.) replied."  # the card misspells him
+    assert cleaned.removed == [(1, "Former GOP Rep. Costello launches lobbying shop MORE", "link_card")]
+
+
+HOVER_CARDS = [
+    # (line as scraped, line as kept): The Hill's hover cards, as its pages reach a scraper
+    ("President Trump Donald John Trump on Friday said Maj. Gen. Qassem Soleimani was plotting attacks.",
+     "President Trump on Friday said Maj. Gen. Qassem Soleimani was plotting attacks."),
+    ("A high-profile debate over President Trump Donald John Trump’s war powers is fueling a feud.",
+     "A high-profile debate over President Trump’s war powers is fueling a feud."),
+    ("President Trump Donald John TrumpDem senators unveil resolution to rein in Trump on Iran MORE said Wednesday "
+     "that he has instructed the Navy to act.", "President Trump said Wednesday that he has instructed the Navy to act."),
+    ("“It would become law,” Sen. Lindsey Graham Lindsey Olin Graham (R-S.C.) told radio host Michael Medved.",
+     "“It would become law,” Sen. Lindsey Graham (R-S.C.) told radio host Michael Medved."),
+    ("Sens. Rand Paul Randal (Rand) Howard Paul (R-Ky.) and Mike Lee Michael (Mike) Shumway Lee (R-Utah) emerged.",
+     "Sens. Rand Paul (R-Ky.) and Mike Lee (R-Utah) emerged."),
+    ("Senate Majority Leader Mitch McConnell Addison (Mitch) Mitchell McConnellSenate GOP blocks war powers vote "
+     "MORE (R-Ky.) hasn’t tipped his hand.", "Senate Majority Leader Mitch McConnell (R-Ky.) hasn’t tipped his hand."),
+    ("Armed Services Chairman John McCain John Sidney McCainAll the frontrunners could survive initial Iowa test "
+     "Mellman: Democrats — Buckle up for a wild ride MORE (Ariz.) is skeptical.",
+     "Armed Services Chairman John McCain (Ariz.) is skeptical."),
+    ("Rep. Lori Trahan Lori A. Trahan'Minor league cities' need new federal partnership MORE (Mass.) backs it.",
+     "Rep. Lori Trahan (Mass.) backs it."),
+    ("It renewed scrutiny of former Vice President Joe Biden Joe Biden Parnas: U.S. ambassador removed to clear path "
+     "for investigations MORE, the front-runner.", "It renewed scrutiny of former Vice President Joe Biden, the front-runner."),
+    ("Defense Secretary Mark Esper Mark Esper, Secretary of State Mike Pompeo Michael (Mike) Richard Pompeo and CIA "
+     "Director Gina Haspel Gina Cheri Haspel briefed them.",
+     "Defense Secretary Mark Esper, Secretary of State Mike Pompeo and CIA Director Gina Haspel briefed them."),
+    ("New York Mayor Bill de Blasio Bill de Blasio said the city was on alert.", "New York Mayor Bill de Blasio said the city was on alert."),
+    ("Critics of President Trump Donald John Trump’s Iran policy were quick to respond.",
+     "Critics of President Trump’s Iran policy were quick to respond."),
+]
+NOT_HOVER_CARDS = [
+    "“Trump Trump Trump,” the crowd chanted as the president took the stage.",
+    "Sirhan Bishara Sirhan was convicted of the assassination in 1969.",
+    "The rally was organised by President Trump Trump’s campaign.",
+    "Trump, Donald Trump, said the chant, and Trump smiled.",
+    "The USA wants no more threats! said President Trump, WE WANT NO MORE WARS.",
+    "Rep. Ryan Costello, Ryan Anthony and Costello’s aides declined to comment.",
+    # capitalised titles that repeat a word (BBC News; a headline glued to its article's first line)
+    "Dame Judi Dench, who starred in All's Well That Ends Well at the Gielgud, lost out to Amanda Harris.",
+    "Manchin, Murkowski United In Opposition To The Green New Deal The top lawmakers were unified.",
+    "Scientist Bullied By Students For Climate Change Heresies Speaks Out Climate scientist Cliff Mass is speaking.",
+    "Readers who Sign Up For Daily Newsletters Manage Newsletters from one page, the company said.",
+]
+
+
+@pytest.mark.parametrize("line, kept", HOVER_CARDS, ids=[line[:30] for line, _ in HOVER_CARDS])
+def test_a_hover_card_repeating_a_name_in_full_is_cut_and_the_sentence_kept(line, kept):
+    cleaned = clean_article(_article([line, PROSE[0]]))
+    assert cleaned.text == _article([kept, PROSE[0]])
+    assert {rule for _, _, rule in cleaned.removed} == {"link_card"}
+    assert all(number == 1 for number, _, _ in cleaned.removed)
+
+
+@pytest.mark.parametrize("line", NOT_HOVER_CARDS)
+def test_a_name_repeated_in_prose_is_not_a_hover_card(line):
+    cleaned = clean_article(_article([line, PROSE[0]]))
+    assert cleaned.text == _article([line, PROSE[0]]) and cleaned.removed == []
 
 
 def test_an_ap_dateline_under_a_photo_caption_is_cut_into_the_dateline():
@@ -355,3 +419,71 @@ def test_a_users_rule_can_name_keywords_and_is_skipped_where_none_is_found():
     assert rules.match("Use promo code IRAN20 at checkout") == "promo"
     assert rules.line[0][2] == ("promo code", "coupon")
     assert rules.match("The promotion was coded in red.") is None
+
+
+# A Wikinews-style interview: an introduction that reads like a bio, then short questions between the answers.
+INTERVIEW = [
+    "Jane Roe is an Iranian-American journalist and author who reported from Tehran for a decade. Wikinews spoke "
+    "to her about the killing of Qassem Soleimani and what may come next.",
+    "Why did you leave Iran?",
+    "I left in 2009, after the election protests. Many of my colleagues were arrested that summer.",
+    "What was Soleimani's reputation inside Iran?",
+    "He was seen as a war hero by many Iranians, even by people who disliked the government.",
+    "Do you expect a war?",
+    "No. Both sides want to avoid one, but mistakes happen, and they happen fast.",
+    "What should Washington do now?",
+    "Talk. There is no other way out of this, and there never was.",
+]
+# An explainer: its short questions are subheadings, answered in the third person; a question inside a paragraph stays.
+EXPLAINER = [
+    "The US killed Iran's top general in a drone strike near Baghdad airport on Friday.",
+    "What does Iran say?",
+    "Was it legal? Iran's foreign minister called the strike an act of international terrorism.",
+    "What does it mean for you?",
+    "Oil prices rose 4% on Friday, and analysts expect petrol to cost more within weeks.",
+    "What happens next?",
+    "The Pentagon has sent 3,000 more troops to the region. Will Iran strike back before they arrive?",
+]
+
+
+def test_an_interviewers_short_questions_between_answers_are_kept():
+    cleaned = clean_article(_article(INTERVIEW), title="Wikinews interviews journalist Jane Roe")
+    assert cleaned.removed == []
+    assert cleaned.text == _article(INTERVIEW)
+
+
+def test_an_interview_is_told_by_answers_in_the_first_person_as_well():
+    questions = ["Is that on the record?", "What lessons did Iraq learn from its war with Iran?"]
+    lines = [PROSE[0], questions[0], "Yeah, that’s on the record.", questions[1], "We learned that nobody wins a war.",
+             PROSE[1]]
+    assert clean_article(_article(lines)).removed == []
+
+
+def test_an_explainers_question_subheadings_are_still_crossheads_and_questions_in_paragraphs_stay():
+    cleaned = clean_article(_article(EXPLAINER))
+    assert [(text, rule) for _, text, rule in cleaned.removed] == [
+        ("What does Iran say?", "crosshead"), ("What does it mean for you?", "crosshead"),
+        ("What happens next?", "crosshead")]
+    assert cleaned.text == _article(EXPLAINER[0::2])
+
+
+def test_an_introduction_that_reads_like_a_bio_is_kept_above_the_body_and_a_bio_at_the_end_is_removed():
+    intro = INTERVIEW[0]
+    bio = "Jane Roe is a freelance journalist based in Istanbul."
+    cleaned = clean_article(_article([intro, PROSE[0], PROSE[1], bio]))
+    assert cleaned.text == _article([intro, PROSE[0], PROSE[1]])
+    assert [(text, rule) for _, text, rule in cleaned.removed] == [(bio, "author_bio")]
+    # covers ... for ...: the other bio pattern, and the metadata author's structural one, likewise
+    covers = "John Doe covers the Middle East for Radio Free Europe. He spoke to Wikinews from Prague."
+    assert clean_article(_article([covers, PROSE[0], PROSE[1]])).removed == []
+    host = "Jane Roe is the host of “Roe Tonight” on CNN, and she interviewed the foreign minister on Monday."
+    assert clean_article(_article([PROSE[0], host, PROSE[1], PROSE[2]]), author="Jane Roe").removed == []
+
+
+def test_a_bio_at_the_end_followed_only_by_furniture_is_still_a_bio():
+    lines = [PROSE[0], PROSE[1], "Daniel Roe is a senior correspondent at The Daily. Follow him on Twitter @droe.",
+             "© 2020 The Daily. All rights reserved."]
+    assert [rule for _, _, rule in clean_article(_article(lines)).removed] == ["author_bio", "copyright_line"]
+    # A prompt to follow the author is furniture wherever it stands.
+    top = [PROSE[0], "John Roe writes about foreign policy. Follow him on Twitter @jroe.", PROSE[1]]
+    assert [rule for _, _, rule in clean_article(_article(top)).removed] == ["author_bio_follow"]

@@ -67,6 +67,39 @@ def test_sentence_rules_punkt_lacks(text, expected):
     assert an.split_text(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a title just after an opening quotation mark keeps its next word
+        ("“Mr. Trump wants to look tough but not get into an actual war,” said Andrew Kydd, a professor.",
+         ["“Mr. Trump wants to look tough but not get into an actual war,” said Andrew Kydd, a professor."]),
+        ("Susan Rice writes, “Mr. Trump’s ‘maximum pressure campaign’ did not force Iran to capitulate.” Others agreed.",
+         ["Susan Rice writes, “Mr. Trump’s ‘maximum pressure campaign’ did not force Iran to capitulate.”", "Others agreed."]),
+        ("“Mrs. Pelosi plays three-dimensional checkers,” says Lawrence.", ["“Mrs. Pelosi plays three-dimensional checkers,” says Lawrence."]),
+        ("“Sen. McConnell did not agree to that,” a spokesman said.", ["“Sen. McConnell did not agree to that,” a spokesman said."]),
+        ("‘Gov. Newsom is wrong,’ she wrote.", ["‘Gov. Newsom is wrong,’ she wrote."]),
+        ("“Rep. Omar is right,” he said. “Sens. Paul and Lee agree.”", ["“Rep. Omar is right,” he said.", "“Sens. Paul and Lee agree.”"]),
+        # plural titles
+        ("And Sens. Rand Paul, R-Ky., and Mike Lee, R-Utah, have said they will support the measure.",
+         ["And Sens. Rand Paul, R-Ky., and Mike Lee, R-Utah, have said they will support the measure."]),
+        ("GOP Sens. Mike Lee (Utah) and Rand Paul (Ky.) ripped the briefing.", ["GOP Sens. Mike Lee (Utah) and Rand Paul (Ky.) ripped the briefing."]),
+        # a bracketed ellipsis before a capital ends a sentence; before lower case, or opening one, it does not
+        ("Iran “will respond [...] The time and place will be of our choosing,” he said.",
+         ["Iran “will respond [...]", "The time and place will be of our choosing,” he said."]),
+        ("The statement said the strike was unlawful […] Tehran reserved the right to respond.",
+         ["The statement said the strike was unlawful […]", "Tehran reserved the right to respond."]),
+        ("The statement said the strike was [...] unlawful and reckless.", ["The statement said the strike was [...] unlawful and reckless."]),
+        ("[...] The statement was read on state television.", ["[...] The statement was read on state television."]),
+        # "Mr." at the end of a sentence still ends it, quoted or not
+        ("Everyone in the village simply called him Mr. He never said his first name.",
+         ["Everyone in the village simply called him Mr.", "He never said his first name."]),
+        ("His staff called him “Mr.” He liked it.", ["His staff called him “Mr.”", "He liked it."]),
+    ],
+)
+def test_titles_after_an_opening_quote_and_bracketed_ellipses_split_as_in_news_copy(text, expected):
+    assert an.split_text(text) == expected
+
+
 def test_quote_share_counts_characters_inside_quotation_marks():
     sentences = an.split_sentences(_articles("He called it “a bold step” in public."))
     assert sentences.loc[0, "quote_share"] == pytest.approx(len("“a bold step”") / len("He called it “a bold step” in public."))

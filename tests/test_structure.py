@@ -204,7 +204,8 @@ def test_every_imported_third_party_library_is_declared():
 #: Pinned in requirements.txt although nothing imports them: they decide the figures' bytes (PNG encoding, fonts,
 #: layout, dates) or the numbers (scikit-learn's solvers), so a later install cannot change a committed figure.
 BYTE_SHAPING = {"pillow", "fonttools", "kiwisolver", "contourpy", "cycler", "pyparsing", "python-dateutil",
-                "packaging", "tzdata", "joblib", "threadpoolctl", "regex"}
+                "packaging", "tzdata", "joblib", "threadpoolctl", "regex",
+                "lxml", "lxml_html_clean", "justext", "htmldate", "courlan"}  # what trafilatura reads pages with
 TOOLS = {"jupyterlab", "pytest", "pytest-xdist", "hypothesis"}  # hypothesis: the property-based tests; xdist: both cores
 
 

@@ -11,7 +11,15 @@ Two kinds of rule decide:
 
 The positional rules (`section_label`, `crosshead`, `trailer`) drop short lines
 that do not end like a sentence. They never apply when they would leave an
-article without a single sentence, so an unusual article keeps its text.
+article without a single sentence, so an unusual article keeps its text. In an
+interview the interviewer's short questions are the outlet's words, not
+subheadings, and a line about a person is an author's bio only at the end of
+the page (above the body it is an interview's or a profile's introduction).
+
+One structural cut works inside a line: The Hill's hover card, a person's full
+name pasted after the name the sentence gives ("President Trump Donald John
+Trump", with the card's headlines up to "MORE" when the scraper kept them), is
+cut and listed as `link_card`, so the sentence keeps only its own words.
 """
 
 from __future__ import annotations
@@ -41,6 +49,12 @@ BIO_LINES = 3  # an author's bio stands among the last kept lines of a page
 MAX_BIO_WORDS = 40
 #: A question of at most this many words alone on its line is a subheading.
 QUESTION_HEADING_WORDS = 12
+#: A page with at least this many questions put to someone ("... you ...?", or answered "I ...") is an interview.
+INTERVIEW_QUESTIONS = 2
+#: A hover card's full name has at most this many words before the surname ("Randal (Rand) Howard Paul").
+MAX_CARD_GIVEN_NAMES = 5
+#: A hover card's headlines, pasted after the full name, end in "MORE" within this many characters (as `link_card`).
+MAX_CARD_HEADLINES = 600
 #: A top line of at least this many words, this share of whose words recur in one later paragraph, is a summary.
 SUMMARY_MIN_WORDS = 8
 SUMMARY_OVERLAP = 0.8
@@ -55,6 +69,14 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 
+# An interviewer's question: it addresses the person interviewed ...
+_SECOND_PERSON = re.compile(r"\byou(?:rs?|rself|rselves)?\b", re.IGNORECASE)
+# ... or is answered in the first person, after the speaker's name or not ("Salih: I think ...", "Yes, ...").
+_FIRST_PERSON_ANSWER = re.compile(
+    r"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*:\s*)?"
+    r"(?:(?:I|I['’](?:m|ve|d|ll)|We|We['’](?:re|ve|d|ll)|My|Our)\b|(?:Yes|No|Yeah|Well|Sure|Absolutely)[,.!])"
+)
+_FOLLOW_PROMPT = re.compile(r"\bfollow (?:him|her|them) on\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _QUOTE_MARK = re.compile("[\"“”]")  # a quotation in a long unpunctuated line marks a paragraph missing its stop
 _INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")  # U.S., D.C., U.N.
@@ -87,6 +109,31 @@ _DATELINE = re.compile(
     r"(?:\s*\([A-Za-z][\w .&-]{0,30}\)\s*[:–—-]+\s+"  # WASHINGTON (Reuters) -
     r"|\s*/[A-Za-z][\w .&-]{0,30}/\.?\s+"  # MOSCOW, January 4. /TASS/.
     r"|\s*[:–—-]+\s+)"  # TEHRAN –
+)
+
+
+# A run of at least four words of names: capitalised words and initials ("W."), a nickname in brackets ("(Chuck)")
+# and the particles of surnames ("de Blasio", "Van Hollen"). A hover card needs four: "Nancy Pelosi Nancy Pelosi".
+_NAME_RUN = re.compile(
+    r"[A-Z](?<![\w'’.-][A-Z])[\w'’.-]*"  # the capital before the look back: twice as fast as the other way round
+    r"(?: (?:[A-Z][\w'’.-]*|\([A-Z][a-z]+\)|(?:de|del|della|der|van|von|bin|ibn|al|el|la|le|du|da|di)(?= [A-Z]))){3,}"
+)
+# The headlines of a hover card (if any), which end in "MORE" before the sentence goes on ("MORE (D-Calif.)", "MORE said").
+_CARD_HEADLINES = re.compile(
+    rf"(?:[^\n]{{0,{MAX_CARD_HEADLINES}}}?\s)?MORE(?=['’]s\b|\s*[,.;:)\]]|\s+[(\[a-z]|\s*$)"
+)
+_GLUED_HEADLINE = re.compile(r"['‘\"“]?[A-Z\d]")  # "TrumpDem senators ...", "Trahan'Minor league cities' ..."
+# A card's first and middle names: words, initials, nicknames and particles, never a title ("Rep."), an acronym
+# ("GOP") or a name glued to a headline ("CostellloFormer").
+_GIVEN_NAME = re.compile(
+    r"(?:Mc|Mac|O['’]|De|Di|La|Le|Van|Von)?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]\.|\([A-Z][a-z]+\)"
+    r"|de|del|della|der|van|von|bin|ibn|al|el|la|le|du|da|di"
+)
+# Capitalised words of titles that are nobody's first name: "All's Well That Ends Well" holds no card of "Well".
+_NOT_GIVEN_NAMES = frozenset(
+    "A An The Of And Or Nor But That This These Those In On At To For With By From As Is Are Was Were Be It Its Not "
+    "No If So Than Then When What Who How Why Where All Any My Your Our Their His Her We You They He She Out Up Off "
+    "Over Into About After Before Under".split()
 )
 
 
@@ -305,14 +352,118 @@ def _is_byline(line: str, author_key: str) -> bool:
     return bool(_BYLINE.fullmatch(line))
 
 
+def cut_hover_cards(line: str) -> tuple[str, list[str]]:
+    """The line without The Hill's hover cards, and the cards cut.
+
+    A hover card is a person's full name pasted right after the name the sentence gives, ending in the same
+    surname ("President Trump Donald John Trump", "Sen. Lindsey Graham Lindsey Olin Graham (R-S.C.)"), with the
+    card's headlines up to "MORE" when the scraper kept them ("Nancy PelosiOn The Money — ... MORE"). The
+    sentence keeps the name it gives; a name repeated alone ("Trump Trump") is not a card.
+
+    Parameters
+    ----------
+    line : one line of a page, spaces squeezed.
+
+    Returns the line without the cards (spaces squeezed again) and the text of each card cut.
+    """
+    spans: list[tuple[int, int]] = []
+    for run in _NAME_RUN.finditer(line):
+        spans.extend(_hover_cards(line, run))
+    if not spans:
+        return line, []
+    kept, cards, at = [], [], 0
+    for start, end in spans:
+        kept.append(line[at:start])
+        cards.append(line[start:end].strip())
+        at = end
+    kept.append(line[at:])
+    return _squeeze("".join(kept)).strip(), cards
+
+
+def _hover_cards(line: str, run: re.Match) -> list[tuple[int, int]]:
+    """(start, end) of each hover card in one run of names, from the space before the card's first name."""
+    words = [(found.start() + run.start(), found.end() + run.start()) for found in re.finditer(r"\S+", run.group())]
+    texts = [line[start:end] for start, end in words]
+    cards, first = [], 0
+    while first < len(words):
+        # A card that ends where the names end, or glued to its headlines, is taken before one whose end is
+        # followed by another name: "Nancy Pelosi Nancy Pelosi" aligns on the second "Pelosi", not on "Nancy".
+        card = _first_card(line, words, texts, first, spaced=False) or _first_card(line, words, texts, first, spaced=True)
+        if card is None:
+            break
+        cards.append(card[:2])
+        first = card[2] + 1
+    return cards
+
+
+def _first_card(line: str, words: list[tuple[int, int]], texts: list[str], first: int, *,
+                spaced: bool) -> tuple[int, int, int] | None:
+    """(start, end, last word) of the first hover card among words[first:], or None; `spaced`: only cards whose
+    headlines follow the name after a space."""
+    last = len(words) - 1
+    # Spaced headlines may start with a name ("Joe Biden Joe Biden Parnas: ..."): align on the last repeat.
+    ends = range(last, first + 1, -1) if spaced else range(first + 2, last + 1)
+    for end_word in ends:
+        for surname_word in range(end_word - 2, max(first, end_word - 1 - MAX_CARD_GIVEN_NAMES) - 1, -1):
+            surname, given = texts[surname_word], texts[surname_word + 1:end_word]
+            if not _full_name_of(texts[surname_word - 1] if surname_word > first else None, surname, given):
+                continue
+            ending, (start, stop) = texts[end_word], words[end_word]
+            possessive = ending in (surname + "’s", surname + "'s")  # "President Trump Donald John Trump’s Iran policy"
+            if possessive:
+                ending, stop = surname, stop - 2
+            if ending == surname:
+                if (end_word == last or possessive) and not spaced:
+                    return words[surname_word + 1][0] - 1, stop, end_word
+                # Headlines set apart by a space are taken only after a name repeated word for word ("Joe Biden Joe
+                # Biden Parnas: ... MORE"): "Ryan Costello Ryan Anthony ..." is no card of "Ryan".
+                repeated = surname_word >= len(given) and texts[surname_word - len(given):surname_word] == given
+                headlines = _CARD_HEADLINES.match(line, stop) if spaced and end_word < last and repeated else None
+            elif ending.startswith(surname) and _GLUED_HEADLINE.match(ending, len(surname)) and not spaced:
+                headlines = _CARD_HEADLINES.match(line, start + len(surname))
+            else:
+                continue
+            if headlines:
+                return words[surname_word + 1][0] - 1, headlines.end(), _word_at(words, headlines.end())
+    return None
+
+
+def _full_name_of(before: str | None, surname: str, given: list[str]) -> bool:
+    """Whether `given` + `surname` can be a card's full name of the name shown as `before` (the word before the
+    surname in the sentence, None if none) + `surname`: "Mike Braun" as "Michael Braun", "Rand Paul" as "Randal
+    (Rand) Howard Paul", "President Trump" as "Donald John Trump"."""
+    if (not surname[-1].islower() or surname in given or surname in _NOT_GIVEN_NAMES or before in _NOT_GIVEN_NAMES
+            or not all(_GIVEN_NAME.fullmatch(name) and name not in _NOT_GIVEN_NAMES for name in given)):
+        return False
+    if before is not None and any(name.strip("()")[:2] == before[:2] for name in given):
+        return True  # the first name shown, or its nickname, begins a name of the card
+    return len(given) >= 2  # after a title, or alone: "Sirhan Bishara Sirhan" is one man's name
+
+
+def _word_at(words: list[tuple[int, int]], offset: int) -> int:
+    """The index of the last word that starts before `offset`."""
+    return max(k for k, (start, _) in enumerate(words) if start < offset)
+
+
 def clean_article(
     raw: str,
     *,
     title: str | None = None,
     author: str | None = None,
     rules: BoilerplateRules | None = None,
+    layout: bool = True,
 ) -> CleanedArticle:
     """Clean one article's raw text.
+
+    Parameters
+    ----------
+    raw : the article's text as decoded (or as extracted from a web page).
+    title, author : the article's metadata, to drop the title line and bylines (None if unknown).
+    rules : compiled boilerplate rules (default: the shipped ones).
+    layout : False where an extractor has chosen the article's blocks from the page's markup (a web page through
+        trafilatura): the guesses made from a flat text's layout (headings, a standfirst above the byline, a short
+        line naming the author) are left out, since the markup decided those; the pattern rules, the title, the
+        dateline, embedded posts and author bios still apply.
 
     Returns a CleanedArticle: the body `text` (paragraphs joined by a blank line,
     spaces normalised), the `standfirst` and `dateline` it cut, and `removed`,
@@ -321,6 +472,10 @@ def clean_article(
     rules = rules or _default_rules()
     lines = [line.strip() for line in _squeeze(normalise_text(raw)).split("\n")]
     cuts = []
+    for i, line in enumerate(lines):
+        if line:
+            lines[i], found = cut_hover_cards(line)  # before the inline rules, which would cut 'McCain' at its 'C'
+            cuts.extend((i + 1, text, "link_card") for text in found)
     if rules.inline:
         for i, line in enumerate(lines):
             if line:
@@ -337,13 +492,16 @@ def clean_article(
         elif author_key and key == author_key:
             verdict[i] = "author_line"
         else:
-            verdict[i] = rules.match(line) or ("byline" if _is_byline(line, author_key) else None)
+            verdict[i] = rules.match(line) or ("byline" if _is_byline(line, author_key if layout else "") else None)
 
     _mark_post_lines(lines, verdict)
-    _mark_standfirst(lines, verdict)
+    if layout:
+        _mark_standfirst(lines, verdict)
     _mark_summary(lines, verdict)
     _mark_summary_above_prompt(lines, verdict)
-    _mark_headings(lines, verdict)
+    _keep_introductions(lines, verdict)
+    if layout:
+        _mark_headings(lines, verdict, interview=_is_interview(lines, verdict))
     _mark_author_bio(lines, verdict, author)
 
     kept = [i for i, rule in verdict.items() if rule is None]
@@ -439,25 +597,61 @@ def _mark_summary_above_prompt(lines: list[str], verdict: dict[int, str | None])
 
 def _mark_author_bio(lines: list[str], verdict: dict[int, str | None], author: str | None) -> None:
     """A short line among the last BIO_LINES kept that starts with one of the metadata authors' names and goes on
-    "is", "covers", "writes" ... is that author's biography ("S.E. Cupp is the host of ... on CNN.")."""
+    "is", "covers", "writes" ... is that author's biography ("S.E. Cupp is the host of ... on CNN."), if no
+    paragraph of prose follows it."""
     names = {_letters(name) for name in (author or "").split(",") if len(name.split()) >= 2}
     if not names:
         return
-    for i in [i for i, rule in verdict.items() if rule is None][-BIO_LINES:]:
+    open_lines = [i for i, rule in verdict.items() if rule is None]
+    for i in open_lines[-BIO_LINES:]:
         found = _BIO_START.match(lines[i])
-        if found and _letters(found.group("name")) in names and len(lines[i].split()) <= MAX_BIO_WORDS:
+        if (found and _letters(found.group("name")) in names and len(lines[i].split()) <= MAX_BIO_WORDS
+                and not any(j > i and _is_sentence(lines[j]) for j in open_lines[-BIO_LINES:])):
             verdict[i] = "author_bio"
+
+
+def _keep_introductions(lines: list[str], verdict: dict[int, str | None]) -> None:
+    """A line about a person that the bio patterns took ("X is an author and journalist who ...") is an author's
+    bio only at the end of the page: followed by a paragraph of prose, it introduces an interview or a profile
+    and is the outlet's words. A prompt to follow the author ("Follow her on Twitter") is furniture anywhere."""
+    later_prose = False
+    for i in reversed(list(verdict)):
+        if verdict[i] in ("author_bio", "author_bio_follow") and later_prose and not _FOLLOW_PROMPT.search(lines[i]):
+            verdict[i] = None
+        if verdict[i] is None and _is_sentence(lines[i]) and not _is_question_heading(lines[i]):
+            later_prose = True  # a short question under a bio ("What do you think?") is a trailer, not prose
 
 
 def _letters(text: str) -> str:
     return "".join(character for character in text.casefold() if character.isalpha())
 
 
-def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
+def _is_interview(lines: list[str], verdict: dict[int, str | None]) -> bool:
+    """Whether the page is an interview: at least INTERVIEW_QUESTIONS of its kept lines are questions put to
+    someone, addressed to them ("What made you run?") or answered in the first person ("Is that on the record?"
+    then "Yeah, that's on the record."). An explainer's questions ("What does Iran say?") are answered in the
+    third person."""
+    open_lines = [i for i, rule in verdict.items() if rule is None]
+    put = 0
+    for position, i in enumerate(open_lines):
+        line = lines[i]
+        if not line.endswith("?") or _QUOTE_MARK.search(line):
+            continue
+        answer = lines[open_lines[position + 1]] if position + 1 < len(open_lines) else ""
+        if _SECOND_PERSON.search(line) or _FIRST_PERSON_ANSWER.match(answer):
+            put += 1
+            if put >= INTERVIEW_QUESTIONS:
+                return True
+    return False
+
+
+def _mark_headings(lines: list[str], verdict: dict[int, str | None], *, interview: bool = False) -> None:
     """Headings, named by where they stand: short unpunctuated lines, short questions standing alone ("What does
     Iran say?"), short lines whose only full stop closes an initialism ("Exasperation with U.S."), and longer
-    unpunctuated lines standing alone between two paragraphs of prose (an explainer's subheadings)."""
-    prose = [i for i, rule in verdict.items() if rule is None and _is_sentence(lines[i]) and not _is_question_heading(lines[i])]
+    unpunctuated lines standing alone between two paragraphs of prose (an explainer's subheadings). In an
+    `interview` the questions are the interviewer's, and stay."""
+    question_heading = _never if interview else _is_question_heading
+    prose = [i for i, rule in verdict.items() if rule is None and _is_sentence(lines[i]) and not question_heading(lines[i])]
     if not prose:
         return  # never empty an article on layout evidence alone
     open_lines = [i for i, rule in verdict.items() if rule is None]
@@ -474,7 +668,7 @@ def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
         if ((unpunctuated and words <= MAX_HEADING_WORDS)
                 or (unpunctuated and words <= MAX_LONE_HEADING_WORDS and alone and not _QUOTE_MARK.search(line))
                 or (words <= MAX_INITIALISM_HEADING_WORDS and _only_stop_closes_initialism(line))
-                or _is_question_heading(line)):
+                or question_heading(line)):
             headings.append(i)
     for i in headings:
         verdict[i] = "section_label" if i < prose[0] else "trailer" if i > prose[-1] else "crosshead"
@@ -483,6 +677,10 @@ def _mark_headings(lines: list[str], verdict: dict[int, str | None]) -> None:
 def _only_stop_closes_initialism(line: str) -> bool:
     found = _INITIALISM_END.search(line)
     return bool(found) and line.count(".") == found.group(0).count(".") and not any(mark in line for mark in "!?;:")
+
+
+def _never(line: str) -> bool:
+    return False
 
 
 def _is_question_heading(line: str) -> bool:

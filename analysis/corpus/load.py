@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 import warnings
 from collections import Counter
@@ -41,6 +42,8 @@ from analysis.cache import memoised
 from analysis.corpus.clean import BoilerplateRules, clean_article, load_rules
 from analysis.corpus.decode import decode_bytes
 from analysis.corpus.errors import CorpusError, CorpusWarning
+from analysis.corpus.pages import EXTRACTOR, extract_page, page_bytes, page_kind, page_stem, warc_pages
+from analysis.paths import shown_path
 from analysis.tables import UNIT_COLUMNS, group_columns, require_columns
 from analysis.workers import in_workers
 
@@ -88,6 +91,7 @@ def load_articles(
     source: str | Path,
     *,
     rules: pd.DataFrame | str | Path | None = None,
+    dayfirst: bool | None = None,
     **columns: str,
 ) -> pd.DataFrame:
     """Read a corpus folder or table into a table of articles; or read back a folder written by process_corpus.
@@ -100,6 +104,11 @@ def load_articles(
     rules : boilerplate rules (DataFrame or CSV with `name, pattern`); default
         the shipped `analysis/data/boilerplate.csv` (ignored for a processed
         folder, whose articles were cleaned already).
+    dayfirst : how numeric dates whose day and month could swap (`05/01/2020`) are read: True day first
+        (5 January), False month first (1 May). None (default) decides from the date column: its other values
+        settle the order (`13/01/2020` day first, `01/13/2020` month first; said in a CorpusWarning), and a
+        column that holds such dates but none that settles the order is a CorpusError. ISO, RFC 2822 and
+        written-month dates never depend on it. Ignored for a processed folder.
     **columns : for tables, our column name = the source's field name, for
         `doc_id`, `text`, `outlet`, `title`, `date`, `author`.
 
@@ -124,14 +133,15 @@ def load_articles(
     store = Store.processed(source)
     if store is not None:
         return store.attach(store.read("articles"))
-    return _read_corpus(source, rules=rules, **columns)
+    return _read_corpus(source, rules=rules, dayfirst=dayfirst, **columns)
 
 
 # Cached: every notebook loads the corpus, and cleaning it is most of what a notebook's second run computes.
 @memoised(depends_on=_corpus_files)
-def _read_corpus(source: str | Path, *, rules: pd.DataFrame | str | Path | None = None, **columns: str) -> pd.DataFrame:
+def _read_corpus(source: str | Path, *, rules: pd.DataFrame | str | Path | None = None, dayfirst: bool | None = None,
+                 **columns: str) -> pd.DataFrame:
     """load_articles of a corpus (not a processed folder)."""
-    return clean_records(read_records(source, rules=rules, **columns))
+    return clean_records(read_records(source, rules=rules, dayfirst=dayfirst, **columns))
 
 
 # -- a corpus processed ahead of time (analysis.pipeline.process_corpus) ---------------------------------------
@@ -209,13 +219,15 @@ def read_records(
     *,
     rules: pd.DataFrame | str | Path | None = None,
     texts: bool = True,
+    dayfirst: bool | None = None,
     **columns: str,
 ) -> Records:
     """The first step of load_articles: everything that needs the whole corpus, but no cleaning.
 
     Parameters
     ----------
-    source, rules, columns : as for load_articles.
+    source, rules, dayfirst, columns : as for load_articles; the order of numeric dates is decided here, over
+        the whole date column (every row, blank articles too), and kept with the records for clean_records.
     texts : False lists a folder's text files (each checked to exist and be a file) without reading them;
         clean_records then reads, decodes and checks them for blankness wherever it runs. A table's texts are
         always read (they are in the table).
@@ -236,6 +248,11 @@ def read_records(
         if columns:
             raise TypeError(f"{path}: a folder with {METADATA_FILE} takes no column mapping; name columns in the CSV")
         table = _read_text_folder(path, texts)
+    elif path.is_dir() and not any(path.glob("*.json")) and _page_names(path.resolve()):
+        if columns:
+            raise TypeError(f"{path}: a folder of web pages takes no column mapping; "
+                            f"give it a {METADATA_FILE} with `file`, `outlet` and any other columns")
+        table = _read_page_folder(path)
     else:
         if path.is_dir():
             records = _read_json_folder(path)
@@ -246,6 +263,9 @@ def read_records(
         # Always mapped, even without a mapping, so that a field named `raw` never stands in for the text.
         table = _map_fields(records, columns, path)
     table = _checked(table, path)
+    where = path / METADATA_FILE if path.is_dir() and (path / METADATA_FILE).is_file() else path
+    table = table.assign(**{DAYFIRST: _date_order(table.get("date"), table["_origin"], dayfirst,
+                                                   f"{shown_path(where)}: column {columns.get('date', 'date')!r}")})
     if "raw" in table.columns:
         table = _without_blank(table)
     # Whether a metadata column is stored as strings is decided over every article, not per part. Where the
@@ -288,6 +308,11 @@ def _read_text_folder(folder: Path, texts: bool = True) -> pd.DataFrame:
     same = sorted(name for name, target in zip(names, targets) if target in twice)
     if same:
         raise CorpusError(f"{metadata_path}: rows {same} in column 'file' name the same file")
+    kinds = [page_kind(name) for name in names]
+    if any(kinds):  # pages are read (and extracted) here even with texts=False: their metadata is needed now
+        listed = {name if name in plain else target.relative_to(root).as_posix() for name, target in zip(names, targets)}
+        _warn_unlisted(root, plain, links, listed, set(targets))
+        return _read_listed_pages(metadata, names, targets, kinds, plain, metadata_path)
     if texts:
         raws = [_read_listed_file(target, name, metadata_path, checked=name in plain)
                 for target, name in zip(targets, names)]
@@ -327,7 +352,7 @@ def _keep_apart(table: pd.DataFrame, ours: tuple[str, ...], prefix: str, path: P
     clashes = {column: f"{prefix}{column}" for column in table.columns if column in ours}
     if not clashes:
         return table
-    warnings.warn(f"{path}: column(s) {sorted(clashes)} have names the loader writes; "
+    warnings.warn(f"{shown_path(path)}: column(s) {sorted(clashes)} have names the loader writes; "
                   f"kept as {sorted(clashes.values())}", CorpusWarning, stacklevel=6)
     return table.rename(columns=clashes)
 
@@ -428,15 +453,16 @@ def _warn_unlisted(root: Path, plain: set[str], links: list[str], listed: set[st
 
     plain, links : _listing(root); listed : the listed files' paths relative to root; listed_paths : resolved.
     """
-    unlisted = [name for name in plain if _suffix(name) in TEXT_SUFFIXES and name not in listed]
+    unlisted = [name for name in plain if _is_article_file(name) and name not in listed]
     for name in links:  # a link is unlisted unless it leads to a file, and that file is not listed
         path = root / name
-        if _suffix(name) in TEXT_SUFFIXES and path not in listed_paths and path.is_file() \
+        if _is_article_file(name) and path not in listed_paths and path.is_file() \
                 and path.resolve() not in listed_paths:
             unlisted.append(name)
     fold = str.lower if os.name == "nt" else str  # as Path sorts them: ignoring case on Windows
     for name in sorted(unlisted, key=lambda name: fold(name).split("/")):
-        warnings.warn(f"{name}: text file in the corpus folder but not listed in {METADATA_FILE}; not loaded",
+        kind = "web page" if page_kind(name) == "page" else "web archive" if page_kind(name) else "text file"
+        warnings.warn(f"{name}: {kind} in the corpus folder but not listed in {METADATA_FILE}; not loaded",
                       CorpusWarning, stacklevel=5)
 
 
@@ -447,9 +473,108 @@ def _suffix(name: str) -> str:
     return last[dot:].lower() if 0 < dot < len(last) - 1 else ""
 
 
+def _is_article_file(name: str) -> bool:
+    """A text file, a saved web page or a web archive: what a corpus folder's metadata.csv lists."""
+    return _suffix(name) in TEXT_SUFFIXES or page_kind(name) is not None
+
+
 def _doc_id_for(name: str) -> str:
+    if page_kind(name):
+        return page_stem(name)
     path = Path(name)
     return (path.with_suffix("") if path.suffix.lower() in TEXT_SUFFIXES else path).as_posix()
+
+
+# -- web pages (analysis/corpus/pages.py) ---------------------------------------------------------------------
+
+def _page_names(root: Path) -> list[str]:
+    """The saved pages and web archives under `root`, reached without a symbolic link, in path order."""
+    plain, _ = _listing(root)
+    return sorted((name for name in plain if page_kind(name)), key=lambda name: name.split("/"))
+
+
+def _read_page_folder(folder: Path) -> pd.DataFrame:
+    """A folder of saved web pages and web archives without metadata.csv: every page with an article body is an
+    article, its outlet the site name the page gives (else its URL's host). A page without a body or without
+    either is left out with a CorpusWarning naming it; symbolic links are not followed (also said)."""
+    root = folder.resolve()
+    _, links = _listing(root)
+    for name in sorted(link for link in links if page_kind(link)):
+        warnings.warn(f"{name}: a symbolic link; a folder without {METADATA_FILE} is read from its own files only; "
+                      "not loaded", CorpusWarning, stacklevel=5)
+    rows = []
+    for name in _page_names(root):
+        for page, doc_id, origin in _pages_of(root / name, name):
+            if page.site_name is None:
+                warnings.warn(f"{origin}: the page names no site and has no URL, so its outlet is unknown; list it "
+                              f"in a {METADATA_FILE} with its outlet; not loaded", CorpusWarning, stacklevel=5)
+                continue
+            rows.append({"doc_id": doc_id, "outlet": page.site_name, **page.fields(), "file": name,
+                         "extractor": EXTRACTOR, "raw": page.text, "_origin": origin})
+    if not rows:
+        raise CorpusError(f"{folder}: no web page with an article body found; see the warnings above")
+    return pd.DataFrame(rows, dtype="object")
+
+
+def _pages_of(path: Path, name: str):
+    """(Page, doc_id, name in messages) for each article page of one page file or web archive; pages without an
+    article body are left out, each with a CorpusWarning."""
+    if page_kind(name) == "page":
+        found = [(extract_page(page_bytes(path.read_bytes(), name), name), page_stem(name), name)]
+    else:
+        found = [(extract_page(body, f"{name} record {number} ({url})", url), f"{page_stem(name)}#{number}",
+                  f"{name} record {number} ({url})") for number, url, body in warc_pages(path, name)]
+    for page, doc_id, origin in found:
+        if page is None:
+            warnings.warn(f"{origin}: no article body found (an index, video or error page?); not loaded",
+                          CorpusWarning, stacklevel=6)
+        else:
+            yield page, doc_id, origin
+
+
+def _read_listed_pages(metadata: pd.DataFrame, names: list[str], targets: list[Path], kinds: list[str | None],
+                       plain: set[str], metadata_path: Path) -> pd.DataFrame:
+    """A metadata.csv folder that lists web pages (and perhaps text files): one row per article. A listed web
+    archive gives every HTML page in it, each with the archive's row of metadata. The metadata wins where it and
+    the page both give a title, date, author, site name or URL; where they differ, one CorpusWarning lists the
+    differences. `extractor` names trafilatura for page rows and is missing for text files."""
+    rows, conflicts = [], []
+    for position, (name, target, kind) in enumerate(zip(names, targets, kinds)):
+        row = metadata.iloc[position].to_dict()
+        if kind is None:
+            raw = _read_listed_file(target, name, metadata_path, checked=name in plain)
+            title = row.get("title") if "title" in metadata.columns else _headline(raw)
+            rows.append({**row, "title": title, "doc_id": _doc_id_for(name), "raw": raw, "_origin": name})
+            continue
+        if name not in plain:
+            _check_listed_file(target, name, metadata_path)
+        for page, doc_id, origin in _pages_of(target, name):
+            merged = dict(row)
+            for field, value in page.fields().items():
+                given = row.get(field)
+                if given is None or (isinstance(given, str) and not given.strip()):
+                    merged[field] = value
+                elif value is not None and not _same_value(field, given, value):
+                    conflicts.append(f"{origin} {field}: {given!r} (kept) vs {value!r} (page)")
+            rows.append({**merged, "doc_id": doc_id, "extractor": EXTRACTOR, "raw": page.text, "_origin": origin})
+    if conflicts:
+        warnings.warn(f"{shown_path(metadata_path)}: {len(conflicts)} value(s) differ from what the pages give; "
+                      "the metadata's are kept: " + "; ".join(conflicts[:20]) + (" ..." if len(conflicts) > 20 else ""),
+                      CorpusWarning, stacklevel=5)
+    if not rows:
+        raise CorpusError(f"{metadata_path}: no listed page has an article body; see the warnings above")
+    return pd.DataFrame(rows, dtype="object")
+
+
+def _same_value(field: str, given: str, found: str) -> bool:
+    """Whether a metadata value and a page's say the same: dates as days, the rest ignoring case and spacing."""
+    if field == "date":
+        try:  # either order of a numeric date: the order is decided over the whole column later
+            day = pd.Timestamp(found).date()
+            return day in {pd.to_datetime(given, dayfirst=first).date() for first in (False, True)}
+        except (ValueError, TypeError, OverflowError):
+            return False
+    return " ".join(str(given).split()).casefold() == " ".join(str(found).split()).casefold()
 
 
 # -- tables and JSON records ---------------------------------------------------------------
@@ -537,7 +662,7 @@ def _map_fields(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.
                if field in written or (field in MAPPABLE and columns.get(field, field) != field)}
     unasked = sorted(field for field in clashes if field in written and field not in columns.values())
     if unasked:
-        warnings.warn(f"{path}: field(s) {unasked} have names the loader writes; kept as "
+        warnings.warn(f"{shown_path(path)}: field(s) {unasked} have names the loader writes; kept as "
                       f"{[clashes[field] for field in unasked]}", CorpusWarning, stacklevel=5)
     renamed = table.rename(columns=clashes)
     mapped = renamed.assign(**{ours: renamed[clashes.get(theirs, theirs)] for ours, theirs in columns.items()})
@@ -553,11 +678,11 @@ def _map_fields(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.
 PARALLEL_MIN_ARTICLES = 400
 
 
-def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateRules,
+def _clean_all(raws: list[str], titles: list, authors: list, layouts: list[bool], rules: BoilerplateRules,
                workers: int | None = None) -> list:
     """clean_article for every article, in order; in two processes for a large corpus (the same results)."""
     workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    items = list(zip(raws, titles, authors))
+    items = list(zip(raws, titles, authors, layouts))
     if len(items) < PARALLEL_MIN_ARTICLES or workers < 2:
         return _clean_some(rules, items)
     size = -(-len(items) // (4 * workers))
@@ -568,7 +693,16 @@ def _clean_all(raws: list[str], titles: list, authors: list, rules: BoilerplateR
 
 
 def _clean_some(rules: BoilerplateRules, items: list[tuple]) -> list:
-    return [clean_article(raw, title=title, author=author, rules=rules) for raw, title, author in items]
+    return [clean_article(raw, title=title, author=author, rules=rules, layout=layout)
+            for raw, title, author, layout in items]
+
+
+def _layouts(table: pd.DataFrame) -> list[bool]:
+    """Whether each article's cleaning may guess from its text's layout: not for a web page, whose extractor
+    chose its blocks from the markup (clean_article's `layout`)."""
+    if "extractor" not in table.columns:
+        return [True] * len(table)
+    return [not _as_text(value).startswith("trafilatura") for value in table["extractor"]]
 
 
 def _checked(table: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -640,12 +774,13 @@ def clean_records(records: Records, *, workers: int | None = None) -> pd.DataFra
         table = _without_blank(_read_listed(table, records.path))
     titles = [_as_optional_text(value) for value in table.get("title", pd.Series([None] * len(table)))]
     authors = [_as_optional_text(value) for value in table.get("author", pd.Series([None] * len(table)))]
-    cleaned = _clean_all(list(table["raw"]), titles, authors, records.rules, workers)
+    cleaned = _clean_all(list(table["raw"]), titles, authors, _layouts(table), records.rules, workers)
     for origin, article in zip(table["_origin"], cleaned):
         if not article.text:
             warnings.warn(f"{origin}: nothing is left after cleaning; see removed_lines()", CorpusWarning, stacklevel=3)
 
-    dates = _parse_dates(table.get("date"), table["_origin"])
+    order = table[DAYFIRST].iloc[0] if DAYFIRST in table.columns and len(table) else None
+    dates = _parse_dates(table.get("date"), table["_origin"], None if order is None else bool(order))
     table = table.assign(
         title=pd.Series(titles, dtype="str"),
         date=dates,
@@ -660,7 +795,7 @@ def clean_records(records: Records, *, workers: int | None = None) -> pd.DataFra
     if clashes:
         # `section`, `sent_id`, `voice` ... are written onto sentence rows; a metadata column of that name would be
         # overwritten there without a word, so it is kept under another name.
-        warnings.warn(f"{records.path}: metadata column(s) {sorted(clashes)} clash with columns the package writes; "
+        warnings.warn(f"{shown_path(records.path)}: metadata column(s) {sorted(clashes)} clash with columns the package writes; "
                       f"kept as {sorted(clashes.values())}", CorpusWarning, stacklevel=3)
         table = table.rename(columns=clashes)
     return table
@@ -694,9 +829,89 @@ def _as_optional_text(value) -> str | None:
     return text or None
 
 
-def _parse_dates(values: pd.Series | None, origins: pd.Series) -> pd.Series:
+#: The records' column holding the order numeric dates are read in: read_records decides it over the whole date
+#: column, so that every part clean_records cleans reads them alike.
+DAYFIRST = "_dayfirst"
+#: A date of numbers whose first two could be the day and the month either way: 05/01/2020, 5.1.20,
+#: 05-01-2020 10:00. Year-first dates (2020-01-05, 2020/01/05) never are.
+NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.-])(.*)", re.S | re.ASCII)
+#: What the options are called where a user can give them, for messages.
+DAYFIRST_OPTIONS = ("load_articles(..., dayfirst=True or False), `python -m analysis run --dayfirst` or "
+                    "`--monthfirst`, or ANALYSIS_DAYFIRST=yes or no")
+
+
+def _numeric_date(text: str) -> tuple[int, int, int, str] | None:
+    """(first number, second number, four-digit year, the rest: a time, a zone) of a numeric date, else None.
+    A two-digit year is read as pandas reads one."""
+    match = NUMERIC_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year = int(match[4]) if len(match[4]) == 4 else pd.Timestamp(f"01/01/{match[4]}").year
+    return int(match[1]), int(match[3]), year, match[5]
+
+
+def _readings(found: tuple[int, int, int, str]) -> tuple[bool, bool]:
+    """Whether a numeric date can be read day first, and month first (a day of 1-31, a month of 1-12)."""
+    first, second = found[0], found[1]
+    return 1 <= second <= 12 and 1 <= first <= 31, 1 <= first <= 12 and 1 <= second <= 31
+
+
+def _spelled(found: tuple[int, int, int, str], dayfirst: bool) -> str:
+    """A numeric date's day as words in one order: '5 January 2020'."""
+    day, month = (found[0], found[1]) if dayfirst else (found[1], found[0])
+    return f"{day} {pd.Timestamp(year=2000, month=month, day=1).month_name()} {found[2]}"
+
+
+def _date_order(values: pd.Series | None, origins: pd.Series, dayfirst: bool | None, column: str) -> bool | None:
+    """The order in which a date column's numeric dates are read: `dayfirst` when given, else the one its values
+    settle (with a CorpusWarning when some value needed it); None when no value needs one.
+
+    Raises CorpusError, naming `column`, when values can be read either way and none settles which, and when
+    some values can only be read day first and others only month first.
+    """
+    if dayfirst is not None or values is None:
+        return dayfirst
+    either, only = [], {True: [], False: []}
+    for origin, value in zip(origins, values):
+        text = _as_text(value).strip()
+        found = _numeric_date(text)
+        if found is None:
+            continue
+        day_first, month_first = _readings(found)
+        if day_first and month_first:
+            if found[0] != found[1]:  # 05/05/2020 is one day whichever way it is read
+                either.append((text, origin, found))
+        elif day_first or month_first:
+            only[day_first].append((text, origin))
+    if only[True] and only[False]:
+        (day, day_origin), (month, month_origin) = only[True][0], only[False][0]
+        raise CorpusError(f"{column} mixes day-first and month-first dates: {day!r} ({day_origin}) can only be read "
+                          f"day first, {month!r} ({month_origin}) only month first; write the column one way")
+    settled = True if only[True] else False if only[False] else None
+    if not either:
+        return settled
+    text, origin, found = either[0]
+    examples = ", ".join(f"{text!r} ({origin})" for text, origin, _ in either[:2])
+    if settled is None:
+        raise CorpusError(f"{column} has dates that read day first or month first ({examples}) and none that "
+                          f"settles which: say which with {DAYFIRST_OPTIONS} (dayfirst=True reads {text!r} as "
+                          f"{_spelled(found, True)}, dayfirst=False as {_spelled(found, False)})")
+    sure, sure_origin = only[settled][0]
+    order = "day first" if settled else "month first"
+    warnings.warn(f"{column}: {len(either)} date(s) that read day first or month first ({examples}) are read {order}, "
+                  f"as {sure!r} ({sure_origin}) can only be ({text!r} is {_spelled(found, settled)}); if that is "
+                  f"wrong, say so with {DAYFIRST_OPTIONS}", CorpusWarning, stacklevel=5)
+    return settled
+
+
+def _parse_dates(values: pd.Series | None, origins: pd.Series, dayfirst: bool | None = None) -> pd.Series:
+    """The date column as datetimes (UTC, without a zone), NaT where empty, with a CorpusWarning where a value
+    cannot be read. Numeric dates (05/01/2020) are read in the order `dayfirst` gives, else the one their column
+    settles (_date_order)."""
     if values is None:
         return pd.Series(pd.NaT, index=range(len(origins)), dtype="datetime64[ns]")
+    if dayfirst is None:
+        dayfirst = _date_order(values, origins, None, "column 'date'")
     parsed = []
     for origin, value in zip(origins, values):
         text = _as_text(value).strip()
@@ -708,8 +923,21 @@ def _parse_dates(values: pd.Series | None, origins: pd.Series) -> pd.Series:
             warnings.warn(f"{origin}: date {text!r} is not an explicit date; set to NaT", CorpusWarning, stacklevel=4)
             parsed.append(pd.NaT)
             continue
+        found = _numeric_date(text)
+        readable = text
+        if found is not None:
+            # Never pandas' own guess, which reads 05/01/2020 as 1 May and 13/01/2020 as 13 January.
+            day_first, month_first = _readings(found)
+            if dayfirst is not None and not (day_first if dayfirst else month_first) and (day_first or month_first):
+                warnings.warn(f"{origin}: date {text!r} cannot be read {'day' if dayfirst else 'month'} first "
+                              f"(dayfirst={dayfirst}); set to NaT", CorpusWarning, stacklevel=4)
+                parsed.append(pd.NaT)
+                continue
+            first = dayfirst if dayfirst is not None else day_first
+            day, month = (found[0], found[1]) if first else (found[1], found[0])
+            readable = f"{found[2]:04d}-{month:02d}-{day:02d}{found[3]}"
         try:
-            stamp = pd.Timestamp(text)
+            stamp = pd.Timestamp(readable)
             if stamp is not pd.NaT and stamp.tzinfo is not None:
                 stamp = stamp.tz_convert("UTC").tz_localize(None)
         except (ValueError, TypeError, OverflowError):
@@ -746,8 +974,10 @@ def removed_lines(articles: pd.DataFrame, *, rules: pd.DataFrame | str | Path | 
     titles = articles["title"] if "title" in articles.columns else [None] * len(articles)
     authors = articles["author"] if "author" in articles.columns else [None] * len(articles)
     rows = []
-    for doc_id, raw, title, author in zip(articles["doc_id"], articles["raw"], titles, authors):
-        cleaned = clean_article(raw, title=_as_optional_text(title), author=_as_optional_text(author), rules=compiled)
+    for doc_id, raw, title, author, layout in zip(articles["doc_id"], articles["raw"], titles, authors,
+                                                  _layouts(articles)):
+        cleaned = clean_article(raw, title=_as_optional_text(title), author=_as_optional_text(author), rules=compiled,
+                                layout=layout)
         rows.extend((doc_id, line, text, rule) for line, text, rule in cleaned.removed)
     removed = pd.DataFrame(rows, columns=["doc_id", "line", "text", "rule"]).astype(
         {"doc_id": "str", "line": "int64", "text": "str", "rule": "str"}

@@ -7,8 +7,11 @@ spans several times faster by reading Punkt's private fields, so only with the
 NLTK version it was checked against, FORKED_NLTK), followed by a few repairs Punkt lacks: pieces made only of
 ellipsis dots or list markers are joined to their neighbours, a piece that
 starts in lower case continues the previous sentence ('"This is great." she
-said.'), and a four-dot ellipsis before a capital ends a sentence. Sentences
-never cross a paragraph break.
+said.'), and a four-dot ellipsis or a bracketed one ('[...]', '[…]') before a
+capital ends a sentence. A title or other abbreviation right after an opening
+quotation mark keeps its next word ('“Mr. Trump', '‘Gov. Newsom'), and plural
+titles ('Sens.', 'Reps.') are abbreviations. Sentences never cross a paragraph
+break.
 """
 
 from __future__ import annotations
@@ -38,7 +41,12 @@ _LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[A-Za-z])[.)]+\)?")
 _STARTS_LOWER = re.compile(r"[\"'“‘(\[]*[a-z]")
 _LEADING_MARKER = re.compile(r"[\W_]*(\d{1,3}|[A-Za-z])[.)]")
 _TRAILING_MARKER = re.compile(r"\s+([\W_]*(\d{1,3}|[A-Za-z])[.)]+\)?)$")
-_FOUR_DOTS = re.compile(r"(?:\.{4}|\. \. \. \.)(?=\s+[\"“]?[A-Z])")
+_FOUR_DOTS = re.compile(r"(?:\.{4}|\. \. \. \.|\[(?:\.{3}|…|\. \. \.)\])(?=\s+[\"“‘]?[A-Z])")
+#: Opening quotation marks that Punkt takes as part of the word after them: '“Mr.' is to it one word, which is not
+#: the abbreviation 'Mr.' and so ends a sentence (after '"', which it splits off, 'Mr.' does not).
+OPENING_MARKS = frozenset("“‘'«„")
+#: Plural titles of news copy, abbreviations like the singular ones in news_abbreviations.txt ('Sens. Kaine and Lee').
+PLURAL_TITLES = frozenset({"sens", "reps", "govs", "gens", "drs", "profs", "lts", "sgts", "cols", "capts", "adms"})
 
 
 def _word_list(name: str) -> set[str]:
@@ -51,7 +59,7 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
     """The shared Punkt tokenizer, built once per process from the shipped parameters."""
     model = json.loads(data_file("punkt_english.json").read_text(encoding="utf-8"))
     params = PunktParameters()
-    params.abbrev_types = set(model["abbrev_types"]) | _word_list("news_abbreviations.txt")
+    params.abbrev_types = set(model["abbrev_types"]) | _word_list("news_abbreviations.txt") | PLURAL_TITLES
     params.sent_starters = set(model["sent_starters"]) | _word_list("sentence_starters.txt")
     params.collocations = {tuple(pair) for pair in model["collocations"]}
     params.ortho_context = defaultdict(int, model["ortho_context"])
@@ -243,11 +251,13 @@ def _punkt() -> PunktSentenceTokenizer | _Punkt:
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of one paragraph (no newlines inside)."""
     pieces = found = _punkt().span_tokenize(paragraph)
-    if "...." in paragraph or ". . . ." in paragraph:  # else _FOUR_DOTS cannot match
+    if "...." in paragraph or ". . . ." in paragraph or "[" in paragraph:  # else _FOUR_DOTS cannot match
         pieces = []
         for start, end in found:
             cut = start
             for dots in _FOUR_DOTS.finditer(paragraph, start, end):
+                if not paragraph[cut:dots.start()].strip():
+                    continue  # an ellipsis opening a sentence ends none
                 pieces.append((cut, dots.end()))
                 cut = dots.end() + (len(paragraph[dots.end():end]) - len(paragraph[dots.end():end].lstrip()))
             pieces.append((cut, end))
@@ -258,7 +268,8 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         piece = paragraph[start:end]
         if carry is not None:
             start, carry = carry, None
-        if merged and (_ONLY_DOTS.fullmatch(piece) or _STARTS_LOWER.match(piece)):
+        if merged and (_ONLY_DOTS.fullmatch(piece) or _STARTS_LOWER.match(piece)
+                       or _ends_in_quoted_abbreviation(paragraph, merged[-1][1])):
             merged[-1][1] = end
         elif _LIST_MARKER.fullmatch(piece):
             carry = start
@@ -268,6 +279,20 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         merged.append([carry, len(paragraph.rstrip())])
     _move_list_markers(paragraph, merged)
     return [(start, end) for start, end in merged]
+
+
+def _ends_in_quoted_abbreviation(paragraph: str, end: int) -> bool:
+    """Whether the piece ending at `end` ends in an abbreviation just after an opening quotation mark ('He said,
+    “Mr.'), which keeps its next word ('Trump is wrong.”'); a closed one ('him “Mr.”') may end a sentence."""
+    if paragraph[end - 1] != ".":
+        return False
+    word = paragraph[paragraph.rfind(" ", 0, end) + 1:end]
+    return len(word) > 2 and word[0] in OPENING_MARKS and word[1:-1].lower() in _punkt_abbreviations()
+
+
+@lru_cache(maxsize=1)
+def _punkt_abbreviations() -> frozenset[str]:
+    return frozenset(sentence_tokenizer()._params.abbrev_types)
 
 
 def _move_list_markers(paragraph: str, spans: list[list[int]]) -> None:

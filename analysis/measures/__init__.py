@@ -41,6 +41,7 @@ from analysis.measures.terms import (
     kwic,
     kwic_side_by_side,
     name_variants,
+    show_kwic,
     term_rates,
     voice_words,
 )
@@ -60,7 +61,7 @@ _LISTED = [
     "compare_masked", "count_removals", "describe_articles", "family_totals",
     "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
     "mask_terms", "name_variants", "quoted_words_by_speaker", "sentiment_by_position",
-    "sentiment_drivers", "shared_passages", "similarity", "summarize_sentiment", "target_sentiment", "term_rates",
+    "sentiment_drivers", "shared_passages", "show_kwic", "similarity", "summarize_sentiment", "target_sentiment", "term_rates",
     "token_valences", "voice_shares", "voice_words",
 ]
 

@@ -22,6 +22,7 @@ downloader. The tuning and the estimator are PPI++'s; tests check them against a
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -105,7 +106,7 @@ def corrected_estimates(
                                      probability=probability):
         fit = _corrected_mean(arrays, prior=prior, lam=lam, span=span)
         naive, naive_low, naive_high, naive_how = _naive(arrays, key, seed, level)
-        half = scipy_stats.t.ppf(1 - alpha / 2, fit["df"]) * fit["se"] if fit["coded"] else np.nan
+        half = _t_quantile(1 - alpha / 2, fit["df"]) * fit["se"] if fit["coded"] else np.nan
         rows.append({
             **dict(zip(groups, key)),
             "estimate": float(np.clip(fit["estimate"], low_bound, high_bound)),
@@ -175,7 +176,7 @@ def compare_corrected(
         se = float(np.sqrt(variance))
         df = _welch_df(left, right)
         p = float(2 * scipy_stats.t.sf(abs(difference) / se, df)) if se > 0 else float(difference == 0) or 0.0
-        half = scipy_stats.t.ppf(0.975, df) * se
+        half = _t_quantile(0.975, df) * se
         rows.append({f"{column}_a": a, f"{column}_b": b, "estimate_a": left["estimate"],
                      "estimate_b": right["estimate"], "difference": difference, "low": difference - half,
                      "high": difference + half, "se": se, "coded_a": left["coded"], "coded_b": right["coded"],
@@ -389,3 +390,10 @@ def ranking_agreement(estimates: pd.DataFrame) -> float:
     if len(rows) < 3 or rows["naive"].nunique() < 2 or rows["estimate"].nunique() < 2:
         return float("nan")
     return float(scipy_stats.spearmanr(rows["naive"], rows["estimate"]).statistic)
+
+
+@lru_cache(maxsize=1024)
+def _t_quantile(q: float, df: float) -> float:
+    """Student's t quantile, remembered: a table asks for the same few degrees of freedom again and again, and
+    scipy's ppf costs more than the rest of a group's estimate."""
+    return float(scipy_stats.t.ppf(q, df))

@@ -69,7 +69,9 @@ def bootstrap_ratio(
     if np.isnan(ratios).all():
         nan = np.full(numerators.shape[1], np.nan)
         return nan, nan
-    low, high = np.nanpercentile(ratios, [tail, 100 - tail], axis=0)
+    # nanpercentile is percentile for arrays without NaN, at several times the cost; most have none.
+    quantile = np.nanpercentile if np.isnan(ratios).any() else np.percentile
+    low, high = quantile(ratios, [tail, 100 - tail], axis=0)
     return low, high
 
 

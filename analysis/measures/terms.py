@@ -18,6 +18,7 @@ from analysis.language.tokens import WORDS
 from analysis.measures.stats import BY_ARTICLES, REPLICATES, SEED, article_interval, group_rng
 from analysis.cache import memoised
 from analysis.tables import (
+    AlignedTable,
     By,
     group_columns,
     group_key,
@@ -306,6 +307,35 @@ def family_totals(rates: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
     order = {family: i for i, family in enumerate(dict.fromkeys(rates["family"]))}
     table = table.sort_values([*groups, "family"], key=lambda c: c.map(order) if c.name == "family" else c, kind="stable")
     return table[[*groups, "concept", "family", "n_own", "n_quoted", "n", "words", "per_1k"]].reset_index(drop=True)
+
+
+def show_kwic(lines: pd.DataFrame, *, by: By = "outlet", per_group: int | None = 20) -> AlignedTable:
+    """KWIC lines to read, group after group: the keyword in a column of its own, centred, the left context
+    aligned to it from the right and the right context from the left, so the keywords stand one under another.
+
+    Parameters
+    ----------
+    lines : table from kwic.
+    by : the group column, or a list of them.
+    per_group : lines shown per group, in the order kwic found them (None: all); the caption counts the rest.
+
+    Returns
+    -------
+    AlignedTable (shows itself in a notebook) whose `table` holds the lines shown: the `by` column(s),
+    `left`, `match`, `right`, `quoted` ("quoted" inside quotation marks, else empty) and `doc_id`.
+    """
+    groups = require_by(lines, by, "show_kwic")
+    require_columns(lines, ("doc_id", "left", "match", "right", "quoted"), "show_kwic")
+    ordered = lines.sort_values(groups, kind="stable")
+    shown = ordered if per_group is None else ordered.groupby(groups, sort=False).head(per_group)
+    table = shown[[*groups, "left", "match", "right"]].assign(
+        quoted=np.where(shown["quoted"].astype(bool), "quoted", ""), doc_id=shown["doc_id"]).reset_index(drop=True)
+    patterns = ", ".join(dict.fromkeys(lines["pattern"])) if "pattern" in lines.columns else ""
+    caption = (f"{patterns}: " if patterns else "") + (f"{len(lines)} line(s)" if len(lines) else "no matches")
+    if len(shown) < len(lines):
+        caption += f", the first {per_group} of each group shown ({len(lines) - len(shown)} left out)"
+    return AlignedTable(table, align={"left": "right", "match": "center", "right": "left"},
+                        nowrap=("left", "match", "right"), bold=("match",), caption=caption)
 
 
 def kwic_side_by_side(lines: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
