@@ -26,11 +26,14 @@ validate: $(STAMP)
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n auto
 
-# The property tests with a longer profile: 2,000 examples each instead of make test's few hundred.
-FUZZ_TESTS := $(wildcard tests/test_fuzz_loader.py tests/test_user_files.py tests/test_properties.py)
+# The property tests with a longer profile: 2,000 examples each instead of make test's few hundred; the hostile
+# corpus (tests/hostile.py) in four arrangements instead of one; the fault and cache-damage cases.
+FUZZ_TESTS := $(wildcard tests/test_fuzz_loader.py tests/test_user_files.py tests/test_properties.py \
+	tests/test_hostile_corpus.py tests/test_escaping.py tests/test_corpus_boundary.py tests/test_faults.py \
+	tests/test_cache_integrity.py)
 
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=2000 MPLBACKEND=Agg $(BIN)/python -m pytest -q $(FUZZ_TESTS)
+	FUZZ_EXAMPLES=2000 HOSTILE_SEEDS=0,1,2,3 MPLBACKEND=Agg $(BIN)/python -m pytest -q -n auto $(FUZZ_TESTS)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/segmentation.py

@@ -1,11 +1,15 @@
 """Command line: `python -m analysis run [--corpus PATH] [--group COLUMN] [--out DIR] [--columns MAP] [--only N ...]
-[--codes PATH] [--dayfirst | --monthfirst] [--force] [--rerun] [--wait SECONDS]`.
+[--codes PATH] [--dayfirst | --monthfirst] [--force] [--rerun] [--wait SECONDS] [--debug]`.
 
 Runs the numbered notebooks headless, two at a time; each executed notebook is kept as HTML in DIR/reports/.
 A notebook whose outputs in DIR are up to date (same notebook, package, libraries, corpus, settings and data as
 when it last ran there) is kept, not executed again, unless --rerun.
 A run locks DIR (another run into it waits, then stops) and refuses to write one corpus's outputs
-into a folder that holds another's, unless --force.
+into a folder that holds another's, unless --force, and never writes into the corpus folder.
+
+A fault of the settings or of the machine (a read-only or full output folder, a corpus gone mid-run, a failing
+cell) ends the run with one line, `error: ...`, naming the folder or file and what to do, and exit status 1;
+--debug adds the traceback. Every line printed is safe for the terminal (analysis.runner.terminal_text).
 """
 
 from __future__ import annotations
@@ -13,10 +17,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 
 from analysis.output import LOCK_TIMEOUT, OutputBusy
 from analysis.paths import ENV_DAYFIRST
-from analysis.runner import NotebookFailed, run_all
+from analysis.runner import NotebookFailed, run_all, terminal_text
+
+#: What a user can act on: a setting, a notebook's cell, another run, the output folder or the machine (OSError,
+#: FileFault among them); ValueError covers a refused output folder (OutputRefused) and a bad --columns.
+USER_FAULTS = (NotebookFailed, OutputBusy, ValueError, OSError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="execute every notebook, also those whose outputs in --out are up to date")
     run.add_argument("--wait", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
                      help=f"how long to wait for another run writing into --out (default: {LOCK_TIMEOUT:g})")
+    run.add_argument("--debug", action="store_true",
+                     help="on an error, print its traceback too (by default: one line saying what to do)")
     args = parser.parse_args(argv)
     # The date order reaches the run's settings and its notebook kernels as $ANALYSIS_DAYFIRST, as in a notebook.
     before = os.environ.get(ENV_DAYFIRST)
@@ -59,8 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run_all(corpus=args.corpus, group=args.group, out=args.out, columns=args.columns, only=args.only,
                 event=args.event, force=args.force, wait=args.wait, rerun=args.rerun, codes=args.codes)
-    except (NotebookFailed, OutputBusy) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        _report(None, "interrupted", debug=args.debug)
+        return 130
+    except USER_FAULTS as error:
+        _report(error, _one_line(error), debug=args.debug)
+        return 1
+    except Exception as error:  # noqa: BLE001 - a fault of the package: one line too, and how to see and report it
+        _report(error, f"{type(error).__name__}: {_one_line(error)} (a fault of the package, not of your files: "
+                       "run again with --debug for the traceback, and report it)", debug=args.debug)
         return 1
     finally:
         if before is None:
@@ -68,6 +86,21 @@ def main(argv: list[str] | None = None) -> int:
         else:
             os.environ[ENV_DAYFIRST] = before
     return 0
+
+
+def _one_line(error: BaseException) -> str:
+    """An error's message; an OSError the system raised as `file: reason` rather than `[Errno n] reason: 'file'`."""
+    if isinstance(error, OSError) and type(error).__str__ is OSError.__str__ and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    return str(error) or type(error).__name__
+
+
+def _report(error: BaseException | None, message: str, *, debug: bool) -> None:
+    """Print the error's one line on standard error, after its traceback with --debug; both safe for the terminal."""
+    if debug and error is not None:
+        for line in "".join(traceback.format_exception(error)).splitlines():
+            print(terminal_text(line), file=sys.stderr)
+    print(f"error: {terminal_text(message)}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import matplotlib.cbook
+import matplotlib.mathtext
+import matplotlib.text
+import matplotlib.ticker
 import pandas as pd
 
+from analysis.escape import csv_cell, figure_text, markdown_cell, report_sanitiser, text_cells, visible_text
 from analysis.paths import shown_path
 from analysis.output import OutputFolder, OutputRefused
 from analysis.plots.style import house_style
@@ -31,6 +36,7 @@ PNG_DPI = 150
 FLOAT_FORMAT = "%.6g"  # six significant digits: enough for any figure, stable across platforms
 SVG_HASHSALT = "soleimani-framing"
 LONG_TABLE = 40  # rows; a longer LaTeX table breaks across pages
+_MATHTEXT = matplotlib.mathtext.MathTextParser("path")  # to check that a text's mathtext parses before drawing it
 
 
 def save_figure(
@@ -41,18 +47,24 @@ def save_figure(
     caption: str | None = None,
     settings: Settings | None = None,
 ) -> list[Path]:
-    """Write the figure as PNG and SVG, its numbers as CSV, and record it in the manifest.
+    """Write the figure as PNG and SVG, its numbers as CSV and Parquet, and record it in the manifest.
 
     Parameters
     ----------
     fig : a matplotlib Figure.
     name : file stem, e.g. "01-corpus-removed-lines" (letters, digits, '-', '_').
-    data : the numbers the figure plots; saved as `<name>.csv`.
+    data : the numbers the figure plots; saved as `<name>.csv` and `<name>.parquet` (the values unchanged).
     caption : one or two sentences a reader can cite with the figure.
     settings : the notebook's settings (output folder, corpus, group); default the
         ones `configure` last set, else the environment's ($ANALYSIS_CORPUS, $ANALYSIS_OUT ...).
 
     Returns the paths written (PNG, SVG, then CSV if `data` was given).
+
+    The figure's text (titles, labels, tick labels, legends, annotations) is made drawable in place first: a
+    control character, bidi override or XML-invalid character becomes U+FFFD (analysis.escape.figure_text), and a
+    text whose '$' signs would start mathtext that does not parse shows them as '$'. So the SVG is well-formed XML,
+    a corpus's text cannot stop the save, and the figure the notebook shows is the one saved; text without such
+    characters is left as it is. The CSV is written as save_table's is.
 
     Raises OutputRefused (a ValueError), before anything is written, when the output folder holds another
     corpus's or grouping's outputs, when it is the project's figures/ and the corpus is not the seeds grouped by
@@ -62,21 +74,27 @@ def save_figure(
     settings = _settings(settings, "save_figure", name)
     folder = OutputFolder.of(settings)
     folder.refuse_other_corpus()  # before rendering: a refusal comes at once (write checks again, under the lock)
+    _visible_figure_text(fig)
     png, svg = io.BytesIO(), io.BytesIO()
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     with house_style({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(svg, format="svg", metadata={"Date": None})
-    files = {f"{name}.png": png.getvalue(), f"{name}.svg": svg.getvalue()}
+    files = {f"{name}.png": png.getvalue(), f"{name}.svg": _well_formed_svg(svg.getvalue())}
     if data is not None:
-        files[f"{name}.csv"] = _csv(data)
+        files[f"{name}.csv"], files[f"{name}.parquet"] = _csv(data), _parquet(data)
     return _save(name, files, caption, settings, folder)
 
 
 def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, settings: Settings | None = None) -> Path:
-    """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv`, `.md` and `.tex`; record it in the manifest.
+    """Write a table the notebook shows (e.g. KWIC lines) as `<out>/<name>.csv`, `.parquet`, `.md` and `.tex`;
+    record it in the manifest.
 
     The Markdown (GitHub pipes, via tabulate) and LaTeX (booktabs, a longtable past
     LONG_TABLE rows) copies are pandas' own writers, ready to paste into a paper.
+    No cell is markup or a formula in them: in the CSV a text cell starting with '=', '+', '-', '@', tab or
+    carriage return gets a leading "'" unless it is a plain number (analysis.escape.csv_cell; numbers are never
+    changed, and the Parquet copy keeps every value as it is); in the Markdown '&', '<', '>' are entities and
+    \\ ` [ ] | are backslash-escaped (analysis.escape.markdown_cell); LaTeX escapes its own.
 
     Parameters
     ----------
@@ -91,8 +109,8 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     settings = _settings(settings, "save_table", name)
     latex = table.to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
                            longtable=len(table) > LONG_TABLE, caption=_latex_text(caption or name), label=f"tab:{name}")
-    files = {f"{name}.csv": _csv(table), f"{name}.md": (_markdown(table) + "\n").encode("utf-8"),
-             f"{name}.tex": latex.encode("utf-8")}
+    files = {f"{name}.csv": _csv(table), f"{name}.parquet": _parquet(table),
+             f"{name}.md": (_markdown(table) + "\n").encode("utf-8"), f"{name}.tex": latex.encode("utf-8")}
     return _save(name, files, caption, settings)[0]
 
 
@@ -116,9 +134,7 @@ def save_measures(table: pd.DataFrame, name: str, *, dictionary: pd.DataFrame, c
     missing = sorted(set(table.columns) - set(dictionary["column"]))
     if missing:
         raise ValueError(f"save_measures: the dictionary does not describe column(s) {missing}")
-    parquet = io.BytesIO()
-    table.to_parquet(parquet, index=False)
-    files = {f"{name}.csv": _csv(table), f"{name}.parquet": parquet.getvalue(),
+    files = {f"{name}.csv": _csv(table), f"{name}.parquet": _parquet(table),
              f"{name}-dictionary.csv": _csv(dictionary, float_format=None),
              f"{name}-dictionary.md": (_markdown(dictionary) + "\n").encode("utf-8")}
     return _save(name, files, caption, settings)
@@ -159,14 +175,78 @@ def save_coding_sheets(samples: dict[str, pd.DataFrame], *, name: str, settings:
 
 
 def _csv(table: pd.DataFrame, float_format: str | None = FLOAT_FORMAT) -> bytes:
-    return table.to_csv(index=False, lineterminator="\n", float_format=float_format).encode("utf-8")
+    """The table as CSV, a text cell a spreadsheet would run as a formula neutralised (csv_cell)."""
+    safe = text_cells(table, csv_cell)
+    return safe.to_csv(index=False, lineterminator="\n", float_format=float_format).encode("utf-8")
+
+
+def _parquet(table: pd.DataFrame) -> bytes:
+    """The table as Parquet: the values exactly as computed, where the CSV has neutralised a formula-like cell."""
+    data = io.BytesIO()
+    table.to_parquet(data, index=False)
+    return data.getvalue()
 
 
 def _markdown(table: pd.DataFrame) -> str:
-    """A pipe table; a '|' inside a cell is escaped so it cannot split the row."""
-    escaped = table.apply(lambda column: column.str.replace("|", "\\|", regex=False)
-                          if pd.api.types.is_string_dtype(column) else column)
+    """A pipe table whose cells are text, never a tag or a link, and whose '|' cannot split a row (markdown_cell)."""
+    escaped = text_cells(table, markdown_cell)
     return escaped.to_markdown(index=False, floatfmt=".6g") if len(table.columns) else ""
+
+
+class _VisibleFormatter(matplotlib.ticker.Formatter):
+    """An axis's tick formatter whose labels are made visible (figure_text): category names and fixed labels come
+    from the corpus, and an axis makes its tick labels anew at every draw."""
+
+    def __init__(self, formatter: matplotlib.ticker.Formatter):
+        self.formatter = formatter
+
+    def __call__(self, x, pos=None):
+        return _drawable(self.formatter(x, pos))
+
+    def format_ticks(self, values):
+        return [_drawable(label) for label in self.formatter.format_ticks(values)]
+
+    def get_offset(self):
+        return _drawable(self.formatter.get_offset())
+
+    def __getattr__(self, name):  # everything else (set_locs, format_data, locs ...) is the formatter's own
+        return getattr(self.__dict__["formatter"], name)
+
+
+def _visible_figure_text(fig) -> None:
+    """Make every text of the figure visible in place (figure_text), changing only the texts that need it: an
+    axis's formatter is wrapped only when its labels would change, so a clean figure draws byte for byte as before."""
+    for ax in fig.axes:
+        for axis in (getattr(ax, name) for name in ("xaxis", "yaxis", "zaxis") if hasattr(ax, name)):
+            for ticker, locations in ((axis.major, axis.get_majorticklocs()), (axis.minor, axis.get_minorticklocs())):
+                labels = [str(label) for label in ticker.formatter.format_ticks(locations)]
+                if not isinstance(ticker.formatter, _VisibleFormatter) and any(
+                        _drawable(label) != label for label in labels):
+                    ticker.formatter = _VisibleFormatter(ticker.formatter)
+    for text in fig.findobj(matplotlib.text.Text):
+        shown = text.get_text()
+        if isinstance(shown, str) and _drawable(shown) != shown:
+            text.set_text(_drawable(shown))
+
+
+def _drawable(text: str) -> str:
+    """figure_text, and '$' escaped when the text would be mathtext that does not parse (a corpus's "$5 and $x^$"
+    would stop the save); mathtext that parses, such as a log axis's labels, is drawn as it is."""
+    text = figure_text(text)
+    if text.count("$") < 2 or not matplotlib.cbook.is_math_text(text):
+        return text
+    try:
+        _MATHTEXT.parse(text)
+    except ValueError:
+        return text.replace("\\$", "$").replace("$", "\\$")
+    return text
+
+
+def _well_formed_svg(svg: bytes) -> bytes:
+    """The SVG with any character XML forbids that reached it another way made visible: always well-formed."""
+    text = svg.decode("utf-8")
+    shown = visible_text(text)
+    return svg if shown == text else shown.encode("utf-8")
 
 
 def _latex_text(text: str) -> str:
@@ -188,6 +268,9 @@ def save_report(notebook, name: str, *, folder: OutputFolder, inputs: str | None
     inputs : the key of the notebook's inputs; given, the .ipynb keeps it with the outputs the notebook wrote
         (OutputFolder.report_stamp), for the next run's up-to-date check.
 
+    The HTML is sanitised (analysis.escape.report_sanitiser): a tag or attribute the notebooks' own Markdown and
+    tables do not use is shown as text, and JavaScript outputs are left out.
+
     Returns the path of the HTML.
     """
     import nbformat  # with nbconvert, a second and more to import; only the run command writes reports
@@ -196,7 +279,10 @@ def save_report(notebook, name: str, *, folder: OutputFolder, inputs: str | None
     _check_name(name)
     if inputs is not None:
         notebook.metadata["analysis"] = folder.report_stamp(name, inputs)
-    html, _ = HTMLExporter().from_notebook_node(notebook)
+    # Defence in depth: corpus text reaches a report escaped (markdown_text, pandas' HTML), and the report keeps
+    # only harmless HTML besides (report_sanitiser: no script, event handler, javascript: or data: link).
+    exporter = HTMLExporter(sanitize_html=True, filters={"clean_html": report_sanitiser()})
+    html, _ = exporter.from_notebook_node(notebook)
     text = io.StringIO()
     nbformat.write(notebook, text)
     return folder.write_report(name, html=html.encode("utf-8"), ipynb=text.getvalue().encode("utf-8"))

@@ -8,7 +8,10 @@ a single article nor fewer than MIN_SENTENCES sentences (the others are
 counted); counts and sample sizes are stated, and the caveats follow the data
 (single-article groups, thin quotation, undated articles). A group is named as
 the figure shows it: a group the figure leaves out (past its largest groups) is
-marked "not in the figure".
+marked "not in the figure". Every name that comes from the corpus or a lexicon
+(groups, the group column, frames, word families, speaker groups, cleaning
+rules) goes through analysis.escape.markdown_text: it shows as text, never as a
+tag, a link or emphasis.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
+from analysis.escape import markdown_text as _md
 from analysis.measures.stats import MIN_ARTICLES_FOR_INTERVAL, sign_test
 from analysis.plots.framing import frame_share_groups, speaker_groups
 from analysis.plots.sentiment import sentence_sentiment_groups
@@ -48,9 +52,13 @@ def _names(values, limit: int = 4, shown=None) -> str:
 
 
 def _group(value, shown=None) -> str:
-    """A group's name, marked NOT_SHOWN when `shown` (the figure's groups) leaves it out; "rest" is no group."""
-    name = str(value)
-    return name + NOT_SHOWN if shown is not None and value not in shown and name != "rest" else name
+    """A group's name as Markdown text, marked NOT_SHOWN when `shown` (the figure's groups) leaves it out."""
+    return _md(value) + NOT_SHOWN if _left_out(value, shown) else _md(value)
+
+
+def _left_out(value, shown) -> bool:
+    """Whether `shown` (the figure's groups; None: all) leaves the group out; "rest" is no group."""
+    return shown is not None and value not in shown and str(value) != "rest"
 
 
 def _single_article_caveat(articles_per_group: pd.Series) -> str:
@@ -150,7 +158,7 @@ def _compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2,
         return f"*{what}: zero in every group, nothing to compare.*"
     tested = comparisons[comparisons["p"].notna()]
     supported = tested[tested["q"] < ALPHA].sort_values(["q", "difference"], kind="stable")
-    method = (f"{len(tested)} comparisons of {by} ({'pairs' if (comparisons[f'{by}_b'] != 'rest').all() else 'each against the rest'}), "
+    method = (f"{len(tested)} comparisons of {_md(by)} ({'pairs' if (comparisons[f'{by}_b'] != 'rest').all() else 'each against the rest'}), "
               f"permutation tests with Benjamini-Hochberg q-values")
     sentences = int((tested["resampled"] == "sentences").sum())
     caveat = (f" {sentences} of them {'permutes' if sentences == 1 else 'permute'} sentences because a side has a "
@@ -163,7 +171,7 @@ def _compared(comparisons: pd.DataFrame, *, by: str, what: str, digits: int = 2,
     lines = [f"**{what}: {len(supported)} of {len(tested)} comparisons differ at q < {ALPHA}** ({method}).{caveat}"
              f"{_not_named(reasons)}"]
     hidden = [group for row in named.head(SHOWN).itertuples(index=False)
-              for group in (getattr(row, f"{by}_a"), getattr(row, f"{by}_b")) if _group(group, shown) != str(group)]
+              for group in (getattr(row, f"{by}_a"), getattr(row, f"{by}_b")) if _left_out(group, shown)]
     if hidden and figure:
         lines[0] += f" A group marked *not in the figure* is left out of it ({figure})."
     for row in named.head(SHOWN).itertuples(index=False):
@@ -195,14 +203,14 @@ def corpus_findings(sizes: pd.DataFrame, removal_counts: pd.DataFrame, voice: pd
               else f"{per_group.min()} to {per_group.max()} articles per group")
     bodies = (f"a body of {_count(words.min(), 'word')}" if len(sizes) == 1
               else f"bodies of {words.min()} to {words.max()} words (median {words.median():.0f})")
-    parts = [f"- **The corpus:** {_count(len(sizes), 'article')} from {_count(len(per_group), 'group')} of {by} "
+    parts = [f"- **The corpus:** {_count(len(sizes), 'article')} from {_count(len(per_group), 'group')} of {_md(by)} "
              f"({spread}); {bodies}."]
     if len(removal_counts):
         rules = removal_counts.groupby("rule")["n"].sum().sort_values(ascending=False, kind="stable")
         lines = removal_counts.groupby(by)["n"].sum().sort_values(ascending=False, kind="stable")
-        top = ", ".join(f"{rule.replace('_', ' ')} ({n})" for rule, n in rules.head(3).items())
+        top = ", ".join(f"{_md(str(rule).replace('_', ' '))} ({n})" for rule, n in rules.head(3).items())
         parts.append(f"- **Cleaning removed {_count(int(rules.sum()), 'line')}** by {_count(len(rules), 'rule')}, "
-                     f"most by {top}; most from {lines.index[0]} ({_count(int(lines.iloc[0]), 'line')}).")
+                     f"most by {top}; most from {_md(lines.index[0])} ({_count(int(lines.iloc[0]), 'line')}).")
     else:
         parts.append("- **Cleaning removed no line.**")
     ranked = voice.sort_values("quoted_share", kind="stable")
@@ -210,10 +218,10 @@ def corpus_findings(sizes: pd.DataFrame, removal_counts: pd.DataFrame, voice: pd
         parts.append("- **Quotation:** none; every body is in its outlet's own voice.")
     elif len(ranked) == 1:
         parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
-                     f"{ranked[by].iloc[0]} (the only group).")
+                     f"{_md(ranked[by].iloc[0])} (the only group).")
     else:
         parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
-                     f"{ranked[by].iloc[0]} and {ranked['quoted_share'].iloc[-1]:.0%} in {ranked[by].iloc[-1]} "
+                     f"{_md(ranked[by].iloc[0])} and {ranked['quoted_share'].iloc[-1]:.0%} in {_md(ranked[by].iloc[-1])} "
                      f"(the lowest and highest of {len(ranked)} groups).")
     dated = coverage[coverage["period"].notna()]
     undated = int(coverage.loc[coverage["period"].isna(), "articles"].sum())
@@ -253,7 +261,7 @@ def terminology_findings(totals: pd.DataFrame, rates: pd.DataFrame, comparisons:
             continue
         families = used.groupby("family").agg(n=("n", "sum"), quoted=("n_quoted", "sum"), groups=(by, "nunique"))
         families = families.sort_values(["n", "groups"], ascending=False, kind="stable")
-        listed = "; ".join(f"*{family}* {row.n} ({row.quoted} quoted, {row.groups} of {groups} groups)"
+        listed = "; ".join(f"*{_md(family)}* {row.n} ({row.quoted} quoted, {row.groups} of {groups} groups)"
                            for family, row in families.head(5).iterrows())
         parts.append(f"- **{label}** (matches, of which inside quotation marks, and groups using the family): {listed}.")
     # The groups of the figure of event words, which these Findings go with.
@@ -291,13 +299,13 @@ def sentiment_findings(summary: pd.DataFrame, comparisons: pd.DataFrame, names_e
     overall = every[every[by].isin(shown)].sort_values("mean_compound", kind="stable")
     low, high = overall.iloc[0], overall.iloc[-1]
     if len(every) == 1:
-        parts = [f"- **Mean VADER compound per sentence** is {low['mean_compound']:+.2f} in {low[by]}, the only group "
+        parts = [f"- **Mean VADER compound per sentence** is {low['mean_compound']:+.2f} in {_md(low[by])}, the only group "
                  f"({_interval(low)}, n = {low['sentences']} sentences)."]
     else:
         among = "" if len(overall) == len(every) else f" among the {len(overall)} groups the figure shows"
-        parts = [f"- **Mean VADER compound per sentence** runs from {low['mean_compound']:+.2f} ({low[by]}, "
+        parts = [f"- **Mean VADER compound per sentence** runs from {low['mean_compound']:+.2f} ({_md(low[by])}, "
                  f"{_interval(low)}, n = {low['sentences']} sentences) to "
-                 f"{high['mean_compound']:+.2f} ({high[by]}, {_interval(high, '')}, "
+                 f"{high['mean_compound']:+.2f} ({_md(high[by])}, {_interval(high, '')}, "
                  f"n = {high['sentences']}){among}; {int((every['mean_compound'] < 0).sum())} of {len(every)} groups "
                  f"are below zero."]
     parts += _quotation_gap(summary, by=by, shown=shown)
@@ -330,7 +338,7 @@ def _quotation_gap(summary: pd.DataFrame, *, by: str, shown: list) -> list[str]:
                 f"{MIN_SENTENCES} sentences in each voice; the gap between quoted sentences and its own voice is not "
                 "named."]
     widest = gap.abs().idxmax()
-    return [f"- **Quotation changes the tone most in {widest}:** quoted sentences average "
+    return [f"- **Quotation changes the tone most in {_md(widest)}:** quoted sentences average "
             f"{voices.loc[widest, 'quoted']:+.2f}, its own voice {voices.loc[widest, 'own']:+.2f} "
             f"(n = {int(counts.loc[widest, 'quoted'])} and {int(counts.loc[widest, 'own'])} sentences; groups with "
             f"{MIN_SENTENCES} or more in each voice)."]
@@ -358,7 +366,7 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
     else:
         leading = used.sort_values(["share", "n"], ascending=False, kind="stable").groupby(by, sort=True).head(1)
         listed_rows = leading[leading[by].isin(shown)].head(8)
-        listed = "; ".join(f"{row[by]}: *{row['frame']}* ({row['share']:.0%} of {row['sentences']} sentences)"
+        listed = "; ".join(f"{_md(row[by])}: *{_md(row['frame'])}* ({row['share']:.0%} of {row['sentences']} sentences)"
                            for _, row in listed_rows.iterrows())
         more = (f" ({len(leading) - len(listed_rows)} more groups in the table"
                 f"{', not all in the figure' if len(shown) < frames[by].nunique() else ''})"
@@ -378,7 +386,7 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
         top = quoted.sort_values("quoted_words", ascending=False, kind="stable").groupby(by, sort=True).head(1)
         speaking = speaker_groups(voices, by=by)
         listed_rows = top[top[by].isin(speaking)].head(8)
-        listed = "; ".join(f"{row[by]}: {row['speaker_group']} ({row['quoted_word_share']:.0%})"
+        listed = "; ".join(f"{_md(row[by])}: {_md(row['speaker_group'])} ({row['quoted_word_share']:.0%})"
                            for _, row in listed_rows.iterrows())
         more = (f" ({len(top) - len(listed_rows)} more groups in the table"
                 f"{', not all in the figure' if len(speaking) < voices[by].nunique() else ''})"
@@ -387,7 +395,7 @@ def framing_findings(frames: pd.DataFrame, forms: pd.DataFrame, voices: pd.DataF
     else:
         parts.append("- **Speakers:** no quoted words are attributed to a named speaker group.")
     parts.append("")
-    parts.append(_compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{frame}* frame", digits=2,
+    parts.append(_compared(comparisons, by=by, what=f"Share of sentences with a cue of the *{_md(frame)}* frame", digits=2,
                            shown=shown, figure=_figure(shown, frames[by].nunique(), "sentences")))
     return Markdown("\n".join(parts))
 
@@ -406,7 +414,7 @@ def measures_findings(measures: pd.DataFrame, sections: pd.DataFrame, *, by: str
              f"({len(rates)} term rates, "
              f"{sum(c.startswith('frame_') for c in measures.columns)} frames, "
              f"{sum(c.startswith('agency_') for c in measures.columns)} agency forms, "
-             f"{sum(c.startswith('speaker_') for c in measures.columns)} speaker groups), grouped by {by} "
+             f"{sum(c.startswith('speaker_') for c in measures.columns)} speaker groups), grouped by {_md(by)} "
              f"into {_count(measures[by].nunique(), 'group')}."]
     missing = int(measures["compound_quoted"].isna().sum())
     parts.append(f"- **Quoted sentiment** is missing for {missing} of {len(measures)} articles: they quote no "

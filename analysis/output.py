@@ -13,17 +13,23 @@ list, never files whose checksums contradict it. Files are written by analysis.f
 Every output lands in a folder of its own corpus, by any route (`python -m analysis run`, `jupyter nbconvert
 --execute` or papermill with $ANALYSIS_CORPUS set, a notebook run by hand, `an.save_figure` from plain Python):
 `write` and `write_report` refuse (OutputRefused, one line) to write into a folder whose manifest records another
-corpus content, column mapping or group, and to write anything but the seeds grouped by outlet into the project's
-figures/ (PROJECT_FIGURES). They refuse before any file or the manifest changes.
+corpus content, column mapping or group, into the corpus folder itself or a folder inside it (links resolved: the
+corpus is never written to), and to write anything but the seeds grouped by outlet into the project's figures/
+(PROJECT_FIGURES). They refuse before any file, the lock or the manifest changes.
 
 One writer at a time, across processes: the lock file `.analysis.lock` in the folder. `python -m analysis run`
 holds it for its whole run; the notebook kernels it starts must not wait for it (their parent holds it), so the
 run tells them, in `$ANALYSIS_OUT_LOCKED` ("pid:folder"), and they take turns under the lock file
 `$ANALYSIS_KERNELS_LOCK` instead. A kernel whose run has died (its parent is no longer that pid) writes nothing.
+
+A folder the system will not let us write (read-only, full, a folder where the lock file goes) raises FileFault
+(analysis/files.py): one line naming the folder or file and what to do. Only temporary files the package made, of
+writers no longer running, are ever cleared (remove_temporaries); another program's hidden `.tmp` files stay.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -35,7 +41,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from analysis.files import TEMPORARY, write_atomic, write_note
+from analysis.files import TEMPORARY, TEMPORARY_PREFIX, FileFault, file_fault, temporary_owner, write_atomic, write_note
 from analysis.paths import ENV_KERNELS_LOCK, ENV_LOCKED, PROJECT_DIR, SEEDS_DIR, shown_path
 from analysis.provenance import code_version, corpus_fingerprint, lexicon_fingerprints, library_versions, sha256
 
@@ -68,6 +74,26 @@ def is_project_figures(path: str | Path) -> bool:
     path : an output folder.
     """
     return Path(path).resolve() == Path(PROJECT_FIGURES).resolve()
+
+
+def inside_corpus(out: str | Path, corpus: str | Path) -> bool:
+    """Whether the output folder `out` is the corpus (folder or table file) `corpus` or lies inside it, with links
+    resolved: nothing may be written there (the corpus is never written to, and its fingerprint would change).
+
+    Parameters
+    ----------
+    out : an output folder.
+    corpus : the corpus folder or table file.
+    """
+    return _resolved(out).is_relative_to(_resolved(corpus))
+
+
+def _resolved(path: str | Path) -> Path:
+    """The path with its links resolved as far as they can be (a link loop is left as it is)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path).absolute()
 
 
 def _seeds_as_committed(corpus: dict) -> bool:
@@ -114,6 +140,7 @@ class OutputFolder:
 
     path: Path
     corpus: dict | None = field(default=None, compare=False)
+    source: Path | None = field(default=None, compare=False)  # the corpus's folder or file, which is never written to
 
     @classmethod
     def of(cls, settings) -> OutputFolder:
@@ -123,7 +150,7 @@ class OutputFolder:
         ----------
         settings : analysis.settings.Settings.
         """
-        return cls(Path(settings.out), corpus_record(settings))
+        return cls(Path(settings.out), corpus_record(settings), Path(settings.corpus))
 
     # --- The manifest --------------------------------------------------------------------------------------------
 
@@ -154,7 +181,7 @@ class OutputFolder:
         Returns the paths written.
         Raises OutputRefused, before anything is written, when the folder is not this corpus's (refuse_other_corpus).
         """
-        self._refuse_project_figures()  # before the lock: not even a lock file goes into the project's figures/
+        self._refuse_place()  # before the lock: not even a lock file goes into the corpus or the project's figures/
         entry = {"caption": caption or "", "notebook": notebook or "",
                  "files": {file: sha256(data) for file, data in files.items()}, "corpus": self.corpus,
                  "code": code_version(), "lexicons": lexicon_fingerprints(), "versions": library_versions()}
@@ -198,13 +225,24 @@ class OutputFolder:
         return sorted({describe(corpus) for corpus in corpora if _identity(corpus) != _identity(self.corpus)})
 
     def refuse_other_corpus(self) -> None:
-        """Raise OutputRefused when this folder's corpus may not write into it: the folder is the project's
-        figures/ and the corpus is not the seeds grouped by outlet, or its manifest lists the outputs of another
-        corpus content, column mapping or group. `write` and `write_report` check this themselves, under the lock;
-        call it to refuse before rendering or checking anything else. ValueError when the manifest is not valid JSON.
+        """Raise OutputRefused when this folder's corpus may not write into it: the folder is the corpus folder or
+        lies inside it, the folder is the project's figures/ and the corpus is not the seeds grouped by outlet, or
+        its manifest lists the outputs of another corpus content, column mapping or group. `write` and
+        `write_report` check this themselves, under the lock; call it to refuse before rendering or checking
+        anything else. ValueError when the manifest is not valid JSON.
         """
-        self._refuse_project_figures()
+        self._refuse_place()
         self._refuse_others(self.manifest())
+
+    def _refuse_place(self) -> None:
+        """OutputRefused when the folder is in the corpus, or is the project's figures/ and the corpus is not the
+        seeds by outlet."""
+        if self.source is not None and inside_corpus(self.path, self.source):
+            where = ("is the corpus folder" if _resolved(self.path) == _resolved(self.source)
+                     else f"is inside the corpus folder {shown_path(self.source)}")
+            raise OutputRefused(f"{shown_path(self.path)} {where}, and nothing is written into a corpus: "
+                                f"{WRITE_ELSEWHERE}")
+        self._refuse_project_figures()
 
     def _refuse_project_figures(self) -> None:
         if self.corpus is None:
@@ -246,10 +284,13 @@ class OutputFolder:
         return removed
 
     def remove_temporaries(self) -> list[Path]:
-        """Delete the temporary files interrupted writers left in the folder and its reports/; call it holding the
-        lock. Returns the paths removed."""
+        """Delete the temporary files interrupted writers of the package left in the folder and its reports/: those
+        write_atomic names (`.analysis-<pid>-...tmp`) whose process has ended, or is this one (which, holding the
+        lock, is writing none). Another program's files and those of a writer still running stay. Call it holding
+        the lock. Returns the paths removed."""
         stale = sorted(path for folder in (self.path, self.path / REPORTS) if folder.is_dir()
-                       for path in folder.glob(f".*{TEMPORARY}") if path.is_file())
+                       for path in folder.glob(f"{TEMPORARY_PREFIX}*{TEMPORARY}")
+                       if not path.is_symlink() and path.is_file() and _abandoned(temporary_owner(path.name)))
         for path in stale:
             path.unlink(missing_ok=True)
         return stale
@@ -281,7 +322,7 @@ class OutputFolder:
         Raises OutputRefused as `write` does.
         """
         path = self.path / REPORTS / f"{notebook}.html"
-        self._refuse_project_figures()
+        self._refuse_place()
         with self.lock():
             self._refuse_others(self.manifest())
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -331,10 +372,15 @@ class OutputFolder:
         timeout : seconds to wait for another holder before giving up.
         on_wait : called with the holder's description when the lock is taken and we start waiting.
 
-        Raises OutputBusy naming the folder and the holder when the wait times out.
+        Raises OutputBusy naming the folder and the holder when the wait times out; FileFault naming the folder (or
+        the lock file) and what to do when the folder cannot be made or written, or a folder stands where the lock
+        file goes.
         """
         out = self.path.resolve()
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise file_fault(error, out) from error
         lock = self._lock_file(out)
         if lock is None:
             yield
@@ -342,14 +388,11 @@ class OutputFolder:
         # One lock object per file in a process (is_singleton), so that nested holders count instead of deadlocking.
         lock = FileLock(lock, is_singleton=True, on_acquired=_note_holder)
         try:
-            lock.acquire(blocking=False)
-        except Timeout:
-            if on_wait is not None:
-                on_wait(_holder(lock.lock_file))
-            try:
-                lock.acquire(timeout=timeout)
-            except Timeout:
-                raise OutputBusy(f"{out} is in use by {_holder(lock.lock_file)}; waited {timeout:g} s") from None
+            _acquire(lock, timeout, on_wait)
+        except Timeout:  # a TimeoutError, so an OSError: before the faults
+            raise OutputBusy(f"{out} is in use by {_holder(lock.lock_file)}; waited {timeout:g} s") from None
+        except OSError as error:
+            raise _lock_fault(error, out, Path(lock.lock_file)) from error
         try:
             yield
         finally:
@@ -368,9 +411,50 @@ class OutputFolder:
         return Path(shared) if shared else None
 
 
+def _acquire(lock: FileLock, timeout: float, on_wait: Callable[[str], None] | None) -> None:
+    """Take the lock at once, or say who holds it (on_wait) and wait up to `timeout` seconds (Timeout after)."""
+    try:
+        lock.acquire(blocking=False)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(_holder(lock.lock_file))
+        lock.acquire(timeout=timeout)
+
+
+def _lock_fault(error: OSError, out: Path, lock_file: Path) -> FileFault:
+    """The one line for a lock that cannot be taken: a folder standing at its path, or a folder we may not write."""
+    if error.errno == errno.EISDIR or lock_file.is_dir():
+        return FileFault(error.errno, f"{lock_file} is a folder, where the output folder's lock file goes: move it "
+                                      "away, or write elsewhere", str(lock_file))
+    return file_fault(error, out)
+
+
+def _abandoned(pid: int | None) -> bool:
+    """Whether a temporary file written by process `pid` (None: not the package's) can go: that process has ended,
+    or it is this one. Where a process cannot be asked about (Windows), only this one's."""
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    if os.name == "nt" or pid <= 0:  # os.kill(pid, 0) would signal there, not ask
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's live process (EPERM)
+        return False
+    return False
+
+
 def _note_holder(descriptor: int) -> None:
-    """Write who holds the lock into the lock file, for the message of whoever waits for it."""
-    write_note(descriptor, f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    """Write who holds the lock into the lock file, for the message of whoever waits for it; a full disk leaves the
+    note out (the lock holds without it, and the first output written then names the fault)."""
+    try:
+        since = time.strftime("%Y-%m-%d %H:%M:%S")
+        write_note(descriptor, f"pid {os.getpid()} on {socket.gethostname()} since {since}")
+    except OSError:
+        pass
 
 
 def _holder(lock_file: str | Path) -> str:

@@ -24,12 +24,12 @@ import os
 import sys
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
 
-from analysis.cache import cache_folder, chunk_key, read_result, write_result
+from analysis.cache import cache_folder, chunk_key, read_part, read_result, write_result
 from analysis.corpus.errors import CorpusWarning
 # load_articles: also here, where it was first (`from analysis.pipeline import load_articles`); the one function.
 from analysis.corpus.load import KIND, MANIFEST, STORE, Store, load_articles, processed_manifest  # noqa: F401
@@ -512,9 +512,6 @@ def _one_schema(folder: Path, table: str, parts: list[tuple]) -> None:
     (classify_agency's `match` of no sentence is float64, of one a string), so its empty parts are written
     again with that schema, and the table's folder reads as one table (pyarrow.dataset, Dask, Spark, DuckDB).
     Parts with rows that disagree are a stage's error: said, naming the columns."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     reference = next((schema for _, rows, schema in parts if rows), None)
     for path, rows, schema in parts:
         if reference is None or schema.equals(reference):
@@ -522,9 +519,8 @@ def _one_schema(folder: Path, table: str, parts: list[tuple]) -> None:
         if rows:
             differ = sorted(set(map(str, schema)) ^ set(map(str, reference)))
             raise RuntimeError(f"process_corpus: the parts of table {table!r} differ in their columns: {differ}")
-        sink = pa.BufferOutputStream()
-        pq.write_table(reference.empty_table(), sink)
-        write_atomic(folder / path, sink.getvalue().to_pybytes())
+        stage, key = PurePosixPath(path).parent.as_posix(), PurePosixPath(path).stem  # sealed under its key again
+        write_result(folder, stage, key, reference.empty_table())
 
 
 def _columns_key(table: pd.DataFrame) -> str:
@@ -588,4 +584,4 @@ def read_processed(folder: str | Path, table: str) -> pd.DataFrame:
         raise ValueError(f"{folder}: not a folder written by process_corpus (no {MANIFEST} of kind {KIND!r})")
     if table not in manifest["tables"]:
         raise ValueError(f"{folder}: no table {table!r}; it has {sorted(manifest['tables'])}")
-    return _join([pd.read_parquet(folder / part) for part in manifest["tables"][table]])
+    return _join([read_part(folder / part) for part in manifest["tables"][table]])

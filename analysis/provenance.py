@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import stat
 import subprocess
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 import analysis
+from analysis.files import open_regular
 from analysis.paths import DATA_DIR, PROJECT_DIR
 
 DISTRIBUTION = "soleimani-framing"
@@ -91,26 +93,70 @@ def lexicon_fingerprints() -> dict[str, str]:
 
 
 def corpus_fingerprint(path: str | Path) -> str:
-    """SHA-256 over a corpus's files (names relative to the corpus, and contents), in sorted order.
+    """SHA-256 over the files a corpus uses (names relative to the corpus, and contents), in path order.
 
-    It follows the content, not where the corpus lies: edit a file in a live session and the next figure records
-    the new fingerprint. A file is hashed again only when its size or modification time changed.
+    The files are those the loader reads (analysis.corpus.listing.corpus_files): a folder's metadata.csv and the
+    files it lists, or without one its records, texts and pages; a file that is there but not used is never
+    opened. A file the loader refuses unread (a link out of the folder, a FIFO, a device) is hashed as refused,
+    never followed. Each file is read once, in chunks. It follows the content, not where the corpus lies: edit a
+    file in a live session and the next figure records the new fingerprint. A file is hashed again only when its
+    size or modification time changed.
+
+    Parameters
+    ----------
+    path : the corpus folder or table file.
     """
+    # Imported here: the listing lives with the loader, whose cache imports this module.
+    from analysis.corpus.listing import corpus_files  # noqa: PLC0415
+
     root = Path(path).resolve()
-    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    if not root.exists():
+        raise FileNotFoundError(f"corpus not found: {path}")
+    files = corpus_files(root) if root.is_dir() else [(root.name, root, None)]
     digest = hashlib.sha256()
-    for file in files:
-        relative = file.relative_to(root).as_posix() if root.is_dir() else file.name
-        stat = file.stat()
-        digest.update(relative.encode("utf-8") + b"\0"
-                      + _file_digest(str(file), stat.st_size, stat.st_mtime_ns).encode("ascii") + b"\n")
+    for name, file, known in files:  # known: metadata.csv's, from the one reading that listed the others
+        digest.update(name.encode("utf-8") + b"\0" + (known or _digest_or_refusal(file)).encode("ascii") + b"\n")
     return digest.hexdigest()
+
+
+#: What a file the loader refuses unread is hashed as: a FIFO, a device, a link out of the corpus, unreadable.
+REFUSED = "refused"
+
+
+def _digest_or_refusal(file: Path | None) -> str:
+    """The SHA-256 of a regular file, else REFUSED (the file is not opened unless it is a regular file)."""
+    if file is None:
+        return REFUSED
+    try:
+        found = file.stat()
+        if not stat.S_ISREG(found.st_mode):
+            return REFUSED
+        return _file_digest(str(file), found.st_size, found.st_mtime_ns)
+    except OSError:  # gone since it was listed, unreadable, swapped for a FIFO: the loader will say which
+        return REFUSED
 
 
 @lru_cache(maxsize=65536)
 def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    """SHA-256 of a file, cached by its path, size and modification time (a changed file is read again)."""
-    return sha256(Path(path).read_bytes())
+    """SHA-256 of a regular file, cached by its path, size and modification time (a changed file is read again).
+
+    Parameters
+    ----------
+    path : the file.
+    size, mtime_ns : its stat's, only to key the cache.
+    """
+    return stream_digest(path)
+
+
+def stream_digest(path: str | Path) -> str:
+    """SHA-256 of a regular file, read in chunks (never whole); OSError for anything but a regular file.
+
+    Parameters
+    ----------
+    path : the file.
+    """
+    with open_regular(path) as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def table_fingerprint(table: pd.DataFrame) -> str:
@@ -163,7 +209,7 @@ def _feed(digest, value) -> None:
         digest.update(b"path" if isinstance(value, Path) else b"str")
         digest.update(str(value).encode() + b"\0")
         if _is_file(value):
-            digest.update(b"file" + hashlib.sha256(Path(value).read_bytes()).digest())
+            digest.update(b"file" + bytes.fromhex(stream_digest(value)))
     elif isinstance(value, pd.DataFrame):
         digest.update(b"frame%d" % value.shape[1])
         for column in value.columns:

@@ -1,7 +1,9 @@
 """The validation notebooks' reports: notebook 05's table of agreement with public human judgement, and
 notebook 07's coding status and the Findings of the corrected estimates.
 
-The Findings are written from the tables, so they stay true on any data and after any change.
+The Findings are written from the tables, so they stay true on any data and after any change. A group's name
+comes from the corpus: it goes into the Markdown through analysis.escape.markdown_text, as text, never as a tag or
+a link.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.escape import markdown_text
 from analysis.figures import save_figure
 from analysis.measures.coding import MEASURES
 from analysis.measures.corrected import ranking_agreement
@@ -136,11 +139,11 @@ def coding_status(codes: pd.DataFrame, samples: dict[str, pd.DataFrame], *, shee
     lines = []
     for measure, rows in codes.groupby("measure", sort=False):
         units = rows["unit_id"].nunique()
-        lines.append(f"- **{measure}**: {len(rows)} codes from {rows['coder'].nunique()} coder(s) on {units} of the "
+        lines.append(f"- **{markdown_text(measure)}**: {len(rows)} codes from {rows['coder'].nunique()} coder(s) on {units} of the "
                      f"{len(samples.get(measure, rows))} units sampled")
     missing = [measure for measure in samples if measure not in set(codes["measure"])]
     if missing:
-        lines.append(f"- not coded: {', '.join(missing)} (the figures and Findings below leave them out)")
+        lines.append(f"- not coded: {', '.join(map(markdown_text, missing))} (the figures and Findings below leave them out)")
     return Markdown("\n".join(["**Codes read**", "", *lines]))
 
 
@@ -230,7 +233,7 @@ def _verdicts(conclusions: pd.DataFrame | None, question: str, table: pd.DataFra
         if chosen.empty:
             continue
         named = chosen[chosen["namable"]]
-        pairs = [f"{a} vs {b} ({d:+.2f}, 95% {lo:+.2f} to {hi:+.2f})" for a, b, d, lo, hi in
+        pairs = [f"{markdown_text(a)} vs {markdown_text(b)} ({d:+.2f}, 95% {lo:+.2f} to {hi:+.2f})" for a, b, d, lo, hi in
                  zip(named[f"{by}_a"], named[f"{by}_b"], named["difference"], named["low"], named["high"])][:SHOWN]
         rest = len(chosen) - len(pairs)
         unnamed = (f"on a single article or fewer than {MIN_UNITS} units"
@@ -245,5 +248,5 @@ def _verdicts(conclusions: pd.DataFrame | None, question: str, table: pd.DataFra
 
 
 def _listed(values, limit: int = 4) -> str:
-    values = [str(value) for value in values]
+    values = [markdown_text(value) for value in values]
     return ", ".join(values[:limit]) + (f" and {len(values) - limit} more" if len(values) > limit else "")

@@ -11,12 +11,16 @@ with the corpus warnings.
 These checks come first, with the command line's advice (--out, --force); the
 output folder (analysis/output.py) makes the same refusals on every write, so a
 notebook run any other way (nbconvert, papermill, by hand) or a save from plain
-Python cannot mix corpora either.
+Python cannot mix corpora, or write into the corpus, either.
+
+Every line it prints goes through `terminal_text`: a file name, a corpus warning or an error message holding
+escape sequences cannot clear or recolour the user's terminal, nor one warning spread over several lines.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import re
 import sys
@@ -46,7 +50,7 @@ from analysis.paths import (
     SEEDS_DIR,
 )
 from analysis.figures import save_report
-from analysis.output import LOCK_TIMEOUT, OutputFolder, describe, is_project_figures
+from analysis.output import LOCK_TIMEOUT, OutputFolder, describe, inside_corpus, is_project_figures
 from analysis.settings import Settings, check_group, configure
 
 CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
@@ -55,6 +59,35 @@ CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
 #: (each notebook reads only the corpus and the cache; their outputs go to one manifest, written in turn).
 NOTEBOOKS_AT_ONCE = int(os.environ.get("ANALYSIS_NOTEBOOKS_AT_ONCE", "2"))
 HEARTBEAT = 10  # seconds between the lines saying which cell is still running
+
+
+#: What never reaches the terminal raw, and how it is shown instead: C0 controls (tab, newline and carriage return
+#: as \t, \n, \r), DEL and C1 controls as \xNN (ESC as \x1b); the invisible marks that reorder or break a line
+#: (bidi marks, embeddings, overrides, isolates; line and paragraph separators) and lone surrogates (an undecodable
+#: file name) as \uNNNN.
+_TERMINAL = {
+    **{code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))},
+    ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r",
+    **{code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                                          0x2028, 0x2029, *range(0xD800, 0xE000))},
+}
+
+
+def terminal_text(value: object) -> str:
+    """A value as one line the terminal shows and never obeys: control characters, bidi overrides and line breaks
+    written as escapes (ESC as `\\x1b`, U+202E as `\\u202e`, newline as `\\n`); every other character as
+    it is.
+
+    Parameters
+    ----------
+    value : what to print (its str); may hold corpus text: a file name, a warning, an error message.
+    """
+    return str(value).translate(_TERMINAL)
+
+
+def _say(text: str, stream) -> None:
+    """Print one line to `stream`, safe for the terminal (terminal_text), at once."""
+    print(terminal_text(text), file=stream, flush=True)
 
 
 class NotebookFailed(RuntimeError):
@@ -110,8 +143,7 @@ class _Heartbeat:
         while not self.stop.wait(HEARTBEAT):
             seconds = time.perf_counter() - self.started
             if seconds >= HEARTBEAT:
-                print(f"    {self.name}: cell {self.cell} of {self.cells} running for {seconds:.0f} s",
-                      file=self.stream, flush=True)
+                _say(f"    {self.name}: cell {self.cell} of {self.cells} running for {seconds:.0f} s", self.stream)
 
     def __enter__(self):
         self.thread.start()
@@ -201,6 +233,9 @@ async def _execute(path: Path, stream):
                 except asyncio.CancelledError:
                     await _shut_down(client)  # stopped while its kernel started: nbclient would leave it running
                     raise
+                finally:
+                    # ... and its clean-up registered for the exit, where it fails (AssertionError) on a kernel gone.
+                    atexit.unregister(client._cleanup_kernel)
     except CellExecutionError as error:
         cell = _failed_cell(notebook)
         raise NotebookFailed(f"{path.name}, cell {cell}: {_last_line(str(error))}") from None
@@ -222,7 +257,7 @@ async def _run_in_order(paths: list[Path], settings: Settings, folder: OutputFol
     async def one(number: int, path: Path):
         try:
             async with at_once:
-                print(f"[{number}/{len(paths)}] {path.stem} ...", file=stream, flush=True)
+                _say(f"[{number}/{len(paths)}] {path.stem} ...", stream)
                 start = time.perf_counter()
                 executed = await _execute(path, stream)
                 return executed, time.perf_counter() - start
@@ -247,14 +282,13 @@ async def _run_in_order(paths: list[Path], settings: Settings, folder: OutputFol
             if kept[path] is not None:
                 summary.kept.append(path.stem)
                 summary.reports.append(kept[path])
-                print(f"[{number}/{len(paths)}] {path.stem}: kept (the notebook, package, libraries, corpus, settings "
-                      f"and data are as when it last ran here), report {kept[path]}", file=stream, flush=True)
+                _say(f"[{number}/{len(paths)}] {path.stem}: kept (the notebook, package, libraries, corpus, settings "
+                     f"and data are as when it last ran here), report {kept[path]}", stream)
                 continue
             executed, seconds = await tasks[path]
             summary.seconds[path.stem] = seconds
             summary.reports.append(save_report(executed, path.stem, folder=folder, inputs=keys[path]))
-            print(f"[{number}/{len(paths)}] {path.stem}: {seconds:.1f} s, report {summary.reports[-1]}",
-                  file=stream, flush=True)
+            _say(f"[{number}/{len(paths)}] {path.stem}: {seconds:.1f} s, report {summary.reports[-1]}", stream)
     except BaseException:
         failed = [task for task in tasks.values() if task.done() and task not in stopped and not task.cancelled()
                   and task.exception() is not None]
@@ -303,8 +337,12 @@ def check_settings(settings: Settings) -> list[str]:
     """Load the corpus once before any kernel starts; return its warnings as lines.
 
     Raises NotebookFailed with one line when the corpus does not load, when the
-    group column is missing (listing the columns there are and a close match), or
-    when another corpus or grouping would overwrite the project's committed figures/.
+    group column is missing (listing the columns there are and a close match), when the output folder is the
+    corpus folder or inside it, or when another corpus or grouping would overwrite the project's committed figures/.
+
+    Parameters
+    ----------
+    settings : the run's Settings.
     """
     seeds_as_committed = (settings.corpus.resolve() == SEEDS_DIR.resolve()
                           and settings.group == "outlet" and not settings.columns)
@@ -314,6 +352,11 @@ def check_settings(settings: Settings) -> list[str]:
     if is_project_figures(settings.out) and not seeds_as_committed:
         raise NotebookFailed(f"the project's figures/ holds the seeds' figures grouped by outlet; "
                              f"write {settings.corpus} grouped by {settings.group!r} elsewhere with --out DIR")
+    if inside_corpus(settings.out, settings.corpus):  # before the lock: not even a lock file goes into the corpus
+        same = inside_corpus(settings.corpus, settings.out)
+        where = "is the corpus" if same else f"is inside the corpus {settings.corpus}"
+        raise NotebookFailed(f"--out {settings.out} {where}, and nothing is written into a corpus: "
+                             "give --out a folder outside it")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -327,14 +370,15 @@ def check_settings(settings: Settings) -> list[str]:
     return list(dict.fromkeys(str(warning.message) for warning in caught))
 
 
-def check_output(folder: OutputFolder, *, force: bool = False, stream=sys.stderr) -> None:
+def check_output(folder: OutputFolder, *, force: bool = False, stream=None) -> None:
     """Refuse to mix corpora in one output folder; call it holding the folder's lock.
 
     The folder holds another corpus's outputs when an entry of its manifest records another corpus
     fingerprint, group column or column mapping than `folder.corpus`. Then this raises NotebookFailed with one
     line, or, with `force`, deletes those outputs first (OutputFolder.clear: the files the manifest lists, the
-    notebooks' reports and the manifest, nothing else) and says so on `stream`.
+    notebooks' reports and the manifest, nothing else) and says so on `stream` (default: standard error).
     """
+    stream = stream or sys.stderr
     try:
         others = folder.other_corpora()
     except ValueError as error:  # an unreadable manifest
@@ -347,7 +391,7 @@ def check_output(folder: OutputFolder, *, force: bool = False, stream=sys.stderr
         raise NotebookFailed(f"{folder.path} holds the outputs of {'; '.join(others)}, not of "
                              f"{describe(folder.corpus)}: write to another --out DIR, or pass --force to delete them first")
     removed = folder.clear(reports=tuple(path.stem for path in notebooks()))
-    print(f"--force: deleted {len(removed)} files of {'; '.join(others)} from {folder.path}", file=stream, flush=True)
+    _say(f"--force: deleted {len(removed)} files of {'; '.join(others)} from {folder.path}", stream)
 
 
 def _failed_cell(notebook) -> str:
@@ -365,7 +409,7 @@ def _last_line(message: str) -> str:
 
 
 def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event=None, force=False,
-            wait=LOCK_TIMEOUT, rerun=False, codes=None, stream=sys.stderr) -> RunSummary:
+            wait=LOCK_TIMEOUT, rerun=False, codes=None, stream=None) -> RunSummary:
     """Check the settings, then run the numbered notebooks (or `only` those) and keep each as an HTML report.
 
     The output folder is locked for the whole run: another run into it waits up to `wait` seconds.
@@ -373,10 +417,14 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
     outputs in the folder are up to date (the same notebook, package, libraries, corpus, settings and data as
     when it last ran there, and its outputs unchanged) is kept rather than executed, unless `rerun`.
 
-    Raises NotebookFailed at a bad setting (before any kernel starts) or at the first failing cell,
-    OutputBusy when another process keeps the folder longer than `wait`.
+    Every line goes to `stream` (default: standard error), safe for the terminal (terminal_text).
+
+    Raises NotebookFailed at a bad setting (before any kernel starts), at the first failing cell, or when the
+    corpus is gone (removed or moved) during the run; OutputBusy when another process keeps the folder longer than
+    `wait`; FileFault (an OSError) naming the folder or file when the output folder cannot be written.
     Returns a RunSummary.
     """
+    stream = stream or sys.stderr
     paths = notebooks(only=only)
     if not paths:
         raise NotebookFailed(f"no notebooks found in {NOTEBOOKS_DIR}")
@@ -397,17 +445,23 @@ def run_all(*, corpus=None, group=None, out=None, columns=None, only=None, event
     env[ENV_LOCKED] = f"{os.getpid()}:{settings.out.resolve()}"
 
     def waiting(holder: str) -> None:
-        print(f"waiting up to {wait:g} s for {settings.out}, in use by {holder}", file=stream, flush=True)
+        _say(f"waiting up to {wait:g} s for {settings.out}, in use by {holder}", stream)
 
-    folder = OutputFolder.of(settings)
-    with folder.lock(timeout=wait, on_wait=waiting), tempfile.TemporaryDirectory(prefix="analysis-run-") as private:
-        folder.remove_temporaries()  # left by a killed run: no one else writes while we hold the lock
-        check_output(folder, force=force, stream=stream)
-        env[ENV_KERNELS_LOCK] = str(Path(private) / "kernels.lock")  # the kernels write in turn (OutputFolder.lock)
-        with _environment(env):
-            _run_coroutine(_run_in_order(paths, settings, folder, summary, stream, rerun))
+    try:
+        folder = OutputFolder.of(settings)
+        with folder.lock(timeout=wait, on_wait=waiting), tempfile.TemporaryDirectory(prefix="analysis-run-") as private:
+            folder.remove_temporaries()  # left by a killed run: no one else writes while we hold the lock
+            check_output(folder, force=force, stream=stream)
+            env[ENV_KERNELS_LOCK] = str(Path(private) / "kernels.lock")  # the kernels write in turn (OutputFolder.lock)
+            with _environment(env):
+                _run_coroutine(_run_in_order(paths, settings, folder, summary, stream, rerun))
+    except (NotebookFailed, OSError) as error:
+        if not settings.corpus.exists():  # what broke reading the vanished files says less than this
+            raise NotebookFailed(f"the corpus {settings.corpus} was removed or moved during the run: put it back, "
+                                 "or give --corpus its new place, and run again") from error
+        raise
     if summary.warnings:
-        print(f"corpus warnings ({len(summary.warnings)}), also shown in the notebooks:", file=stream)
+        _say(f"corpus warnings ({len(summary.warnings)}), also shown in the notebooks:", stream)
         for line in summary.warnings:
-            print(f"  - {line}", file=stream)
+            _say(f"  - {line}", stream)
     return summary

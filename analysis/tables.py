@@ -10,6 +10,7 @@ their own names in its output.
 from __future__ import annotations
 
 import hashlib
+import html
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from analysis.escape import visible_text
 from analysis.paths import shown_path
 
 #: Columns of article, paragraph, sentence and match tables that describe the unit or hold text:
@@ -188,11 +190,12 @@ class AlignedTable:
                             + (" font-weight: bold;" if column in self.bold and cell == "td" else "")}
                            for cell in ("td", "th")]
                   for column, side in self.align.items() if column in self.table.columns}
-        styler = self.table.style.hide(axis="index").format(escape="html").set_uuid(digest)
-        styler = styler.set_table_styles(styles, overwrite=False)
+        # Cells, column names and caption may hold corpus text: each is escaped, so none becomes a tag.
+        styler = self.table.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+        styler = styler.set_uuid(digest).set_table_styles(styles, overwrite=False)
         if self.caption:
-            styler = styler.set_caption(self.caption)
-        return styler.to_html()
+            styler = styler.set_caption(html.escape(self.caption, quote=False))
+        return visible_text(styler.to_html())
 
     def __repr__(self) -> str:
         columns = [str(column) for column in self.table.columns]
@@ -228,19 +231,20 @@ def _table_html(table: pd.DataFrame) -> str | None:
     """pandas' own HTML for a table, in a frame that keeps short values on one line and wraps prose columns,
     aligned left. Cells are found by their position from the row's end, which row labels spanning several rows
     do not shift; a table shown with columns left out ("...") keeps the frontend's own style."""
-    html = table._repr_html_()
-    if html is None:
+    markup = table._repr_html_()  # pandas escapes the cells, index and column names
+    if markup is None:
         return None
+    markup = visible_text(markup)  # a control character or bidi override of the corpus shows, and reverses nothing
     columns = table.shape[1]
     shown = pd.get_option("display.max_columns")
     if shown and columns > shown:
-        return html
+        return markup
     prose = [columns - position for position in range(columns) if _is_prose(table.iloc[:, position])]
     name = "analysis-table-" + "-".join(map(str, [columns, *prose]))
     rules = f"div.{name} td {{ {SHORT_CSS} }}"
     if prose:
         rules += " " + ", ".join(f"div.{name} td:nth-last-child({k})" for k in prose) + f" {{ {PROSE_CSS} }}"
-    return f'<style>{rules}</style><div class="{name}">{html}</div>'
+    return f'<style>{rules}</style><div class="{name}">{markup}</div>'
 
 
 def _is_prose(values: pd.Series) -> bool:

@@ -29,10 +29,11 @@ SHARED = PROJECT.parent / "shared"
 
 #: Test modules whose tests share one run of the notebooks (a fixture taking a minute or more), by the name of
 #: that run: the seeds through every notebook in JupyterLab (`lab_run`, which the committed figures are compared
-#: with too), small corpora, a corpus run twice. pytest-xdist (`make test`) keeps each run's tests on one
-#: worker, or each worker would run the notebooks again for its share of them.
+#: with too), small corpora, a corpus run twice, the hostile corpus. pytest-xdist (`make test`) keeps each run's
+#: tests on one worker, or each worker would run the notebooks again for its share of them.
 GROUPED_MODULES = {"test_committed_figures.py": "the seeds", "test_jupyterlab.py": "the seeds",
-                   "test_any_corpus.py": "small corpora", "test_reproducible.py": "one corpus twice"}
+                   "test_any_corpus.py": "small corpora", "test_reproducible.py": "one corpus twice",
+                   "test_hostile_corpus.py": "the hostile corpus"}
 
 
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: known only when xdist is loaded (not with -p no:xdist)

@@ -32,7 +32,7 @@ def _figure():
 def test_save_figure_writes_png_svg_csv_and_a_manifest_entry(out):
     data = pd.DataFrame({"group": ["a", "b"], "n": [1, 2]})
     paths = an.save_figure(_figure(), "99-test-bars", data=data, caption="Two bars.")
-    assert [p.name for p in paths] == ["99-test-bars.png", "99-test-bars.svg", "99-test-bars.csv"]
+    assert [p.name for p in paths] == ["99-test-bars.png", "99-test-bars.svg", "99-test-bars.csv", "99-test-bars.parquet"]
     assert paths[0].read_bytes().startswith(b"\x89PNG")
     assert pd.read_csv(paths[2]).equals(data)
     entry = json.loads((out / "manifest.json").read_text())["99-test-bars"]

@@ -55,7 +55,7 @@ def test_a_table_for_papers_is_saved_as_csv_markdown_and_latex(tmp_path):
     latex = (tmp_path / "rates.tex").read_text(encoding="utf-8")
     assert r"\caption{Rates: 50\% of \{words\}}" in latex and r"C\_D \& E" in latex and r"\label{tab:rates}" in latex
     entry = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["rates"]
-    assert set(entry["files"]) == {"rates.csv", "rates.md", "rates.tex"}
+    assert set(entry["files"]) == {"rates.csv", "rates.parquet", "rates.md", "rates.tex"}
 
 
 @pytest.mark.parametrize("only, expected", [(["5"], ["05-validation"]), (["05"], ["05-validation"]),

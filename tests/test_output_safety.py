@@ -160,8 +160,8 @@ def test_a_second_run_waits_for_the_first_and_takes_over_when_it_is_killed(tmp_p
     out = tmp_path / "out"
     first = _run(out, "--wait", "120")
     _wait_for(lambda: (out / LOCK).exists() and f"pid {first.pid} " in (out / LOCK).read_text(), first)
-    planted = out / ".01-corpus-coverage.png.999-dead.tmp"
-    planted.write_bytes(b"\x89PNG half")  # as a run killed mid-write would leave it
+    planted = out / f".analysis-{first.pid}-0123abcd.01-corpus-coverage.png.tmp"
+    planted.write_bytes(b"\x89PNG half")  # as the first run, killed mid-write, would leave it
     second = _run(out, "--wait", "120")
     try:
         assert second.stderr.readline().startswith(f"waiting up to 120 s for {out}, in use by pid {first.pid} ")
@@ -324,10 +324,11 @@ def test_a_save_interrupted_between_files_never_leaves_the_manifest_contradictin
     _check_folder(tmp_path)
 
 
-def test_remove_temporaries_removes_hidden_tmp_files_only(tmp_path):
+def test_remove_temporaries_removes_the_packages_own_temporary_files_only(tmp_path):
     (tmp_path / "reports").mkdir()
-    stale = [tmp_path / ".a.png.12-ab.tmp", tmp_path / "reports" / ".01-corpus.html.12-ab.tmp"]
-    kept = [tmp_path / "a.png", tmp_path / "b.tmp", tmp_path / LOCK]
+    own = f".analysis-{os.getpid()}-0123abcd"  # write_atomic's, of this process: not writing while it clears
+    stale = [tmp_path / f"{own}.a.png.tmp", tmp_path / "reports" / f"{own}.01-corpus.html.tmp"]
+    kept = [tmp_path / "a.png", tmp_path / "b.tmp", tmp_path / ".a.png.12-ab.tmp", tmp_path / LOCK]
     for path in stale + kept:
         path.write_bytes(b"x")
     assert OutputFolder(tmp_path).remove_temporaries() == sorted(stale)

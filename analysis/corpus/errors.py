@@ -3,6 +3,9 @@ recoverable problems."""
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pandas as pd
 
 
@@ -19,8 +22,13 @@ def read_user_csv(path, what: str) -> pd.DataFrame:
     """Read a user's lexicon or rule file as a table of strings (pandas DataFrame).
 
     A file pandas cannot parse (an unclosed quote, not UTF-8) or an empty one raises CorpusError naming the
-    file, instead of pandas' own ParserError or EmptyDataError.
+    file, instead of pandas' own ParserError or EmptyDataError; so does a path that is not a regular file (a FIFO
+    would wait forever for a writer, a device never ends), found before it is opened.
     """
+    if isinstance(path, (str, os.PathLike)):  # (a missing file is pandas' FileNotFoundError, as a missing corpus)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise CorpusError(f"{path}: the {what} file is not a regular file (a folder, FIFO or device); "
+                              "give the path of a CSV file") from None
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:

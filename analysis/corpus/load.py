@@ -11,7 +11,9 @@ Two shapes of corpus are read:
   (one article each), whose fields are mapped to ours by keyword arguments,
   e.g. `load_articles(path, text="content_original", outlet="source")`.
 
-The corpus is only ever read. Problems that make the corpus unreadable raise
+The corpus is only ever read, and only its own regular files: a link out of the corpus folder, a FIFO, a device
+or a file over the size limit ($ANALYSIS_MAX_FILE_MB) is refused unread (analysis/corpus/listing.py, whose listing
+the corpus fingerprint shares). Problems that make the corpus unreadable raise
 CorpusError naming the file, column or value; problems that lose one article
 or one value warn (CorpusWarning) and the rest still loads.
 
@@ -26,11 +28,9 @@ table `load_articles` gives.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-import stat
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -38,17 +38,27 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from analysis.cache import memoised
+from analysis.cache import memoised, read_part
 from analysis.corpus.clean import BoilerplateRules, clean_article, load_rules
 from analysis.corpus.decode import decode_bytes
 from analysis.corpus.errors import CorpusError, CorpusWarning
+from analysis.corpus.listing import (
+    METADATA_FILE,
+    TEXT_SUFFIXES,
+    check_file,
+    csv_table,
+    is_article_file,
+    listing,
+    max_file_bytes,
+    read_file,
+)
 from analysis.corpus.pages import EXTRACTOR, extract_page, page_bytes, page_kind, page_stem, warc_pages
+from analysis.files import open_regular
 from analysis.paths import shown_path
+from analysis.provenance import corpus_fingerprint
 from analysis.tables import UNIT_COLUMNS, group_columns, require_columns
 from analysis.workers import in_workers
 
-METADATA_FILE = "metadata.csv"
-TEXT_SUFFIXES = (".txt", ".text")
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet", ".json")
 #: Our column names that a table's fields can be mapped to.
 MAPPABLE = ("doc_id", "text", "outlet", "title", "date", "author")
@@ -80,11 +90,17 @@ class Records:
         return replace(self, table=self.table.iloc[rows].reset_index(drop=True))
 
 
-def _corpus_files(source: str | Path, **_) -> list[Path] | None:
-    """What load_articles reads besides its arguments: every file of a corpus folder (by name and content, in the
-    cache key); a table file is keyed by its content already."""
+def _corpus_files(source: str | Path, **_) -> bytes | None:
+    """What load_articles reads besides its arguments, for the cache key: the files of a corpus folder it uses, by
+    name and content (their corpus_fingerprint), and the names of every other entry in it, unread (the loader
+    warns about a file it does not use, so a new one must be said again); as bytes: a string would be taken for a
+    file's name. A table file is keyed by its content already."""
     folder = Path(source)
-    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else None
+    if not folder.is_dir():
+        return None
+    plain, others = listing(folder.resolve())
+    names = "\0".join(sorted([*plain, *others])).encode("utf-8", "surrogateescape")
+    return bytes.fromhex(corpus_fingerprint(folder)) + b"\0" + names
 
 
 def load_articles(
@@ -126,7 +142,11 @@ def load_articles(
 
     Raises FileNotFoundError for a missing `source` and CorpusError (a
     ValueError) naming the file, line, column or value for anything else that
-    cannot be read; warns (CorpusWarning) for each article or value that is
+    cannot be read, among them a file that is a symbolic link out of the
+    corpus folder, not a regular file (a FIFO, a device) or over the size
+    limit per file, $ANALYSIS_MAX_FILE_MB megabytes (default 200): each found
+    from a stat, before the file is opened (analysis/corpus/listing.py);
+    warns (CorpusWarning) for each article or value that is
     left out or read in a fallback way (dates that are not explicit dates or
     fall outside 1677-2262 become NaT).
     """
@@ -158,9 +178,9 @@ def processed_manifest(folder: str | Path) -> dict | None:
     path = Path(folder) / MANIFEST
     if not Path(folder).is_dir() or not path.is_file():
         return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # a manifest.json that is a link out, a FIFO or too large makes no processed folder (the loader says why)
+        manifest = json.loads(read_file(path, str(path), root=Path(folder).resolve()).decode("utf-8"))
+    except (ValueError, UnicodeError):  # CorpusError is a ValueError
         return None
     return manifest if isinstance(manifest, dict) and manifest.get("kind") == KIND else None
 
@@ -210,7 +230,7 @@ class Store:
 
     def read(self, table: str) -> pd.DataFrame:
         """One table of the processed folder, its parts read in corpus order and joined."""
-        parts = [pd.read_parquet(self.folder / part) for part in processed_manifest(self.folder)["tables"][table]]
+        parts = [read_part(self.folder / part) for part in processed_manifest(self.folder)["tables"][table]]
         return pd.concat(parts, ignore_index=True)
 
 
@@ -244,7 +264,7 @@ def read_records(
     if unknown:
         raise TypeError(f"load_articles: cannot map {unknown}; mappable columns are {list(MAPPABLE)}")
     compiled = load_rules(rules)
-    if path.is_dir() and (path / METADATA_FILE).is_file():
+    if _has_metadata(path):
         if columns:
             raise TypeError(f"{path}: a folder with {METADATA_FILE} takes no column mapping; name columns in the CSV")
         table = _read_text_folder(path, texts)
@@ -263,7 +283,7 @@ def read_records(
         # Always mapped, even without a mapping, so that a field named `raw` never stands in for the text.
         table = _map_fields(records, columns, path)
     table = _checked(table, path)
-    where = path / METADATA_FILE if path.is_dir() and (path / METADATA_FILE).is_file() else path
+    where = path / METADATA_FILE if _has_metadata(path) else path
     table = table.assign(**{DAYFIRST: _date_order(table.get("date"), table["_origin"], dayfirst,
                                                    f"{shown_path(where)}: column {columns.get('date', 'date')!r}")})
     if "raw" in table.columns:
@@ -274,11 +294,17 @@ def read_records(
     return Records(_tidy_metadata(table, _metadata_columns(table)), path, compiled)
 
 
+def _has_metadata(path: Path) -> bool:
+    """Whether `path` is a folder with a metadata.csv, of whatever kind: a FIFO or a link out so named is refused
+    by name when read, not taken for a folder of records."""
+    return path.is_dir() and os.path.lexists(path / METADATA_FILE)
+
+
 # -- folders of text files -----------------------------------------------------------------
 
 def _read_text_folder(folder: Path, texts: bool = True) -> pd.DataFrame:
     metadata_path = folder / METADATA_FILE
-    metadata = _read_csv(metadata_path)
+    metadata = _read_csv(metadata_path, root=folder.resolve())
     metadata.columns = [column.strip() for column in metadata.columns]
     repeated = _repeated(metadata.columns)
     if repeated:
@@ -300,7 +326,7 @@ def _read_text_folder(folder: Path, texts: bool = True) -> pd.DataFrame:
     metadata = _keep_apart(metadata.assign(file=names), ("doc_id", *DERIVED), "metadata_", metadata_path)
 
     root = folder.resolve()
-    plain, links = _listing(root)
+    plain, links = listing(root)
     # A file reached without a symbolic link resolves to itself: only the others are resolved (a system call per
     # part of their path), which on a folder of many files was most of the time reading took.
     targets = [root / name if name in plain else _listed_target(root, name, metadata_path) for name in names]
@@ -370,35 +396,6 @@ def _headline(raw: str) -> str | None:
     return lines[0]
 
 
-def _listing(root: Path) -> tuple[set[str], list[str]]:
-    """The regular files under `root` reached without passing a symbolic link, and the symbolic links there:
-    their paths relative to `root`, with '/'. One listing of each folder (its entries tell links, folders and
-    files apart), of the folders Path.rglob walks: it does not follow a link to a folder either."""
-    plain, links, folders = set(), [], [("", str(root))]
-    while folders:
-        prefix, folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:  # unreadable: its files, if listed, are resolved and checked one by one
-            continue
-        for entry in entries:
-            if entry.is_symlink() or _is_junction(entry):
-                links.append(prefix + entry.name)
-            elif entry.is_dir(follow_symlinks=False):
-                folders.append((f"{prefix}{entry.name}/", entry.path))
-            elif entry.is_file(follow_symlinks=False):
-                plain.add(prefix + entry.name)
-    return plain, links
-
-
-def _is_junction(entry: os.DirEntry) -> bool:
-    """A Windows junction (a link to a folder that is_symlink does not tell): a file reached through one is
-    resolved, so that it cannot lead out of the corpus folder."""
-    if os.name != "nt":
-        return False
-    return bool(entry.stat(follow_symlinks=False).st_file_attributes & stat.FILE_ATTRIBUTE_REPARSE_POINT)
-
-
 def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
     """The resolved path of one listed file, refusing absolute paths and paths out of the folder."""
     relative = Path(name)
@@ -414,24 +411,21 @@ def _listed_target(root: Path, name: str, metadata_path: Path) -> Path:
 
 
 def _read_listed_file(target: Path, name: str, metadata_path: Path, checked: bool = False) -> str:
+    """A listed text file, read and decoded; `checked`: the listing saw it as a regular file (no stat first)."""
     if not checked:
         _check_listed_file(target, name, metadata_path)
-    try:
-        data = target.read_bytes()
-    except OSError as error:  # unreadable (permissions), ...
-        raise _unreadable(name, metadata_path, error) from None
-    return decode_bytes(data, name)
+    return decode_bytes(read_file(target, f"{metadata_path}: listed file {name!r}", checked=True), name)
 
 
-def _check_listed_file(target: Path, name: str, metadata_path: Path) -> None:
-    """Refuse a listed file that does not exist or is not a regular file (a stat, not a read)."""
+def _check_listed_file(target: Path, name: str, metadata_path: Path, limited: bool = True) -> None:
+    """Refuse a listed file that does not exist, is not a regular file (a FIFO, a device) or is over the size
+    limit (a stat, not a read); `target` is resolved inside the folder already (_listed_target)."""
     try:
         if not target.exists():
             raise CorpusError(f"{metadata_path}: listed file {name!r} does not exist in {target.parent}")
-        if not target.is_file():
-            raise CorpusError(f"{metadata_path}: listed file {name!r} is not a regular file")
     except OSError as error:  # a name too long, ...
         raise _unreadable(name, metadata_path, error) from None
+    check_file(target, f"{metadata_path}: listed file {name!r}", limited=limited)
 
 
 def _unreadable(name: str, metadata_path: Path, error: OSError) -> CorpusError:
@@ -451,12 +445,12 @@ def _read_listed(table: pd.DataFrame, folder: Path) -> pd.DataFrame:
 def _warn_unlisted(root: Path, plain: set[str], links: list[str], listed: set[str], listed_paths: set[Path]) -> None:
     """Warn, in path order, of each text file in the folder that metadata.csv does not list (under any name).
 
-    plain, links : _listing(root); listed : the listed files' paths relative to root; listed_paths : resolved.
+    plain, links : listing(root); listed : the listed files' paths relative to root; listed_paths : resolved.
     """
-    unlisted = [name for name in plain if _is_article_file(name) and name not in listed]
+    unlisted = [name for name in plain if is_article_file(name) and name not in listed]
     for name in links:  # a link is unlisted unless it leads to a file, and that file is not listed
         path = root / name
-        if _is_article_file(name) and path not in listed_paths and path.is_file() \
+        if is_article_file(name) and path not in listed_paths and path.is_file() \
                 and path.resolve() not in listed_paths:
             unlisted.append(name)
     fold = str.lower if os.name == "nt" else str  # as Path sorts them: ignoring case on Windows
@@ -464,18 +458,6 @@ def _warn_unlisted(root: Path, plain: set[str], links: list[str], listed: set[st
         kind = "web page" if page_kind(name) == "page" else "web archive" if page_kind(name) else "text file"
         warnings.warn(f"{name}: {kind} in the corpus folder but not listed in {METADATA_FILE}; not loaded",
                       CorpusWarning, stacklevel=5)
-
-
-def _suffix(name: str) -> str:
-    """PurePosixPath(name).suffix.lower(), without making a path."""
-    last = name.rpartition("/")[2]
-    dot = last.rfind(".")
-    return last[dot:].lower() if 0 < dot < len(last) - 1 else ""
-
-
-def _is_article_file(name: str) -> bool:
-    """A text file, a saved web page or a web archive: what a corpus folder's metadata.csv lists."""
-    return _suffix(name) in TEXT_SUFFIXES or page_kind(name) is not None
 
 
 def _doc_id_for(name: str) -> str:
@@ -489,7 +471,7 @@ def _doc_id_for(name: str) -> str:
 
 def _page_names(root: Path) -> list[str]:
     """The saved pages and web archives under `root`, reached without a symbolic link, in path order."""
-    plain, _ = _listing(root)
+    plain, _ = listing(root)
     return sorted((name for name in plain if page_kind(name)), key=lambda name: name.split("/"))
 
 
@@ -498,10 +480,16 @@ def _read_page_folder(folder: Path) -> pd.DataFrame:
     article, its outlet the site name the page gives (else its URL's host). A page without a body or without
     either is left out with a CorpusWarning naming it; symbolic links are not followed (also said)."""
     root = folder.resolve()
-    _, links = _listing(root)
-    for name in sorted(link for link in links if page_kind(link)):
-        warnings.warn(f"{name}: a symbolic link; a folder without {METADATA_FILE} is read from its own files only; "
-                      "not loaded", CorpusWarning, stacklevel=5)
+    _, others = listing(root)
+    for name in sorted((other for other in others if page_kind(other)), key=lambda name: name.split("/")):
+        if (root / name).is_symlink():
+            warnings.warn(f"{name}: a symbolic link; a folder without {METADATA_FILE} is read from its own files "
+                          "only; not loaded", CorpusWarning, stacklevel=5)
+            continue
+        try:  # a FIFO, a device: said as any bad file is, from a stat
+            check_file(root / name, name)
+        except CorpusError as error:
+            warnings.warn(f"{error}; not loaded", CorpusWarning, stacklevel=5)
     rows = []
     for name in _page_names(root):
         for page, doc_id, origin in _pages_of(root / name, name):
@@ -517,13 +505,16 @@ def _read_page_folder(folder: Path) -> pd.DataFrame:
 
 
 def _pages_of(path: Path, name: str):
-    """(Page, doc_id, name in messages) for each article page of one page file or web archive; pages without an
-    article body are left out, each with a CorpusWarning."""
+    """(Page, doc_id, name in messages) for each article page of one page file or web archive, a regular file
+    (checked by the caller, and again on opening it); pages without an article body are left out, each with a
+    CorpusWarning."""
+    limit = max_file_bytes()
     if page_kind(name) == "page":
-        found = [(extract_page(page_bytes(path.read_bytes(), name), name), page_stem(name), name)]
+        data = page_bytes(read_file(path, name, checked=True), name, limit=limit)
+        found = [(extract_page(data, name), page_stem(name), name)]
     else:
         found = [(extract_page(body, f"{name} record {number} ({url})", url), f"{page_stem(name)}#{number}",
-                  f"{name} record {number} ({url})") for number, url, body in warc_pages(path, name)]
+                  f"{name} record {number} ({url})") for number, url, body in warc_pages(path, name, limit=limit)]
     for page, doc_id, origin in found:
         if page is None:
             warnings.warn(f"{origin}: no article body found (an index, video or error page?); not loaded",
@@ -546,8 +537,8 @@ def _read_listed_pages(metadata: pd.DataFrame, names: list[str], targets: list[P
             title = row.get("title") if "title" in metadata.columns else _headline(raw)
             rows.append({**row, "title": title, "doc_id": _doc_id_for(name), "raw": raw, "_origin": name})
             continue
-        if name not in plain:
-            _check_listed_file(target, name, metadata_path)
+        if name not in plain:  # a web archive is read a record at a time: the size limit is its records'
+            _check_listed_file(target, name, metadata_path, limited=kind != "warc")
         for page, doc_id, origin in _pages_of(target, name):
             merged = dict(row)
             for field, value in page.fields().items():
@@ -580,14 +571,17 @@ def _same_value(field: str, given: str, found: str) -> bool:
 # -- tables and JSON records ---------------------------------------------------------------
 
 def _read_json_folder(folder: Path) -> pd.DataFrame:
+    """A folder of `.json` records, one article each; a record that is a link out of the folder, not a regular
+    file or over the size limit is a CorpusError naming it, as a record that is not JSON is."""
     files = sorted(folder.glob("*.json"))
+    root = folder.resolve()
     if not files:
         texts = [p.name for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES][:3]
         hint = f" (found text files such as {texts})" if texts else ""
         raise CorpusError(f"{folder}: no {METADATA_FILE} and no .json records{hint}; a folder corpus needs a {METADATA_FILE}")
     records = []
     for path in files:
-        record = _parse_json(decode_bytes(path.read_bytes(), path.name), path.name)
+        record = _parse_json(decode_bytes(read_file(path, path.name, root=root), path.name), path.name)
         if not isinstance(record, dict):
             raise CorpusError(f"{path.name}: expected one JSON object (an article), found {type(record).__name__}")
         records.append(record)
@@ -599,18 +593,22 @@ def _read_json_folder(folder: Path) -> pd.DataFrame:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
+    """A table file named as the corpus (a link to one is followed: the user named it), checked to be a regular
+    file within the size limit before it is read."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow  # noqa: PLC0415 - only to name its errors; pandas reads Parquet through it
 
+        check_file(path, str(path))
         try:
-            table = pd.read_parquet(path)
+            with open_regular(path) as file:  # a file pyarrow reads from, not a copy of it in memory
+                table = pd.read_parquet(file)
         except (pyarrow.ArrowException, OSError, ValueError) as error:
             raise CorpusError(f"{path}: cannot be read as Parquet ({error})") from None
     elif suffix == ".csv":
         table = _read_csv(path)
     else:
-        text = decode_bytes(path.read_bytes(), path.name)
+        text = decode_bytes(read_file(path, str(path)), path.name)
         if suffix == ".json" and text.lstrip().startswith("["):
             rows = _parse_json(text, path.name)
         else:
@@ -630,17 +628,10 @@ def _read_table(path: Path) -> pd.DataFrame:
     )
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """A CSV file as a table of strings, decoded like the texts (UTF-8 with or without BOM, UTF-16 with BOM,
-    else Windows-1252 with a warning). Read without pandas' header handling, which turns the first column into
-    the index when the rows have one cell more than the header ('a.txt,X,'): that is an error naming the line."""
-    text = decode_bytes(path.read_bytes(), path)
-    try:
-        rows = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        reason = str(error).strip()
-        raise CorpusError(f"{path}: cannot be read as CSV ({reason}; the first line is the header)") from None
-    return pd.DataFrame(rows.iloc[1:].to_numpy(), columns=list(rows.iloc[0]), dtype="str")
+def _read_csv(path: Path, root: Path | None = None) -> pd.DataFrame:
+    """A CSV file (a table, or a folder's metadata.csv, which must stay inside `root`) as a table of strings
+    (analysis.corpus.listing.csv_table)."""
+    return csv_table(read_file(path, str(path), root=root), path)
 
 
 def _parse_json(text: str, name: str):

@@ -19,6 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from analysis.corpus.errors import CorpusError, CorpusWarning
+from analysis.files import open_regular
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -86,28 +87,54 @@ def extract_page(html: bytes, origin: str, url: str | None = None) -> Page | Non
                 _or_none(found.sitename) or _or_none(found.hostname), _or_none(found.url) or url)
 
 
-def page_bytes(data: bytes, name: str) -> bytes:
-    """A page file's bytes, gunzipped when its name ends in `.gz`; a damaged archive is a CorpusError."""
+def page_bytes(data: bytes, name: str, *, limit: int | None = None) -> bytes:
+    """A page file's bytes, gunzipped when its name ends in `.gz`; a damaged archive is a CorpusError.
+
+    Parameters
+    ----------
+    data : the file's bytes as read.
+    name : the file's name, for messages and to tell a gzipped page.
+    limit : the most bytes a page may unpack to (the loader's size limit per file); more is a CorpusError,
+        found without unpacking more than that (a small archive of zeros can unpack to gigabytes).
+    """
     if not name.lower().endswith(".gz"):
         return data
     try:
-        return gzip.decompress(data)
+        if limit is None:
+            return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            unpacked = stream.read(limit + 1)
     except (OSError, EOFError, zlib.error) as error:
         raise CorpusError(f"{name}: not a readable gzip file ({error})") from None
+    if len(unpacked) > limit:
+        raise CorpusError(f"{name}: unpacks to more than the limit of {limit:,} bytes per corpus file; raise it "
+                          "with ANALYSIS_MAX_FILE_MB=<megabytes>")
+    return unpacked
 
 
-def warc_pages(path: Path, name: str) -> Iterator[tuple[int, str | None, bytes]]:
+def warc_pages(path: Path, name: str, *, limit: int | None = None) -> Iterator[tuple[int, str | None, bytes]]:
     """The HTML responses of one web archive, in file order: (number among them from 1, target URI, body).
 
     Records that are not HTML responses (requests, metadata, images, scripts) are counted and said in one
     CorpusWarning naming the file, never silently passed over.
+
+    Parameters
+    ----------
+    path : the archive, a regular file (anything else is a CorpusError, found before reading).
+    name : its name in messages.
+    limit : the most bytes one page's body may hold (the loader's size limit per file); more is a CorpusError.
+        The archive itself is read a record at a time, whatever its size.
     """
     from warcio.archiveiterator import ArchiveIterator  # noqa: PLC0415
     from warcio.exceptions import ArchiveLoadFailed  # noqa: PLC0415
 
     skipped, number = 0, 0
+    try:
+        stream = open_regular(path)
+    except OSError as error:
+        raise CorpusError(f"{name}: cannot be read ({error.strerror or error})") from None
     # A read-only stream, not the whole file in memory: a crawl's archive can hold gigabytes.
-    with io.FileIO(path) as stream:
+    with stream:
         try:
             for place, record in enumerate(ArchiveIterator(stream), start=1):
                 if record.rec_type is None:  # warcio reads on past a header it cannot parse
@@ -116,7 +143,11 @@ def warc_pages(path: Path, name: str) -> Iterator[tuple[int, str | None, bytes]]
                     skipped += record.rec_type in ("response", "resource")
                     continue
                 number += 1
-                yield number, record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read()
+                body = record.content_stream().read(None if limit is None else limit + 1)
+                if limit is not None and len(body) > limit:
+                    raise CorpusError(f"{name} record {place}: a page of more than the limit of {limit:,} bytes per "
+                                      "corpus file; raise it with ANALYSIS_MAX_FILE_MB=<megabytes>")
+                yield number, record.rec_headers.get_header("WARC-Target-URI"), body
         except ArchiveLoadFailed as error:
             raise CorpusError(f"{name}: not a readable WARC file ({error})") from None
     if skipped:
