@@ -1,8 +1,11 @@
 """Linear time: a long "sentence" (a scraped table, a list without full stops) costs time in proportion to its length.
 
 Sentences over LONG_SENTENCE_WORDS words are scored by VADER in windows and flagged; the agency and attribution
-rules look at a bounded window of tokens; quotation look-ups bisect; word tokens have no time limit. Each change
-is checked here against a straightforward reference on normal text; its time on a text and on twice that text is
+rules look at a bounded window of tokens; quotation look-ups bisect; word tokens have no time limit; proper names
+look back over the spaces before a word only; KWIC reads only as far as its window of words; the target model
+reads a mention of a sentence over LONG_SENTENCE_TOKENS tokens in a window of tokens around it. Each change is
+checked here against a straightforward reference on normal text, and its work is counted (characters read,
+calls made) on a text and on four times that text; its time on one-line texts of 125k to 1M characters is
 measured by benchmarks/long_text.py (a timing fails on a busy machine, so it is no test).
 """
 
@@ -22,8 +25,11 @@ import analysis as an
 import analysis.measures.agency as agency
 import analysis.measures.attribution as attribution
 import analysis.measures.sentiment as sentiment
+import analysis.measures.target_model as target_model
+import analysis.measures.terms as terms
 from analysis.corpus.errors import CorpusWarning
 from analysis.language.grammar import RULE_WINDOW, TOKENS, tokens_with_spans
+from analysis.language.names import name_spans
 from analysis.language.quotes import inside, quote_spans, quoted_length, starts_inside
 from analysis.language.tokens import WORDS, content_words, count_words
 from analysis.measures.sentiment import LONG_SENTENCE_WORDS, analyzer
@@ -267,3 +273,182 @@ def test_word_tokens_have_no_time_limit_so_a_huge_article_is_counted(monkeypatch
     articles = pd.DataFrame({"doc_id": ["a", "b"], "text": [text, "Copied: " + text[:5_000]]})
     passages = an.shared_passages(articles, by=None)
     assert passages[["doc_id_a", "start_a", "doc_id_b", "start_b"]].values.tolist() == [["a", 0, "b", 8]]
+
+
+# --- Linear in a sentence's length: proper names, KWIC context, the target model -------------------------------------
+# Each fix is checked against the straightforward code it replaced, on normal text, and its work is counted (never
+# timed) on a text and on four times that text.
+
+
+class _CountingText(str):
+    """A string that counts the characters read out of it by indexing and slicing."""
+
+    read = 0
+
+    def __getitem__(self, key):
+        piece = str.__getitem__(self, key)
+        _CountingText.read += len(piece)
+        return piece
+
+
+def _read_by(job, text: str) -> int:
+    _CountingText.read = 0
+    job(_CountingText(text))
+    return _CountingText.read
+
+
+def _names_by_slicing(text: str, aliases) -> list[tuple[int, int]]:
+    """name_spans as it was, reading the text before each word and scanning every word for each alias match."""
+    from analysis.language.names import CONNECTORS, OPENERS, _WORD
+    from analysis.language.tokens import stop_words
+
+    def starts_clause(start):
+        before = text[:start].rstrip()
+        return not before or before[-1] in OPENERS
+
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    spans, i = set(), 0
+    while i < len(words):
+        if not words[i][2][0].isupper():
+            i += 1
+            continue
+        run, j = [i], i + 1
+        while j < len(words):
+            if words[j][2][0].isupper():
+                run, j = run + [j], j + 1
+            elif words[j][2].lower() in CONNECTORS and j + 1 < len(words) and words[j + 1][2][0].isupper():
+                run, j = run + [j, j + 1], j + 2
+            else:
+                break
+        if starts_clause(words[i][0]) and words[i][2].lower() in stop_words():
+            run, i = run[1:], i + 1
+            if not run:
+                continue
+        if len([k for k in run if words[k][2][0].isupper()]) >= 2 or not starts_clause(words[run[0]][0]):
+            spans.update((words[k][0], words[k][1]) for k in run)
+        i = j
+    for start, end, _ in aliases.match(text):
+        spans.update((s, e) for s, e, _ in words if s >= start and e <= end)
+    return sorted(spans)
+
+
+def _name_heavy_texts(count: int) -> list[str]:
+    rng = random.Random(17)
+    pieces = ["Iran", "the", "The", "United States", "Secretary of State", "of", "Mike", "Pompeo", "said", ".", ":",
+              "“", "(", "Then", "Tehran", "U.S.", "\u00a0", "\t", "  ", "al-Muhandis", "Iraq’s", "and", "And", "Quds Force"]
+    return ["".join(rng.choice(pieces) + " " * rng.randrange(3) for _ in range(rng.randrange(1, 50))) for _ in range(count)]
+
+
+def test_names_are_found_as_by_reading_the_text_before_each_word(sentences):
+    aliases = an.load_lexicon(None, default="aliases.csv")
+    for text in _name_heavy_texts(2000) + list(sentences["text"]):
+        assert name_spans(text, aliases=aliases) == _names_by_slicing(text, aliases)
+
+
+def test_names_of_a_sentence_four_times_as_long_read_four_times_the_characters():
+    aliases = an.load_lexicon(None, default="aliases.csv")
+    unit = "the Supreme National Security Council of Iran and the United States said :  Then Tehran answered "
+    read = [_read_by(lambda t: name_spans(t, aliases=aliases), unit * n) for n in (200, 800)]
+    # One character before each word at most (and the spaces before it), where slicing read all the text before it.
+    assert 0 < read[1] <= 4 * read[0] and read[1] <= len(unit) * 800
+    # Supreme National Security Council of Iran, United States, Tehran: nine words a repeat ("Then" starts a clause).
+    assert len(name_spans(unit * 800, aliases=aliases)) == 800 * 9
+
+
+def _context_by_splitting(text: str, start: int, end: int, window: int) -> tuple[list[str], list[str]]:
+    return text[:start].split()[-window:], text[end:].split()[:window]
+
+
+def test_kwic_context_is_the_words_splitting_the_whole_text_gives():
+    rng = random.Random(23)
+    pieces = ["kill", "killed", "a", "word", "longer-word", " ", "  ", "\n", "\t", "\u00a0", "“", "x" * 300, "é"]
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 80)))
+        start = rng.randrange(len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        for window in (1, 3, 8, 40):
+            ours = terms._words_before(text, start, window), terms._words_after(text, end, window)
+            assert ours == _context_by_splitting(text, start, end, window)
+
+
+def test_kwic_context_reads_the_same_characters_in_a_text_four_times_as_long():
+    text = "US Iran kills " * 20_000
+    middle = len(text) // 2 + 8  # "kills" of the middle repeat
+    assert text[middle:middle + 5] == "kills"
+    read = [_read_by(lambda t: (terms._words_before(t, at, 8), terms._words_after(t, at + 5, 8)), text[:size])
+            for size, at in ((len(text) // 4, middle // 4 // 14 * 14 + 8), (len(text), middle))]
+    assert read[0] == read[1] <= 4 * terms._CONTEXT_CHARACTERS
+
+
+def test_kwic_of_a_long_sentence_gives_every_match_with_its_window_of_words():
+    lines = an.kwic(pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "text": [("US Iran kills " * 5_000).strip()]}), "kill*")
+    assert len(lines) == 5_000
+    eight = "US Iran kills US Iran kills US Iran"
+    assert lines["left"].iloc[2:].eq(eight).all() and lines["right"].iloc[:-3].eq(eight).all()
+    assert lines["left"].iloc[:2].tolist() == ["US Iran", "US Iran kills US Iran"]
+    assert lines["right"].iloc[-3:].tolist() == ["US Iran kills US Iran kills", "US Iran kills", ""]
+
+
+def test_a_mention_in_a_sentence_up_to_the_limit_is_read_in_the_whole_sentence():
+    text = _words(target_model.LONG_SENTENCE_TOKENS)
+    assert len(TOKENS.tokenize(text)) == target_model.LONG_SENTENCE_TOKENS
+    start = text.index("Iran")
+    assert target_model.mention_window(text, start, start + 4) == (text, start, start + 4)
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_a_mention_in_a_longer_sentence_is_read_with_the_window_of_tokens_either_side(where):
+    text = ("US Iran kills " * 400).strip()  # 1,200 tokens
+    tokens = list(TOKENS.span_tokenize(text))
+    first = {"start": 1, "middle": 601, "end": 1198}[where]  # the token "Iran"
+    start, end = tokens[first]
+    window, at, stop = target_model.mention_window(text, start, end)
+    assert window[at:stop] == "Iran"
+    reach = target_model.MENTION_WINDOW_TOKENS
+    begin = tokens[max(0, first - reach)][0] if first > reach else 0
+    finish = tokens[first + reach][1] if first + reach < len(tokens) else len(text)
+    assert window == text[begin:finish]
+    assert len(TOKENS.tokenize(window)) == min(first, reach) + 1 + min(len(tokens) - first - 1, reach)
+
+
+def test_the_target_model_reads_a_bounded_window_per_mention_of_a_long_sentence(monkeypatch):
+    read, tokenised = [], []
+    features, span_tokenize = target_model.mention_features, TOKENS.span_tokenize
+    monkeypatch.setattr(target_model, "mention_features", lambda text, *rest: read.append(len(text)) or features(text, *rest))
+    monkeypatch.setattr(target_model, "TOKENS", type("Counted", (), {
+        "span_tokenize": staticmethod(lambda text: tokenised.append(len(text)) or span_tokenize(text))})())
+    target_model._kept_bounds.cache_clear()
+    for repeats in (500, 2_000):
+        text = ("US Iran kills " * repeats).strip()
+        mentions = pd.DataFrame({"text": text, "start": [m.start() for m in re.finditer("Iran", text)]})
+        classified = an.classify_target_sentiment(mentions.assign(end=mentions["start"] + 4))
+        assert len(classified) == repeats
+    # Each mention reads its window, the same size in both texts; each text is tokenised once for its windows.
+    assert len(read) == 2_500 and max(read) <= 14 * (2 * target_model.MENTION_WINDOW_TOKENS // 3 + 2)
+    assert [n for n in tokenised if n > 1_000] == [len("US Iran kills " * 500) - 1, len("US Iran kills " * 2000) - 1]
+
+
+def test_target_mentions_of_a_long_sentence_hold_the_window_not_a_copy_of_the_sentence():
+    text = ("US Iran kills " * 2_000).strip()
+    scored = pd.DataFrame({"doc_id": ["a"], "text": [text], "compound": [0.0]})
+    mentions = an.target_mentions(scored, targets=["Iran"])
+    assert len(mentions) == 2_000
+    assert mentions["text"].str.len().max() < 14 * (2 * target_model.MENTION_WINDOW_TOKENS // 3 + 2)
+    assert all(t[s:e] == "Iran" for t, s, e in zip(mentions["text"], mentions["mention_start"], mentions["mention_end"]))
+    direct = an.classify_target_sentiment(pd.DataFrame({"text": text, "start": [m.start() for m in re.finditer("Iran", text)]})
+                                          .assign(end=lambda t: t["start"] + 4))
+    assert (mentions["label"].to_numpy() == direct["label"].to_numpy()).all()
+
+
+def test_target_mentions_tokenise_a_long_sentence_once_and_look_up_nothing_by_its_whole_text(monkeypatch):
+    # A look-up by text compares the whole string whenever the key is another copy of it: once per mention, that
+    # read the sentence once per mention again.
+    text = ("US Iran kills " * 2_000).strip()
+    tokenised, looked_up = [], []
+    monkeypatch.setattr(sentiment, "token_bounds", lambda t: tokenised.append(len(t)) or target_model.token_bounds(t))
+    kept = target_model._kept_bounds
+    monkeypatch.setattr(target_model, "_kept_bounds", lambda t: looked_up.append(len(t)) or kept(t))
+    mentions = an.target_mentions(pd.DataFrame({"doc_id": ["a", "b"], "text": [text, "Iran said no."],
+                                                "compound": [0.0, 0.0]}), targets=["Iran", "United States"])
+    assert len(mentions) == 4_001 and tokenised == [len(text)]
+    assert looked_up == []  # the windows are short: the model reads each whole

@@ -15,6 +15,7 @@ VADER scores words, and names are made of words: "United States" (+0.42),
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from analysis.language.grammar import NAME_CONNECTORS
 from analysis.language.lexicon import Lexicon
@@ -32,8 +33,12 @@ def _capitalised(word: str) -> bool:
 
 
 def _starts_clause(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in OPENERS
+    # Step back over the spaces before the word only (as text[:start].rstrip() would, without copying the text
+    # before it, which made a long sentence cost the square of its length).
+    at = start
+    while at and text[at - 1].isspace():
+        at -= 1
+    return not at or text[at - 1] in OPENERS
 
 
 def name_spans(text: str, *, aliases: Lexicon | None = None) -> list[tuple[int, int]]:
@@ -74,8 +79,11 @@ def name_spans(text: str, *, aliases: Lexicon | None = None) -> list[tuple[int, 
             spans.update((words[k][0], words[k][1]) for k in run)
         i = j
     if aliases is not None:
+        # The words inside each match, found by bisection on the word offsets (not a scan of every word per match).
+        starts, ends = [s for s, _, _ in words], [e for _, e, _ in words]
         for start, end, _ in aliases.match(text):
-            spans.update((s, e) for s, e, _ in words if s >= start and e <= end)
+            first, last = bisect_left(starts, start), bisect_right(ends, end)
+            spans.update((s, e) for s, e, _ in words[first:last])
     return sorted(spans)
 
 

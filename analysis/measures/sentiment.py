@@ -29,7 +29,13 @@ from analysis.language.lexicon import IGNORE, load_lexicon
 from analysis.language.names import mask_spans, name_spans
 from analysis.language.quotes import sentence_voice
 from analysis.measures.stats import REPLICATES, SEED, article_mean_interval, group_rng, resampling
-from analysis.measures.target_model import LABELS, classify_target_sentiment
+from analysis.measures.target_model import (
+    LABELS,
+    LONG_SENTENCE_TOKENS,
+    classify_target_sentiment,
+    mention_window,
+    token_bounds,
+)
 from analysis.measures.vader import analyzer, valences
 from analysis.measures.terms import find_terms
 from analysis.cache import memoised
@@ -243,7 +249,9 @@ def target_mentions(
     -------
     DataFrame, one row per mention: the sentence's columns (its `text`, `compound`, ...),
     `target`, `mention` (as written), `mention_start`, `mention_end` (offsets in the sentence's
-    `text`), `vader_label` (the sentence's compound at VADER's +/-0.05 thresholds), `label`,
+    `text`; for a sentence of more than LONG_SENTENCE_TOKENS tokens, `text` is the window around the
+    mention that the model reads, and the offsets are in it), `vader_label` (the sentence's compound
+    at VADER's +/-0.05 thresholds), `label`,
     `p_negative`, `p_neutral`, `p_positive` (classify_target_sentiment) and `score`
     (p_positive - p_negative, -1 to 1).
     """
@@ -261,14 +269,29 @@ def target_mentions(
 
 
 def _find_mentions(scored: pd.DataFrame, targets: list[str], aliases) -> pd.DataFrame:
-    """The sentence rows once per target mention, with `target`, `mention`, `mention_start`, `mention_end`."""
+    """The sentence rows once per target mention, with `target`, `mention`, `mention_start`, `mention_end`.
+
+    A sentence of more than LONG_SENTENCE_TOKENS tokens is given, in `text`, as the window around the mention the
+    target model reads (`mention_window`), and the offsets are the mention's in that window: a copy of the whole
+    sentence for each of its mentions would grow with the square of its length.
+    """
     table = load_lexicon(aliases, default="aliases.csv").table
     keyed = scored.reset_index(drop=True)
     hits = find_terms(keyed[["doc_id", "text"]].assign(sent_id=np.arange(len(keyed))),
                       lexicon=table[table["concept"].isin(targets)])
-    rows = keyed.iloc[hits["sent_id"].to_numpy()].reset_index(drop=True)
+    sentence_of = hits["sent_id"].to_numpy()
+    texts = keyed["text"].to_numpy()  # one Python string per sentence, shared by its mentions
+    bounds: dict[int, tuple[list[int], list[int]] | None] = {}  # each long sentence tokenised once
+    windows = []
+    for row, start, end in zip(sentence_of, hits["start"], hits["end"]):
+        if row not in bounds:
+            bounds[row] = token_bounds(texts[row]) if len(texts[row]) > LONG_SENTENCE_TOKENS else None
+        windows.append(mention_window(texts[row], int(start), int(end), bounds[row]))
+    rows = keyed.drop(columns="text").iloc[sentence_of].reset_index(drop=True)
+    rows = rows.assign(text=pd.Series([w[0] for w in windows], dtype=keyed["text"].dtype))[list(keyed.columns)]
     return rows.assign(target=hits["concept"].to_numpy(), mention=hits["match"].to_numpy(),
-                       mention_start=hits["start"].to_numpy(), mention_end=hits["end"].to_numpy())
+                       mention_start=np.array([w[1] for w in windows], dtype="int64"),
+                       mention_end=np.array([w[2] for w in windows], dtype="int64"))
 
 
 @memoised

@@ -47,6 +47,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import numpy as np
@@ -94,6 +95,16 @@ _NUMBER = re.compile(r"^[\d.,:/%-]+$")
 _SPEAKER_SKIP = frozenset({"also", "has", "had", "have", "then", "later", "previously", "recently", "repeatedly",
                            "again", "once", "often", "reportedly", "publicly", "privately", "would", "will", "did",
                            "does", "do", "could", "might", "may", ","})
+
+
+#: A sentence of more tokens than this (a scraped table or list without full stops) is read, for each mention, in a
+#: window of MENTION_WINDOW_TOKENS tokens either side of it. News sentences stay far below it (the NewsMTSC training
+#: sentences are single sentences); every feature reads the whole sentence, so without the window a sentence of n
+#: tokens naming a target every few words would cost n squared.
+LONG_SENTENCE_TOKENS = 1_000
+#: Tokens either side of a mention in the window a long sentence is read in: a window as long as a long news
+#: sentence (the time per mention grows with it, and a scraped list can name a target every few words).
+MENTION_WINDOW_TOKENS = 50
 
 
 @lru_cache(maxsize=4096)
@@ -212,6 +223,49 @@ def mention_features(text: str, start: int, end: int, settings: dict | None = No
         possessive, math.log1p(len(tokens)),
     ]
     return sparse, dense
+
+
+def mention_window(text: str, start: int, end: int, bounds: tuple[list[int], list[int]] | None = None) -> tuple[str, int, int]:
+    """The stretch of `text` the model reads for the mention text[start:end], and the mention's offsets in it.
+
+    Parameters
+    ----------
+    text : the sentence.
+    start, end : character offsets of the mention in `text`.
+    bounds : `token_bounds(text)`, when the caller reads several mentions of one long text (default: found here,
+        and kept for the next call with the same text).
+
+    Returns (text, start, end) unchanged for a sentence of at most LONG_SENTENCE_TOKENS tokens; for a longer one,
+    the text from MENTION_WINDOW_TOKENS tokens before the mention to MENTION_WINDOW_TOKENS tokens after it (from
+    the sentence's start, or to its end, where it has fewer), with the mention's offsets in that window.
+    """
+    if len(text) <= LONG_SENTENCE_TOKENS:  # a token is at least one character: too short to hold that many
+        return text, start, end
+    starts, ends = _kept_bounds(text) if bounds is None else bounds
+    if len(starts) <= LONG_SENTENCE_TOKENS:
+        return text, start, end
+    # The tokens the mention reaches into are those ending after its start and starting before its end.
+    first, last = bisect_right(ends, start), bisect_left(starts, end)
+    begin = 0 if first <= MENTION_WINDOW_TOKENS else starts[first - MENTION_WINDOW_TOKENS]
+    stop = len(text) if last + MENTION_WINDOW_TOKENS >= len(ends) else ends[last + MENTION_WINDOW_TOKENS - 1]
+    return text[begin:stop], start - begin, end - begin
+
+
+def token_bounds(text: str) -> tuple[list[int], list[int]]:
+    """The start and the end offsets of the tokens of `text` (TOKENS), in order, for mention_window.
+
+    Parameters
+    ----------
+    text : the sentence.
+    """
+    spans = list(TOKENS.span_tokenize(text))
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+# Tokenised once however many rows repeat a long sentence. A cached text is found by comparing the whole string
+# when the row holds another copy of it (as many rows of a table do): the comparison costs what reading the row
+# cost, where tokenising again would cost far more.
+_kept_bounds = lru_cache(maxsize=4)(token_bounds)
 
 
 def encode(features: list[Features], model: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -371,7 +425,10 @@ def classify_target_sentiment(mentions: pd.DataFrame, *, calibrated: bool = True
     and raw labels, and their macro-F1, are the same).
     Macro-F1 on NewsMTSC's development sets is in `analysis/data/README.md`.
     The validated unit is the mention in its sentence; a mean over an
-    article's mentions is not a validated article stance.
+    article's mentions is not a validated article stance. A "sentence" of
+    more than LONG_SENTENCE_TOKENS tokens (a scraped list without full stops)
+    is read around each mention, MENTION_WINDOW_TOKENS tokens either side
+    (`mention_window`), so that its time grows with its length, not its square.
 
     Parameters
     ----------
@@ -392,7 +449,7 @@ def classify_target_sentiment(mentions: pd.DataFrame, *, calibrated: bool = True
     _check_offsets(mentions)
     model = load_target_model()
     settings = model["settings"]
-    features = [mention_features(text, int(start), int(end), settings)
+    features = [mention_features(*mention_window(text, int(start), int(end)), settings)
                 for text, start, end in zip(mentions["text"], mentions["start"], mentions["end"])]
     probabilities = predict_probabilities(features, model) if features else np.zeros((0, len(LABELS)))
     if calibrated and features:

@@ -196,10 +196,44 @@ def kwic(sentences: pd.DataFrame, pattern: str | list[str], *, window: int = 8) 
     left, right = [], []
     for record in hits.itertuples(index=False):
         text = texts[tuple(getattr(record, key) for key in keys)]
-        left.append(" ".join(text[:record.start].split()[-window:]) if window else "")
-        right.append(" ".join(text[record.end:].split()[:window]) if window else "")
+        left.append(" ".join(_words_before(text, record.start, window)))
+        right.append(" ".join(_words_after(text, record.end, window)))
     context = [c for c in hits.columns if c not in ("concept", "family", "pattern", "match", "start", "end", "quoted")]
     return hits[context].assign(pattern=hits["pattern"], left=left, match=hits["match"], right=right, quoted=hits["quoted"])
+
+
+#: Characters of context read first around a KWIC match; doubled until it holds enough words.
+_CONTEXT_CHARACTERS = 256
+
+
+def _words_before(text: str, start: int, count: int) -> list[str]:
+    """The last `count` words of text[:start] (as text[:start].split()[-count:]), reading only as far back as they go.
+
+    Splitting all the text before each match made KWIC of a long sentence cost the square of its length.
+    """
+    if count <= 0:
+        return []
+    reach = _CONTEXT_CHARACTERS
+    while True:
+        begin = max(0, start - reach)
+        words = text[begin:start].split()
+        # One word more than needed: the first may be cut, the others are whole (whitespace precedes them).
+        if begin == 0 or len(words) > count:
+            return words[-count:]
+        reach *= 2
+
+
+def _words_after(text: str, end: int, count: int) -> list[str]:
+    """The first `count` words of text[end:] (as text[end:].split()[:count]), reading only as far as they go."""
+    if count <= 0:
+        return []
+    reach = _CONTEXT_CHARACTERS
+    while True:
+        stop = min(len(text), end + reach)
+        words = text[end:stop].split()
+        if stop == len(text) or len(words) > count:
+            return words[:count]
+        reach *= 2
 
 
 @memoised
