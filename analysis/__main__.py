@@ -19,9 +19,10 @@ import os
 import sys
 import traceback
 
+from analysis.escape import terminal_text
 from analysis.output import LOCK_TIMEOUT, OutputBusy
 from analysis.paths import ENV_DAYFIRST
-from analysis.runner import NotebookFailed, run_all, terminal_text
+from analysis.runner import NotebookFailed, run_all
 
 #: What a user can act on: a setting, a notebook's cell, another run, the output folder or the machine (OSError,
 #: FileFault among them); ValueError covers a refused output folder (OutputRefused) and a bad --columns.

@@ -11,6 +11,8 @@ text safe for one format and leaves every other character as it was, so ordinary
 - `csv_cell`: a text cell a spreadsheet would read as a formula gets a leading "'" (OWASP, CSV injection).
 - `markdown_text` / `markdown_cell`: HTML's special characters as entities and Markdown's link, code and
   emphasis syntax backslash-escaped, so no tag and no link becomes live.
+- `terminal_text`: a value as one line a terminal (or a notebook's warnings, whose ANSI codes Jupyter obeys)
+  shows and never obeys: controls, bidi marks and line breaks as escapes (`\\x1b`, `\\u202e`, `\\n`).
 - `report_sanitiser`: what an HTML report may keep of the HTML its notebooks show (the package's tables, the
   rendered Markdown): no script, no event handler, no link but http(s) and mailto.
 """
@@ -188,3 +190,27 @@ def report_sanitiser():
     from nbconvert.preprocessors.sanitize import SanitizeHTML  # nbconvert is imported only to write reports
 
     return SanitizeHTML(tags=REPORT_TAGS, attributes=REPORT_ATTRIBUTES, strip=False).sanitize_html_tags
+
+
+#: What never reaches the terminal raw, and how it is shown instead: C0 controls (tab, newline and carriage return
+#: as \t, \n, \r), DEL and C1 controls as \xNN (ESC as \x1b); the invisible marks that reorder or break a line
+#: (bidi marks, embeddings, overrides, isolates; line and paragraph separators) and lone surrogates (an undecodable
+#: file name) as \uNNNN.
+_TERMINAL = {
+    **{code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))},
+    ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r",
+    **{code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                                          0x2028, 0x2029, *range(0xD800, 0xE000))},
+}
+
+
+def terminal_text(value: object) -> str:
+    """A value as one line the terminal shows and never obeys: control characters, bidi overrides and line breaks
+    written as escapes (ESC as `\\x1b`, U+202E as `\\u202e`, newline as `\\n`); every other character as
+    it is.
+
+    Parameters
+    ----------
+    value : what to print (its str); may hold corpus text: a file name, a warning, an error message.
+    """
+    return str(value).translate(_TERMINAL)

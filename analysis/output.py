@@ -444,7 +444,16 @@ def _abandoned(pid: int | None) -> bool:
         return True
     except OSError:  # another user's live process (EPERM)
         return False
-    return False
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether process `pid` has ended but its parent has not yet collected it (Linux: state Z in /proc), as a
+    killed run is until its parent waits for it: it answers os.kill(pid, 0), yet will never write again."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):  # no /proc (macOS), or the process is gone meanwhile
+        return False
 
 
 def _note_holder(descriptor: int) -> None:

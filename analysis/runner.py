@@ -49,6 +49,7 @@ from analysis.paths import (
     PROJECT_DIR,
     SEEDS_DIR,
 )
+from analysis.escape import terminal_text
 from analysis.figures import save_report
 from analysis.output import LOCK_TIMEOUT, OutputFolder, describe, inside_corpus, is_project_figures
 from analysis.settings import Settings, check_group, configure
@@ -59,30 +60,6 @@ CELL_TIMEOUT = 1800  # seconds; a large corpus may take a while in one cell
 #: (each notebook reads only the corpus and the cache; their outputs go to one manifest, written in turn).
 NOTEBOOKS_AT_ONCE = int(os.environ.get("ANALYSIS_NOTEBOOKS_AT_ONCE", "2"))
 HEARTBEAT = 10  # seconds between the lines saying which cell is still running
-
-
-#: What never reaches the terminal raw, and how it is shown instead: C0 controls (tab, newline and carriage return
-#: as \t, \n, \r), DEL and C1 controls as \xNN (ESC as \x1b); the invisible marks that reorder or break a line
-#: (bidi marks, embeddings, overrides, isolates; line and paragraph separators) and lone surrogates (an undecodable
-#: file name) as \uNNNN.
-_TERMINAL = {
-    **{code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))},
-    ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r",
-    **{code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
-                                          0x2028, 0x2029, *range(0xD800, 0xE000))},
-}
-
-
-def terminal_text(value: object) -> str:
-    """A value as one line the terminal shows and never obeys: control characters, bidi overrides and line breaks
-    written as escapes (ESC as `\\x1b`, U+202E as `\\u202e`, newline as `\\n`); every other character as
-    it is.
-
-    Parameters
-    ----------
-    value : what to print (its str); may hold corpus text: a file name, a warning, an error message.
-    """
-    return str(value).translate(_TERMINAL)
 
 
 def _say(text: str, stream) -> None:

@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from analysis.escape import visible_text
+from analysis.escape import terminal_text, visible_text
 from analysis.paths import shown_path
 
 #: Columns of article, paragraph, sentence and match tables that describe the unit or hold text:
@@ -198,14 +198,14 @@ class AlignedTable:
         return visible_text(styler.to_html())
 
     def __repr__(self) -> str:
-        columns = [str(column) for column in self.table.columns]
-        rows = [columns] + [["" if pd.isna(value) else str(value) for value in row]
+        columns = [visible_text(str(column)) for column in self.table.columns]
+        rows = [columns] + [["" if pd.isna(value) else visible_text(str(value)) for value in row]
                             for row in self.table.itertuples(index=False, name=None)]
         widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
         pad = {"left": str.ljust, "right": str.rjust, "center": str.center}
         lines = ["  ".join(pad[self.align.get(column, "left")](row[i], widths[i]) for i, column in enumerate(columns))
                  .rstrip() for row in rows]
-        return "\n".join(([self.caption] if self.caption else []) + lines)
+        return "\n".join(([visible_text(self.caption)] if self.caption else []) + lines)
 
 
 def notebook_display(shell) -> None:
@@ -214,7 +214,8 @@ def notebook_display(shell) -> None:
     Table cells show their whole text (pandas cuts at 50 characters by default), long text wraps and reads from
     the left; a path shows relative to the output folder or corpus, else to the project or `~`, never as the
     machine's absolute path (reports are shared); a warning shows its file relative too, and the package's own
-    warnings (CorpusWarning) show their message alone.
+    warnings (CorpusWarning) show their message alone; no control character of the corpus is obeyed (tables'
+    text and HTML show them as symbols, warnings as escapes).
 
     Parameters
     ----------
@@ -224,7 +225,15 @@ def notebook_display(shell) -> None:
     formatters = shell.display_formatter.formatters
     formatters["text/html"].for_type(pd.DataFrame, _table_html)
     formatters["text/plain"].for_type(PurePath, _path_text)
+    formatters["text/plain"].for_type(pd.DataFrame, _table_text)
+    formatters["text/plain"].for_type(pd.Series, _table_text)
     warnings.formatwarning = _warning_text
+
+
+def _table_text(table, printer, cycle: bool) -> None:
+    """pandas' own plain text of a table, its control characters shown (visible_text): a console or a text export
+    of the notebook would otherwise obey a corpus's ANSI codes."""
+    printer.text(visible_text(repr(table)))
 
 
 def _table_html(table: pd.DataFrame) -> str | None:
@@ -270,8 +279,10 @@ def _path_text(path: PurePath, printer, cycle: bool) -> None:
 
 
 def _warning_text(message, category, filename, lineno, line=None) -> str:
-    """A warning as a notebook shows it: the package's own by their message (it names the file of the corpus
-    they are about), others with their file relative to the project or `~`."""
+    """A warning as a notebook shows it, one line with its control characters escaped (terminal_text): the
+    package's own by their message (it names the file of the corpus they are about), others with their file
+    relative to the project or `~`."""
+    message = terminal_text(message)  # a file name's ANSI codes would recolour or hide text in the notebook
     if category.__module__.split(".")[0] == "analysis":
         return f"{category.__name__}: {message}\n"
     text = f"{shown_path(filename)}:{lineno}: {category.__name__}: {message}\n"

@@ -295,3 +295,11 @@ def test_the_html_report_is_byte_identical_on_re_run(settings):
     notebook = _notebook(javascript=False)  # a JavaScript output's <div> gets a random id, sanitised or not
     first = save_report(notebook, "99-report", folder=OutputFolder.of(settings)).read_bytes()
     assert save_report(notebook, "99-report", folder=OutputFolder.of(settings)).read_bytes() == first
+
+
+def test_a_warning_shown_in_a_notebook_is_one_line_with_its_control_characters_escaped():
+    from analysis.corpus import CorpusWarning
+    from analysis.tables import _warning_text
+
+    shown = _warning_text("stray-\x1b[2J\x1b[31mnotes.txt: not listed\nsecond line \u202e", CorpusWarning, "x.py", 1)
+    assert shown == "CorpusWarning: stray-\\x1b[2J\\x1b[31mnotes.txt: not listed\\nsecond line \\u202e\n"

@@ -203,6 +203,24 @@ def test_remove_temporaries_removes_the_packages_files_of_ended_writers_and_keep
         live.wait()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="a zombie is told from /proc (Linux)")
+def test_a_killed_writer_not_yet_collected_by_its_parent_has_ended_too(tmp_path):
+    """A run killed mid-write is a zombie until its parent waits for it; the run that takes the lock over meanwhile
+    must still remove what it left."""
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        left = tmp_path / f".analysis-{killed.pid}-0123abcd.a.png.tmp"
+        left.write_bytes(b"x")
+        assert OutputFolder(tmp_path).remove_temporaries() == []  # still running
+        killed.kill()
+        while Path(f"/proc/{killed.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            pass  # SIGKILL is delivered at once; the state follows within microseconds
+        assert OutputFolder(tmp_path).remove_temporaries() == [left]
+    finally:
+        killed.kill()
+        killed.wait()
+
+
 # --- Every fault is one line ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("number, said", [

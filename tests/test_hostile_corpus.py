@@ -298,7 +298,9 @@ def test_the_parquet_tables_keep_the_corpus_values_unchanged(run):
     with pytest.warns(an.CorpusWarning) as said:  # the unlisted file and the unreadable date
         articles = an.load_articles(run.corpus)
     assert [("not listed" in str(w.message), "date" in str(w.message)) for w in said] == [(True, False), (False, True)]
-    for path in _saved(run, ".parquet"):
+    per_article = [path for path in _saved(run, ".parquet") if path.name.startswith("06-article-measures")]
+    assert len(per_article) == 2
+    for path in per_article:
         table = pd.read_parquet(path)
         kept = ["doc_id", *[column for column in ("outlet", "title", "desk") if column in table]]
         assert "outlet" in kept and any(ANSI in doc_id for doc_id in table["doc_id"]), path.name
@@ -306,6 +308,33 @@ def test_the_parquet_tables_keep_the_corpus_values_unchanged(run):
         loaded = articles[kept].sort_values("doc_id", ignore_index=True)
         pd.testing.assert_frame_equal(saved, loaded, check_dtype=False, obj=path.name)
     assert set(articles["outlet"]) == set(OUTLETS)
+
+
+def test_every_csv_is_its_parquet_copy_with_formula_like_text_neutralised(run):
+    """The Parquet beside each CSV holds the values as computed: its text cells, neutralised by the CSV's rule
+    (analysis.escape.csv_cell), are the CSV's cells; and at least one of them was changed, so the copy matters."""
+    import csv
+    import io
+
+    from analysis.escape import csv_cell
+
+    changed = 0
+    for path in _saved(run, ".parquet"):
+        table = pd.read_parquet(path)
+        with_csv = path.with_suffix(".csv")
+        assert with_csv.is_file(), path.name
+        rows = list(csv.reader(io.StringIO(with_csv.read_text(encoding="utf-8"))))
+        assert rows[0] == [csv_cell(str(column)) for column in table.columns], path.name
+        assert len(rows) - 1 == len(table), path.name
+        for position, column in enumerate(table.columns):
+            if not (pd.api.types.is_string_dtype(table[column]) or table[column].dtype == object):
+                continue
+            values = [value for value in table[column] if isinstance(value, str)]
+            cells = [row[position] for row, value in zip(rows[1:], table[column]) if isinstance(value, str)]
+            assert cells == [csv_cell(value) for value in values], \
+                f"{path.name}: {column}"
+            changed += sum(cell != value for cell, value in zip(cells, values))
+    assert changed > 0
 
 
 # --- The terminal -------------------------------------------------------------------------------------------------
@@ -334,3 +363,19 @@ def test_control_characters_a_text_file_never_holds_are_refused_in_one_line_nami
             an.load_articles(folder)
         message = str(refused.value)
         assert "\n" not in message and f"{name}: " in message and "control" in message
+
+
+def test_no_notebook_output_holds_a_control_character_jupyter_would_obey(run):
+    """Jupyter turns ANSI codes in a cell's output into colours (and `\\x1b[2J` hides the text before it), so the
+    warnings that name a hostile file show its codes escaped; the executed notebooks hold none raw."""
+    import nbformat
+
+    found = {}
+    for path in sorted((run.out / "reports").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                texts = [output.get("text", "")] + [str(value) for value in output.get("data", {}).values()]
+                hits = {repr(char) for text in texts for char in TERMINAL_CONTROL.findall(str(text))}
+                if hits:
+                    found.setdefault(path.name, set()).update(hits)
+    assert found == {}

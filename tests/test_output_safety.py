@@ -209,7 +209,7 @@ def test_another_corpus_is_refused_and_with_force_replaces_only_what_the_manifes
 
     forced = subprocess.run([*command, "--force"], cwd=PROJECT, capture_output=True, text=True, timeout=600)
     assert forced.returncode == 0, forced.stderr[-3000:]
-    assert "--force: deleted 8 files of seeds" in forced.stderr  # 3 + 3 listed files, a report, the manifest
+    assert "--force: deleted 10 files of seeds" in forced.stderr  # 4 + 4 listed files, a report, the manifest
     manifest = json.loads((out / "manifest.json").read_bytes())
     assert {entry["notebook"] for entry in manifest.values()} == {"01-corpus"}
     assert {entry["corpus"]["fingerprint"] for entry in manifest.values()} == {corpus_fingerprint(desk_corpus)}
