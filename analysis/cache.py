@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa  # loaded by pandas already (its str dtype)
 
 import analysis
-from analysis.files import write_atomic
+from analysis.files import file_fault, write_atomic
 from analysis.provenance import Unkeyable, code_fingerprint, fingerprint, library_versions, row_hashes
 
 ENVIRONMENT = "ANALYSIS_CACHE"
@@ -102,16 +102,23 @@ def read_result(folder: Path, stage: str, key: str, *, what: str | None = None) 
         return _damaged(path, "not Parquet", what or stage)
 
 
-def read_part(path: Path) -> pd.DataFrame:
+def read_part(path: Path, data: bytes | None = None) -> pd.DataFrame:
     """One part of a processed corpus (written by write_result, named by its key), its seal checked first: a
     damaged part is refused in one line, since a processed folder, unlike the cache, cannot compute it again.
+    A part without a seal was written before parts were sealed, or damaged: either way, refused.
 
     Parameters
     ----------
-    path : the part's file.
+    path : the part's file (its name is its key).
+    data : its bytes, read already (analysis.corpus.load.checked_part checks that the part is a regular file
+        inside its folder first); None reads them from `path`.
     """
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     wrong = unsealed(data, path.stem)
+    if wrong == "not sealed":
+        raise ValueError(f"{path}: this part of a processed corpus is not sealed: written by an older version of "
+                         "the package, or damaged; run process_corpus again to write the folder anew")
     if wrong:
         raise ValueError(f"{path}: this part of a processed corpus is damaged ({wrong}); run process_corpus again "
                          "to write the folder anew")
@@ -137,7 +144,10 @@ def write_result(folder: Path, stage: str, key: str, table: pd.DataFrame | pa.Ta
 
 def _store(folder: Path, stage: str, key: str, data: bytes) -> Path:
     target = folder / stage / f"{key}.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a read-only or full cache folder: one line naming it (ANALYSIS_CACHE moves it)
+        raise file_fault(error, target.parent) from None
     write_atomic(target, data)
     return target
 

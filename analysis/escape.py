@@ -10,7 +10,8 @@ text safe for one format and leaves every other character as it was, so ordinary
   the rest U+FFFD "�"; in figures (figure_text) each of them is U+FFFD, which the figures' font has.
 - `csv_cell`: a text cell a spreadsheet would read as a formula gets a leading "'" (OWASP, CSV injection).
 - `markdown_text` / `markdown_cell`: HTML's special characters as entities and Markdown's link, code and
-  emphasis syntax backslash-escaped, so no tag and no link becomes live.
+  emphasis syntax backslash-escaped, so no tag becomes live and no link or image is made of the text (a bare
+  http(s) address may still be shown as a link by a renderer that links addresses, as GitHub does).
 - `terminal_text`: a value as one line a terminal (or a notebook's warnings, whose ANSI codes Jupyter obeys)
   shows and never obeys: controls, bidi marks and line breaks as escapes (`\\x1b`, `\\u202e`, `\\n`).
 - `report_sanitiser`: what an HTML report may keep of the HTML its notebooks show (the package's tables, the
@@ -103,7 +104,8 @@ def csv_cell(value):
 def markdown_text(value) -> str:
     """A value (a group name, a title, a lexicon's word) to interpolate into Markdown prose: on one line (tab and
     newline as spaces), visible_text, '&', '<' and '>' as HTML entities, and the Markdown syntax characters
-    \\ ` * _ [ ] ~ | # escaped with a backslash. Renders as the text itself, never as a tag, link or emphasis.
+    \\ ` * _ [ ] ~ | # escaped with a backslash. Renders as the text itself, never as a tag, a Markdown link
+    or emphasis (a renderer may still link a bare http(s) address).
 
     Parameters
     ----------

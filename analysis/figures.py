@@ -107,7 +107,7 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     """
     _check_name(name)
     settings = _settings(settings, "save_table", name)
-    latex = table.to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
+    latex = text_cells(table, _visible_cell).to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
                            longtable=len(table) > LONG_TABLE, caption=_latex_text(caption or name), label=f"tab:{name}")
     files = {f"{name}.csv": _csv(table), f"{name}.parquet": _parquet(table),
              f"{name}.md": (_markdown(table) + "\n").encode("utf-8"), f"{name}.tex": latex.encode("utf-8")}
@@ -249,11 +249,32 @@ def _well_formed_svg(svg: bytes) -> bytes:
     return svg if shown == text else shown.encode("utf-8")
 
 
+def _visible_cell(value):
+    """A text cell with its control characters made visible (visible_text); any other value as it is."""
+    return visible_text(value) if isinstance(value, str) else value
+
+
 def _latex_text(text: str) -> str:
-    """Text with LaTeX's special characters escaped (pandas escapes the cells, not the caption)."""
+    """Text with LaTeX's special characters escaped (pandas escapes the cells, not the caption) and its control
+    characters made visible (visible_text: LaTeX stops at them, a terminal obeys them)."""
+    text = visible_text(text)
     special = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
     return "".join(special.get(character, character) for character in text)
+
+
+#: The report: JupyterLab's HTML export without its scripts (require.js, MathJax and mermaid, fetched from a CDN
+#: each time a report is opened; MathJax would typeset a corpus's `$...$`, \\href links included), and with a
+#: Content Security Policy that lets the browser run no script and load nothing from elsewhere, whatever the
+#: report holds: styles and the embedded figures (data: images) only.
+REPORT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+font-src data:; base-uri 'none'; form-action 'none'">
+{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
 
 
 def save_report(notebook, name: str, *, folder: OutputFolder, inputs: str | None = None) -> Path:
@@ -269,10 +290,12 @@ def save_report(notebook, name: str, *, folder: OutputFolder, inputs: str | None
         (OutputFolder.report_stamp), for the next run's up-to-date check.
 
     The HTML is sanitised (analysis.escape.report_sanitiser): a tag or attribute the notebooks' own Markdown and
-    tables do not use is shown as text, and JavaScript outputs are left out.
+    tables do not use is shown as text, and JavaScript outputs are left out. It loads no script and nothing from
+    the network, and forbids both to the browser (REPORT_TEMPLATE).
 
     Returns the path of the HTML.
     """
+    import jinja2
     import nbformat  # with nbconvert, a second and more to import; only the run command writes reports
     from nbconvert import HTMLExporter
 
@@ -281,7 +304,9 @@ def save_report(notebook, name: str, *, folder: OutputFolder, inputs: str | None
         notebook.metadata["analysis"] = folder.report_stamp(name, inputs)
     # Defence in depth: corpus text reaches a report escaped (markdown_text, pandas' HTML), and the report keeps
     # only harmless HTML besides (report_sanitiser: no script, event handler, javascript: or data: link).
-    exporter = HTMLExporter(sanitize_html=True, filters={"clean_html": report_sanitiser()})
+    exporter = HTMLExporter(sanitize_html=True, filters={"clean_html": report_sanitiser()},
+                            extra_loaders=[jinja2.DictLoader({"report.html.j2": REPORT_TEMPLATE})],
+                            template_file="report.html.j2")
     html, _ = exporter.from_notebook_node(notebook)
     text = io.StringIO()
     nbformat.write(notebook, text)

@@ -85,7 +85,18 @@ def inside_corpus(out: str | Path, corpus: str | Path) -> bool:
     out : an output folder.
     corpus : the corpus folder or table file.
     """
-    return _resolved(out).is_relative_to(_resolved(corpus))
+    if _resolved(out).is_relative_to(_resolved(corpus)):
+        return True
+    # Two spellings of one folder (a case-insensitive file system, a bind mount) resolve to different paths:
+    # compare the folders themselves, out's and each of its ancestors that exist.
+    corpus = Path(corpus)
+    for folder in (_resolved(out), *_resolved(out).parents):
+        try:
+            if folder.exists() and corpus.exists() and os.path.samefile(folder, corpus):
+                return True
+        except OSError:
+            return False
+    return False
 
 
 def _resolved(path: str | Path) -> Path:
@@ -325,7 +336,10 @@ class OutputFolder:
         self._refuse_place()
         with self.lock():
             self._refuse_others(self.manifest())
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:  # a file named reports/, a read-only folder: one line saying what to do
+                raise file_fault(error, path.parent) from None
             write_atomic(path, html)
             write_atomic(path.with_suffix(".ipynb"), ipynb)
         return path
@@ -443,6 +457,8 @@ def _abandoned(pid: int | None) -> bool:
     except ProcessLookupError:
         return True
     except OSError:  # another user's live process (EPERM)
+        return False
+    except OverflowError:  # no process has such a number: a name like ours, not written by the package
         return False
     return _zombie(pid)
 

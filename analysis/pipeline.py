@@ -584,4 +584,6 @@ def read_processed(folder: str | Path, table: str) -> pd.DataFrame:
         raise ValueError(f"{folder}: not a folder written by process_corpus (no {MANIFEST} of kind {KIND!r})")
     if table not in manifest["tables"]:
         raise ValueError(f"{folder}: no table {table!r}; it has {sorted(manifest['tables'])}")
-    return _join([read_part(folder / part) for part in manifest["tables"][table]])
+    from analysis.corpus.load import checked_part  # each part a regular file inside the folder, else refused
+
+    return _join([read_part(*checked_part(folder, part)) for part in manifest["tables"][table]])

@@ -96,8 +96,8 @@ def corpus_fingerprint(path: str | Path) -> str:
     """SHA-256 over the files a corpus uses (names relative to the corpus, and contents), in path order.
 
     The files are those the loader reads (analysis.corpus.listing.corpus_files): a folder's metadata.csv and the
-    files it lists, or without one its records, texts and pages; a file that is there but not used is never
-    opened. A file the loader refuses unread (a link out of the folder, a FIFO, a device) is hashed as refused,
+    files it lists, or without one its top-level `.json` records, or else its web pages and archives; a file
+    that is there but not used is never opened. A file the loader refuses unread (a link out of the folder, a FIFO, a device) is hashed as refused,
     never followed. Each file is read once, in chunks. It follows the content, not where the corpus lies: edit a
     file in a live session and the next figure records the new fingerprint. A file is hashed again only when its
     size or modification time changed.

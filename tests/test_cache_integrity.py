@@ -216,3 +216,9 @@ def test_a_damaged_part_of_a_processed_corpus_is_refused_in_one_line_naming_it(t
     articles.write_bytes(flipped(articles.read_bytes(), 100))
     with pytest.raises(ValueError, match=rf"{articles.name}: this part of a processed corpus is damaged"):
         an.load_articles(tmp_path / "processed")
+    an.split_sentences(an.load_articles(SEEDS)).to_parquet(part, index=False)  # as parts were before the seal
+    with pytest.raises(ValueError) as refused:
+        pipeline.read_processed(tmp_path / "processed", "sentences")
+    assert str(refused.value) == (f"{part}: this part of a processed corpus is not sealed: written by an older "
+                                  "version of the package, or damaged; run process_corpus again to write the "
+                                  "folder anew")

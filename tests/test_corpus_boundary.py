@@ -14,6 +14,7 @@ import subprocess
 import sys
 import warnings
 
+import pandas as pd
 import pytest
 
 import analysis as an
@@ -258,6 +259,17 @@ def test_a_gzipped_page_that_unpacks_past_the_size_limit_is_refused_naming_it(mo
         an.load_articles(folder)
 
 
+def test_a_parquet_table_is_not_held_to_the_size_limit_but_still_to_be_a_regular_file(monkeypatch, tmp_path):
+    table = tmp_path / "t.parquet"
+    pd.DataFrame({"text": ["word " * 400], "outlet": ["X"]}).to_parquet(table)
+    assert table.stat().st_size > 1000
+    monkeypatch.setenv(ENV_MAX_FILE_MB, "0.001")  # 1,000 bytes: Parquet is read column by column, not whole
+    assert list(an.load_articles(table)["outlet"]) == ["X"]
+    (tmp_path / "link.parquet").symlink_to("/dev/zero")
+    with pytest.raises(an.CorpusError, match=r"link\.parquet: not a regular file but a character device"):
+        an.load_articles(tmp_path / "link.parquet")
+
+
 def test_a_raised_size_limit_loads_the_file(monkeypatch, tmp_path):
     source, _ = _oversized(tmp_path, "text")
     monkeypatch.setenv(ENV_MAX_FILE_MB, "0.01")
@@ -274,32 +286,51 @@ def test_the_fingerprint_does_not_open_an_unlisted_file(tmp_path):
     assert _in_child("fingerprint", folder) == f"FINGERPRINT {without}"
 
 
-def test_the_fingerprint_of_a_folder_without_metadata_takes_every_file_of_a_corpus_kind_and_no_other(tmp_path):
+def test_the_fingerprint_of_a_folder_of_records_takes_its_top_level_records_and_no_other_file(tmp_path):
     folder = tmp_path / "c"
-    folder.mkdir()
+    (folder / "sub").mkdir(parents=True)
     (folder / "a.json").write_text(RECORD, encoding="utf-8")
     without = corpus_fingerprint(folder)
     (folder / "notes.md").write_text("not part of the corpus", encoding="utf-8")
     os.mkfifo(folder / "pipe.bin")
-    assert _in_child("fingerprint", folder) == f"FINGERPRINT {without}"
+    (folder / "sub" / "nested.json").write_text(RECORD, encoding="utf-8")  # the loader reads the top level only
     (folder / "b.txt").write_text(BODY, encoding="utf-8")
+    (folder / "p.html").write_text(PAGE, encoding="utf-8")
+    assert _in_child("fingerprint", folder) == f"FINGERPRINT {without}"
+    assert list(an.load_articles(folder)["doc_id"]) == ["a"]
+    (folder / "b.json").write_text(RECORD, encoding="utf-8")
     assert corpus_fingerprint(folder) != without
 
 
-@pytest.mark.parametrize("listed", [True, False], ids=["listed", "no metadata"])
+def test_the_fingerprint_of_a_folder_of_pages_takes_its_pages_and_no_other_file(tmp_path):
+    folder = tmp_path / "c"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.html").write_text(PAGE, encoding="utf-8")
+    without = corpus_fingerprint(folder)
+    (folder / "b.txt").write_text(BODY, encoding="utf-8")  # a folder of pages reads no text file
+    (folder / "link.html").symlink_to(folder / "a.html")  # nor a link, even one inside the folder
+    assert corpus_fingerprint(folder) == without
+    with pytest.warns(CorpusWarning, match=r"^link\.html: a symbolic link"):
+        assert list(an.load_articles(folder)["doc_id"]) == ["a"]
+    (folder / "sub" / "c.html").write_text(PAGE.replace("Strike", "Other"), encoding="utf-8")
+    assert corpus_fingerprint(folder) != without
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["listed", "records"])
 def test_the_fingerprint_does_not_follow_a_link_out_of_the_folder(tmp_path, listed):
     folder = tmp_path / "c"
     folder.mkdir()
-    (folder / "a.txt").write_text(BODY, encoding="utf-8")
+    name = "link.txt" if listed else "link.json"
+    (folder / ("a.txt" if listed else "a.json")).write_text(BODY if listed else RECORD, encoding="utf-8")
     if listed:
         (folder / "metadata.csv").write_text("file,outlet\na.txt,X\nlink.txt,Y\n", encoding="utf-8")
-    outside = _outside(tmp_path)
-    (folder / "link.txt").symlink_to(outside)
+    outside = _outside(tmp_path, "outside" + name[4:], BODY if listed else RECORD)
+    (folder / name).symlink_to(outside)
     before = corpus_fingerprint(folder)
     outside.write_text("changed outside the corpus, and longer", encoding="utf-8")
     assert corpus_fingerprint(folder) == before
-    (folder / "link.txt").unlink()
-    (folder / "link.txt").write_text(BODY, encoding="utf-8")  # the bytes the link led to, now inside
+    (folder / name).unlink()
+    (folder / name).write_text(BODY if listed else RECORD, encoding="utf-8")  # the bytes the link led to, inside
     assert corpus_fingerprint(folder) != before  # the link was hashed as refused, not as what it led to
 
 
@@ -361,3 +392,67 @@ def test_a_lexicon_or_rules_file_that_is_a_fifo_is_refused_without_hanging(tmp_p
             call()
     finally:
         signal.alarm(0)
+
+
+# -- a processed corpus folder: the parts its manifest names --------------------------------------------------
+
+def _processed(tmp_path, part: str):
+    """A folder that reads as written by process_corpus, whose manifest names one part of its articles: `part`."""
+    from analysis.corpus.load import KIND, MANIFEST  # noqa: PLC0415
+
+    folder = tmp_path / "processed"
+    folder.mkdir()
+    manifest = {"kind": KIND, "settings": {"group": "outlet", "chunk_articles": 64}, "tables": {"articles": [part]}}
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_a_part_of_a_processed_folder_that_is_a_fifo_is_refused_without_hanging(tmp_path):
+    folder = _processed(tmp_path, "articles/x.parquet")
+    (folder / "articles").mkdir()
+    os.mkfifo(folder / "articles" / "x.parquet")
+    said = _in_child("load", folder)
+    assert said == (f"CorpusError: {folder / 'manifest.json'}: part 'articles/x.parquet': not a regular file but a "
+                    "FIFO (named pipe); a corpus holds regular files only; run process_corpus again to write the "
+                    "folder anew")
+
+
+@pytest.mark.parametrize("kind", ["link out", "absolute", "up", "dev zero"])
+def test_a_part_of_a_processed_folder_outside_it_is_refused_naming_it_and_the_folder(tmp_path, kind):
+    from analysis.pipeline import read_processed  # noqa: PLC0415
+
+    outside = tmp_path / "x.parquet"
+    outside.write_bytes(b"not read")
+    part = {"link out": "articles/x.parquet", "absolute": str(outside), "up": "../x.parquet",
+            "dev zero": "zero.parquet"}[kind]
+    folder = _processed(tmp_path, part)
+    if kind == "link out":
+        (folder / "articles").mkdir()
+        (folder / "articles" / "x.parquet").symlink_to(outside)
+    if kind == "dev zero":
+        (folder / "zero.parquet").symlink_to("/dev/zero")
+    reason = {"link out": "a symbolic link out of the folder", "up": "goes up ('..') out of the folder",
+              "absolute": "an absolute path, not one inside the folder",
+              "dev zero": "a symbolic link out of the folder"}[kind]
+    expected = (f"{folder / 'manifest.json'}: part {part!r}: {reason} {folder.resolve()}; not read (run process_corpus "
+                "again to write the folder anew)")
+    assert _in_child("load", folder) == f"CorpusError: {expected}"
+    with pytest.raises(an.CorpusError) as refused:
+        read_processed(folder, "articles")
+    assert str(refused.value) == expected
+
+
+def test_a_part_of_a_processed_folder_linked_to_a_file_inside_it_is_read_under_its_own_name(tmp_path):
+    from analysis.cache import write_result  # noqa: PLC0415
+
+    folder = _processed(tmp_path, "elsewhere/k.parquet")
+    articles = an.load_articles(write_corpus(tmp_path / "c", {"a.txt": BODY}, "file,outlet\na.txt,X\n"))
+    stored = write_result(folder, "articles", "k", articles)
+    (folder / "elsewhere").mkdir()
+    (folder / "elsewhere" / "k.parquet").symlink_to(stored)
+    assert list(an.load_articles(folder)["doc_id"]) == ["a"]
+    (folder / "elsewhere" / "k.parquet").unlink()
+    (folder / "elsewhere" / "k.parquet").symlink_to(write_result(folder, "articles", "other", articles))
+    with pytest.raises(ValueError, match=r"elsewhere/k\.parquet: this part of a processed corpus is damaged "
+                                         r"\(another key's result\)"):
+        an.load_articles(folder)  # the seal is checked against the name the manifest gives

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 
@@ -291,15 +292,43 @@ def test_the_html_report_runs_no_script_from_the_outputs_and_keeps_tables_and_he
     assert "<img" not in body  # an image from an output's HTML would fetch its URL on opening
 
 
+def _meta_tags(html: str) -> list[list[tuple[str, str]]]:
+    """The attributes of every <meta> element, as the browser reads them (in whatever order they are written)."""
+    found = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: found.append(attrs) if tag == "meta" else None
+    parser.handle_startendtag = parser.handle_starttag
+    parser.feed(html)
+    return found
+
+
+def test_the_html_report_loads_no_script_and_forbids_scripts_and_remote_loads_to_the_browser(settings):
+    html = save_report(_notebook(), "99-report", folder=OutputFolder.of(settings)).read_text(encoding="utf-8")
+    assert "<script" not in html and "mathjax" not in html.lower() and "cdnjs" not in html
+    head = html[:html.index("</head>")]
+    [policy] = [dict(tag)["content"] for tag in _meta_tags(head)
+                if dict(tag).get("http-equiv") == "Content-Security-Policy"]
+    assert policy == ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+                      "base-uri 'none'; form-action 'none'")
+
+
 def test_the_html_report_is_byte_identical_on_re_run(settings):
     notebook = _notebook(javascript=False)  # a JavaScript output's <div> gets a random id, sanitised or not
     first = save_report(notebook, "99-report", folder=OutputFolder.of(settings)).read_bytes()
     assert save_report(notebook, "99-report", folder=OutputFolder.of(settings)).read_bytes() == first
 
 
-def test_a_warning_shown_in_a_notebook_is_one_line_with_its_control_characters_escaped():
+def test_a_warning_shown_in_a_notebook_has_its_control_characters_escaped_and_keeps_its_lines():
     from analysis.corpus import CorpusWarning
     from analysis.tables import _warning_text
 
     shown = _warning_text("stray-\x1b[2J\x1b[31mnotes.txt: not listed\nsecond line \u202e", CorpusWarning, "x.py", 1)
-    assert shown == "CorpusWarning: stray-\\x1b[2J\\x1b[31mnotes.txt: not listed\\nsecond line \\u202e\n"
+    assert shown == "CorpusWarning: stray-\\x1b[2J\\x1b[31mnotes.txt: not listed\nsecond line \\u202e\n"
+
+
+def test_latex_tables_hold_no_control_character(settings):
+    path = an.save_table(pd.DataFrame({"outlet\x07": ["x\x1b[31my\x00z\u202eq"], "n": [1]}), "99-latex",
+                         caption="caption \x1b[2J")
+    latex = path.with_suffix(".tex").read_text(encoding="utf-8")
+    assert "x␛[31my␀z\ufffdq" in latex and "outlet␇" in latex and "caption ␛[2J" in latex
+    assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", latex) is None

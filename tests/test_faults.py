@@ -458,3 +458,27 @@ def test_a_notebook_stopped_while_its_kernel_starts_leaves_nothing_to_fail_at_ex
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(runner._execute(path, io.StringIO()))
     assert at_exit == []
+
+
+def test_a_temporary_named_like_ours_with_an_impossible_process_number_is_kept(tmp_path):
+    foreign = tmp_path / ".analysis-99999999999999999999-deadbeef.x.tmp"
+    foreign.write_bytes(b"x")
+    assert OutputFolder(tmp_path).remove_temporaries() == [] and foreign.exists()
+
+
+def test_an_output_folder_that_is_the_corpus_under_another_name_is_refused(tmp_path):
+    """A case-insensitive file system or a bind mount gives one folder two paths that resolve apart."""
+    corpus = write_corpus(tmp_path / "corpus", {"a.txt": "The strike killed him."}, "file,outlet\na.txt,X\n")
+    other = tmp_path / "mounted"
+    other.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(corpus), str(other)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot bind-mount here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        from analysis.output import inside_corpus
+
+        assert other.resolve() != corpus.resolve()
+        assert inside_corpus(other / "out", corpus) and inside_corpus(other, corpus)
+        assert not inside_corpus(tmp_path / "out", corpus)
+    finally:
+        subprocess.run(["umount", str(other)], check=True)

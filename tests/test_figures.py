@@ -70,6 +70,7 @@ def test_a_figure_name_with_a_path_is_refused(out):
 def test_the_corpus_fingerprint_follows_an_edit_in_a_live_session(tmp_path):
     from analysis.provenance import corpus_fingerprint
 
+    (tmp_path / "metadata.csv").write_text("file,outlet\na.txt,X\n", encoding="utf-8")
     (tmp_path / "a.txt").write_text("one", encoding="utf-8")
     before = corpus_fingerprint(tmp_path)
     (tmp_path / "a.txt").write_text("two", encoding="utf-8")  # same size, same path: no cache may hide it
@@ -81,7 +82,9 @@ def test_the_corpus_fingerprint_depends_on_content_not_on_where_the_corpus_lies(
 
     for folder in ("here", "there"):
         (tmp_path / folder).mkdir()
+        (tmp_path / folder / "metadata.csv").write_text("file,outlet\na.txt,X\n", encoding="utf-8")
         (tmp_path / folder / "a.txt").write_text("same text", encoding="utf-8")
     assert corpus_fingerprint(tmp_path / "here") == corpus_fingerprint(tmp_path / "there")
+    (tmp_path / "there" / "metadata.csv").write_text("file,outlet\na.txt,X\nb.txt,Y\n", encoding="utf-8")
     (tmp_path / "there" / "b.txt").write_text("more", encoding="utf-8")
     assert corpus_fingerprint(tmp_path / "here") != corpus_fingerprint(tmp_path / "there")

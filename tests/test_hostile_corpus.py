@@ -39,7 +39,7 @@ import pytest
 import analysis as an
 from analysis.runner import notebooks
 from conftest import PROJECT, write_corpus
-from hostile import ANSI, MARK, OUTLETS, hostile_corpus, js, markup
+from hostile import ANSI, EVIL, MARK, OUTLETS, hostile_corpus, js, markup
 from jupyterlab_run import CHROMIUM
 
 pytestmark = pytest.mark.slow  # one run of six notebooks: 45-100 s here, 2-3 s a report in Chromium
@@ -129,20 +129,25 @@ class _Elements(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.scripts: list[str] = []
-        self._in_script = False
+        self.styles: list[str] = []
+        self._in_script = self._in_style = False
         self.title = ""
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, attrs))
-        self._in_script, self._in_title = tag == "script", tag == "title"
+        self._in_script, self._in_title, self._in_style = tag == "script", tag == "title", tag == "style"
         if self._in_script:
             self.scripts.append("")
+        if self._in_style:
+            self.styles.append("")
 
     def handle_endtag(self, tag):
-        self._in_script = self._in_title = False
+        self._in_script = self._in_title = self._in_style = False
 
     def handle_data(self, data):
+        if self._in_style:
+            self.styles[-1] += data
         if self._in_script:
             self.scripts[-1] += data
         if self._in_title:
@@ -168,7 +173,7 @@ def scripts_that_ran(dom: str) -> list[str]:
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data", "srcset"}
 #: Pictures nbconvert embeds: the only `data:` URLs a report may hold.
 EMBEDDED_IMAGE = re.compile(r"data:image/(png|jpeg|gif);base64,", re.IGNORECASE)
-FRAMES = {"iframe", "frame", "object", "embed", "base"}
+FRAMES = {"iframe", "frame", "object", "embed", "base", "link"}
 
 
 def _url(value: str) -> str:
@@ -177,9 +182,10 @@ def _url(value: str) -> str:
 
 
 def live_code(html: str) -> list[str]:
-    """What in an HTML page could run code from the corpus: event handler attributes, `javascript:`,
-    `vbscript:` and `data:` URLs (but embedded pictures), frames, and scripts that carry the corpus' mark. Text
-    that only shows such markup (escaped) is not code."""
+    """What in an HTML page could run code from the corpus or load from elsewhere: event handler attributes,
+    `javascript:`, `vbscript:` and `data:` URLs (but embedded pictures), frames, `<base>` and `<link>`, a refresh,
+    scripts that carry the corpus' mark and styles that load from its address. Text that only shows such markup
+    (escaped) is not code."""
     parsed = _elements(html)
     found = []
     for tag, attrs in parsed.elements:
@@ -194,6 +200,9 @@ def live_code(html: str) -> list[str]:
             elif name in URL_ATTRIBUTES and url.startswith("data:") and not EMBEDDED_IMAGE.match(url):
                 found.append(f"<{tag} {name}={url[:30]}...>")
     found += [f"<script>{text.strip()[:60]}...</script>" for text in parsed.scripts if MARK in text]
+    found += [f"<style>{text.strip()[:60]}...</style>" for text in parsed.styles if EVIL in text]
+    found += [f"<meta http-equiv={dict(attrs)['http-equiv']}>" for tag, attrs in parsed.elements
+              if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh"]
     return found
 
 
@@ -207,8 +216,9 @@ def test_the_detectors_find_a_script_that_runs_and_live_markup(tmp_path):
                     "</body></html>", encoding="utf-8")
     dom = _dump_dom(page, tmp_path / "profile")
     assert scripts_that_ran(dom) == ["control-iframe", "control-img", "control-script", "title=PWNED"]
-    assert [found.split(" ")[0].split(">")[0] for found in live_code(page.read_text(encoding="utf-8"))] == [
-        "<img", "<iframe", "<iframe", "<a", "<script"]
+    loads = "".join(markup_[7:11])  # not in the browser's page: the refresh would leave it
+    assert [found.split(" ")[0].split(">")[0] for found in live_code(page.read_text(encoding="utf-8") + loads)] == [
+        "<img", "<iframe", "<iframe", "<a", "<link", "<base", "<script", "<style", "<meta"]
     assert live_code("<p>&lt;img src=x onerror=&quot;alert(1)&quot;&gt; [click](javascript:alert(1))</p>") == []
 
 
@@ -339,7 +349,7 @@ def test_every_csv_is_its_parquet_copy_with_formula_like_text_neutralised(run):
 
 # --- The terminal -------------------------------------------------------------------------------------------------
 
-TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def test_what_the_command_line_prints_holds_no_control_character(run):

@@ -5,7 +5,14 @@ reads what the loader reads and nothing else.
 Every corpus file is checked from a stat before it is opened, and again on the open file: it must be a regular
 file (a FIFO would hang the reader, a device such as /dev/zero never ends), a symbolic link in a corpus folder
 must lead to a file inside the folder, and a file read whole must be at most ANALYSIS_MAX_FILE_MB megabytes
-(default MAX_FILE_MB). A file that fails is a CorpusError naming it; nothing of it has been read.
+(default MAX_FILE_MB). Exempt from the size limit, though still checked for their type and links: Parquet files (a
+Parquet corpus table, read column by column, and the parts of a processed corpus folder) and web archives (read a
+record at a time, each record within the limit). A file that fails is a CorpusError naming it; nothing of it has
+been read.
+
+Which files a corpus folder is made of is decided once, here (folder_kind), for the loader and the fingerprint
+alike: with a metadata.csv, it and the files it lists; else, with a `.json` file at its top level, those `.json`
+records; else its saved web pages and web archives, reached without a symbolic link.
 """
 
 from __future__ import annotations
@@ -27,9 +34,11 @@ from analysis.files import open_regular
 
 METADATA_FILE = "metadata.csv"
 TEXT_SUFFIXES = (".txt", ".text")
-RECORD_SUFFIX = ".json"
+#: The records of a folder of JSON records: the entries at its top level so named (Path.glob's matching).
+RECORD_PATTERN = "*.json"
 #: The largest corpus file read whole, in megabytes (10^6 bytes), unless $ANALYSIS_MAX_FILE_MB says otherwise:
 #: a bound on the memory one file can take, far above any article, metadata file or table of a research corpus.
+#: Parquet files and web archives are exempt (see the module's docstring).
 MAX_FILE_MB = 200
 ENV_MAX_FILE_MB = "ANALYSIS_MAX_FILE_MB"
 _KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
@@ -37,8 +46,9 @@ _KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device
 
 
 def max_file_bytes() -> int:
-    """The size limit per corpus file in bytes: $ANALYSIS_MAX_FILE_MB megabytes (decimals allowed), else
-    MAX_FILE_MB; a value that is not a positive number is a CorpusError naming it."""
+    """The size limit per corpus file read whole in bytes: $ANALYSIS_MAX_FILE_MB megabytes (decimals allowed),
+    else MAX_FILE_MB; a value that is not a positive number is a CorpusError naming it. Parquet files (a corpus
+    table, the parts of a processed folder) and web archives are exempt: check_file(..., limited=False)."""
     value = os.environ.get(ENV_MAX_FILE_MB, "").strip()
     if not value:
         return MAX_FILE_MB * 1_000_000
@@ -61,7 +71,8 @@ def check_file(path: Path, origin: str, *, root: Path | None = None, limited: bo
     origin : its name in messages ("x.json", "metadata.csv: listed file 'a.txt'").
     root : the resolved corpus folder a symbolic link must stay in (None: the file was named by the user, or
         resolved inside the folder already).
-    limited : whether the size limit applies (not to a web archive, which is read a record at a time).
+    limited : whether the size limit applies (not to a web archive, which is read a record at a time, nor to a
+        Parquet file: a corpus table, which pyarrow reads column by column, or a part process_corpus wrote).
     """
     try:
         if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root):
@@ -87,25 +98,30 @@ def _check_size(size: int, origin: str) -> None:
                           f"with {ENV_MAX_FILE_MB}=<megabytes> (now {limit / 1_000_000:g})")
 
 
-def read_file(path: Path, origin: str, *, root: Path | None = None, checked: bool = False) -> bytes:
+def read_file(path: Path, origin: str, *, root: Path | None = None, checked: bool = False,
+              limited: bool = True) -> bytes:
     """A corpus file's bytes, read whole once check_file passed it (and checked again on the open file).
 
     Parameters
     ----------
-    path, origin, root : as for check_file.
+    path, origin, root, limited : as for check_file.
     checked : the listing saw the file as a regular one reached without a link: no stat before opening (the
         open file is still checked).
     """
     if not checked:
-        check_file(path, origin, root=root)
-    limit = max_file_bytes()
+        check_file(path, origin, root=root, limited=limited)
+    limit = max_file_bytes() if limited else None
     try:
         with open_regular(path) as file:
-            _check_size(os.fstat(file.fileno()).st_size, origin)
-            data = file.read(limit + 1)  # never more than the limit, whatever the file grew to since
+            if limit is None:
+                data = file.read()
+            else:
+                _check_size(os.fstat(file.fileno()).st_size, origin)
+                data = file.read(limit + 1)  # never more than the limit, whatever the file grew to since
     except OSError as error:  # unreadable (permissions), or swapped for a FIFO since the stat
         raise CorpusError(f"{origin}: cannot be read ({error.strerror or error})") from None
-    _check_size(len(data), origin)
+    if limit is not None:
+        _check_size(len(data), origin)
     return data
 
 
@@ -172,28 +188,91 @@ def is_article_file(name: str) -> bool:
     return suffix(name) in TEXT_SUFFIXES or page_kind(name) is not None
 
 
+def has_metadata(path: Path) -> bool:
+    """Whether `path` is a folder with a metadata.csv, of whatever kind: a FIFO or a link out so named is refused
+    by name when read, not taken for a folder of records.
+
+    Parameters
+    ----------
+    path : the corpus.
+    """
+    return path.is_dir() and os.path.lexists(path / METADATA_FILE)
+
+
+def record_files(folder: Path) -> list[Path]:
+    """The records of a folder of JSON records, in name order: its top-level entries named `*.json`, whatever
+    they are (a link, a FIFO: the loader refuses them by name).
+
+    Parameters
+    ----------
+    folder : the corpus folder.
+    """
+    return sorted(folder.glob(RECORD_PATTERN))
+
+
+def page_names(root: Path, plain: set[str] | None = None) -> list[str]:
+    """The saved pages and web archives under `root`, reached without a symbolic link, in path order.
+
+    Parameters
+    ----------
+    root : the corpus folder, resolved.
+    plain : listing(root)'s regular files, if listed already.
+    """
+    if plain is None:
+        plain, _ = listing(root)
+    return sorted((name for name in plain if page_kind(name)), key=lambda name: name.split("/"))
+
+
+def folder_kind(path: Path, plain: set[str] | None = None) -> str | None:
+    """How the loader reads a corpus path, and so which files the fingerprint takes: the one decision both make.
+
+    "metadata": a folder with a metadata.csv (has_metadata), read with the files it lists; "pages": a folder
+    without one, with no `.json` record at its top level and a saved web page or web archive under it, read from
+    those pages (page_names); "records": any other folder, read from its top-level `.json` records
+    (record_files); None: not a folder (a table file).
+
+    Parameters
+    ----------
+    path : the corpus.
+    plain : listing(path.resolve())'s regular files, if listed already.
+    """
+    if not path.is_dir():
+        return None
+    if has_metadata(path):
+        return "metadata"
+    if not any(path.glob(RECORD_PATTERN)) and page_names(path.resolve(), plain):
+        return "pages"
+    return "records"
+
+
 def corpus_files(folder: Path) -> list[tuple[str, Path | None, str | None]]:
     """The files a corpus folder is made of, in path order: (name relative to the folder with '/', the file to
     read, or None where the loader refuses it unread: a link out of the folder, a FIFO, a device, a missing file;
     the file's SHA-256 where it was read to list the others: metadata.csv, read once for both).
 
-    With a metadata.csv: it and the files it lists. Without (or when it cannot be read as a listing): every file
-    of the kinds a folder corpus is made of, `.json` records, text files, web pages and web archives. A file
-    that is there but not used is never opened.
+    The files the loader reads, as folder_kind decides: with a metadata.csv, it and the files it lists (only it,
+    when it cannot be read as a listing: the loader then refuses the folder); without, a folder of records' top-
+    level `.json` records, or a folder of pages' pages and web archives. A file that is there but not used (a
+    text file without a metadata.csv, a nested `.json` file, a link in a folder of pages) is never opened.
 
     Parameters
     ----------
     folder : the corpus folder, resolved.
     """
-    plain, others = listing(folder)
-    names, digests = None, {}
-    if METADATA_FILE in plain:
-        found = os.stat(folder / METADATA_FILE)
-        digests[METADATA_FILE], names = _listed_names(str(folder / METADATA_FILE), found.st_size, found.st_mtime_ns)
-    if names is None:
-        names = [name for name in [*plain, *others] if is_article_file(name) or suffix(name) == RECORD_SUFFIX]
-    if os.path.lexists(folder / METADATA_FILE):
+    plain, _ = listing(folder)
+    kind = folder_kind(folder, plain)
+    names, digests = [], {}
+    if kind == "metadata":
+        metadata = folder / METADATA_FILE if METADATA_FILE in plain else _inside(folder, METADATA_FILE)
+        if metadata is not None:  # a link to a file inside the folder is read by the loader too
+            found = os.stat(metadata)
+            digests[METADATA_FILE], listed = _listed_names(str(metadata), found.st_size, found.st_mtime_ns)
+            names = list(listed or ())
         names = [METADATA_FILE, *names]
+    elif kind == "pages":
+        names = page_names(folder, plain)
+    else:
+        names = [path.name for path in record_files(folder)]
     files = {name: (folder / name if name in plain else _inside(folder, name)) for name in names}
     return [(name, files[name], digests.get(name)) for name in sorted(files, key=lambda name: name.split("/"))]
 

@@ -12,9 +12,9 @@ Two shapes of corpus are read:
   e.g. `load_articles(path, text="content_original", outlet="source")`.
 
 The corpus is only ever read, and only its own regular files: a link out of the corpus folder, a FIFO, a device
-or a file over the size limit ($ANALYSIS_MAX_FILE_MB) is refused unread (analysis/corpus/listing.py, whose listing
-the corpus fingerprint shares). Problems that make the corpus unreadable raise
-CorpusError naming the file, column or value; problems that lose one article
+or a file over the size limit ($ANALYSIS_MAX_FILE_MB; not a Parquet file or a web archive) is refused unread
+(analysis/corpus/listing.py, whose listing and choice of files the corpus fingerprint shares). Problems that
+make the corpus unreadable raise CorpusError naming the file, column or value; problems that lose one article
 or one value warn (CorpusWarning) and the rest still loads.
 
 Loading is two steps, so that a Dask cluster can do the second where it runs
@@ -34,7 +34,7 @@ import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
@@ -47,10 +47,13 @@ from analysis.corpus.listing import (
     TEXT_SUFFIXES,
     check_file,
     csv_table,
+    folder_kind,
     is_article_file,
     listing,
     max_file_bytes,
+    page_names,
     read_file,
+    record_files,
 )
 from analysis.corpus.pages import EXTRACTOR, extract_page, page_bytes, page_kind, page_stem, warc_pages
 from analysis.files import open_regular
@@ -144,8 +147,10 @@ def load_articles(
     ValueError) naming the file, line, column or value for anything else that
     cannot be read, among them a file that is a symbolic link out of the
     corpus folder, not a regular file (a FIFO, a device) or over the size
-    limit per file, $ANALYSIS_MAX_FILE_MB megabytes (default 200): each found
-    from a stat, before the file is opened (analysis/corpus/listing.py);
+    limit per file, $ANALYSIS_MAX_FILE_MB megabytes (default 200; Parquet
+    files and web archives are exempt): each found from a stat, before the
+    file is opened (analysis/corpus/listing.py); for a processed folder, a
+    part its manifest names that is not a regular file inside the folder;
     warns (CorpusWarning) for each article or value that is
     left out or read in a fallback way (dates that are not explicit dates or
     fall outside 1677-2262 become NaT).
@@ -230,8 +235,44 @@ class Store:
 
     def read(self, table: str) -> pd.DataFrame:
         """One table of the processed folder, its parts read in corpus order and joined."""
-        parts = [read_part(self.folder / part) for part in processed_manifest(self.folder)["tables"][table]]
+        names = processed_manifest(self.folder)["tables"][table]
+        parts = [read_part(*checked_part(self.folder, part)) for part in names]
         return pd.concat(parts, ignore_index=True)
+
+
+def checked_part(folder: str | Path, part) -> tuple[Path, bytes]:
+    """The file and bytes of one part of a processed folder, as its manifest names it, read only if it is a
+    regular file inside the folder: a name that is absolute, goes up ('..') or leads out of the folder (through a
+    symbolic link), and a FIFO, a device or a folder so named, is a CorpusError naming the part and the
+    manifest, nothing of it read. Read whole, without the size limit (a Parquet file, see
+    analysis/corpus/listing.py), for analysis.cache.read_part, which checks its seal against the part's name.
+
+    Parameters
+    ----------
+    folder : the folder written by process_corpus.
+    part : the part's path relative to the folder, as manifest.json gives it.
+    """
+    root = Path(folder).resolve()
+    origin = f"{Path(folder) / MANIFEST}: part {part!r}"
+    again = "run process_corpus again to write the folder anew"
+    if not isinstance(part, str) or not part.strip() or "\x00" in part:
+        raise CorpusError(f"{origin}: not the name of a file in the folder; not read ({again})")
+    if PurePosixPath(part).is_absolute() or PureWindowsPath(part).is_absolute() or PureWindowsPath(part).drive \
+            or part.startswith("\\"):
+        raise CorpusError(f"{origin}: an absolute path, not one inside the folder {root}; not read ({again})")
+    if ".." in PureWindowsPath(part).parts:  # '/' and '\\' both separate, wherever it runs
+        raise CorpusError(f"{origin}: goes up ('..') out of the folder {root}; not read ({again})")
+    try:
+        target = (root / part).resolve()
+    except (OSError, RuntimeError) as error:  # a symlink loop
+        raise CorpusError(f"{origin}: cannot be read ({getattr(error, 'strerror', None) or error}); {again}") from None
+    if not target.is_relative_to(root):
+        raise CorpusError(f"{origin}: a symbolic link out of the folder {root}; not read ({again})")
+    try:
+        data = read_file(target, origin, limited=False)
+    except CorpusError as error:  # a FIFO, a device, missing: said by name, never opened
+        raise CorpusError(f"{error}; {again}") from None
+    return root / part, data  # named as the manifest names it: its name is its key, which its seal holds
 
 
 def read_records(
@@ -264,17 +305,18 @@ def read_records(
     if unknown:
         raise TypeError(f"load_articles: cannot map {unknown}; mappable columns are {list(MAPPABLE)}")
     compiled = load_rules(rules)
-    if _has_metadata(path):
+    kind = folder_kind(path)  # the choice the corpus fingerprint makes too (analysis/corpus/listing.py)
+    if kind == "metadata":
         if columns:
             raise TypeError(f"{path}: a folder with {METADATA_FILE} takes no column mapping; name columns in the CSV")
         table = _read_text_folder(path, texts)
-    elif path.is_dir() and not any(path.glob("*.json")) and _page_names(path.resolve()):
+    elif kind == "pages":
         if columns:
             raise TypeError(f"{path}: a folder of web pages takes no column mapping; "
                             f"give it a {METADATA_FILE} with `file`, `outlet` and any other columns")
         table = _read_page_folder(path)
     else:
-        if path.is_dir():
+        if kind == "records":
             records = _read_json_folder(path)
         elif path.suffix.lower() in TABLE_SUFFIXES:
             records = _read_table(path)
@@ -283,7 +325,7 @@ def read_records(
         # Always mapped, even without a mapping, so that a field named `raw` never stands in for the text.
         table = _map_fields(records, columns, path)
     table = _checked(table, path)
-    where = path / METADATA_FILE if _has_metadata(path) else path
+    where = path / METADATA_FILE if kind == "metadata" else path
     table = table.assign(**{DAYFIRST: _date_order(table.get("date"), table["_origin"], dayfirst,
                                                    f"{shown_path(where)}: column {columns.get('date', 'date')!r}")})
     if "raw" in table.columns:
@@ -292,12 +334,6 @@ def read_records(
     # texts were not read, blank articles are still in: a folder's metadata comes from its CSV, all strings,
     # so the decision is the same with or without them.
     return Records(_tidy_metadata(table, _metadata_columns(table)), path, compiled)
-
-
-def _has_metadata(path: Path) -> bool:
-    """Whether `path` is a folder with a metadata.csv, of whatever kind: a FIFO or a link out so named is refused
-    by name when read, not taken for a folder of records."""
-    return path.is_dir() and os.path.lexists(path / METADATA_FILE)
 
 
 # -- folders of text files -----------------------------------------------------------------
@@ -469,12 +505,6 @@ def _doc_id_for(name: str) -> str:
 
 # -- web pages (analysis/corpus/pages.py) ---------------------------------------------------------------------
 
-def _page_names(root: Path) -> list[str]:
-    """The saved pages and web archives under `root`, reached without a symbolic link, in path order."""
-    plain, _ = listing(root)
-    return sorted((name for name in plain if page_kind(name)), key=lambda name: name.split("/"))
-
-
 def _read_page_folder(folder: Path) -> pd.DataFrame:
     """A folder of saved web pages and web archives without metadata.csv: every page with an article body is an
     article, its outlet the site name the page gives (else its URL's host). A page without a body or without
@@ -491,7 +521,7 @@ def _read_page_folder(folder: Path) -> pd.DataFrame:
         except CorpusError as error:
             warnings.warn(f"{error}; not loaded", CorpusWarning, stacklevel=5)
     rows = []
-    for name in _page_names(root):
+    for name in page_names(root):
         for page, doc_id, origin in _pages_of(root / name, name):
             if page.site_name is None:
                 warnings.warn(f"{origin}: the page names no site and has no URL, so its outlet is unknown; list it "
@@ -573,7 +603,7 @@ def _same_value(field: str, given: str, found: str) -> bool:
 def _read_json_folder(folder: Path) -> pd.DataFrame:
     """A folder of `.json` records, one article each; a record that is a link out of the folder, not a regular
     file or over the size limit is a CorpusError naming it, as a record that is not JSON is."""
-    files = sorted(folder.glob("*.json"))
+    files = record_files(folder)  # the ones the corpus fingerprint takes (analysis/corpus/listing.py)
     root = folder.resolve()
     if not files:
         texts = [p.name for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES][:3]
@@ -594,12 +624,12 @@ def _read_json_folder(folder: Path) -> pd.DataFrame:
 
 def _read_table(path: Path) -> pd.DataFrame:
     """A table file named as the corpus (a link to one is followed: the user named it), checked to be a regular
-    file within the size limit before it is read."""
+    file before it is read, and within the size limit unless it is Parquet (read column by column)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow  # noqa: PLC0415 - only to name its errors; pandas reads Parquet through it
 
-        check_file(path, str(path))
+        check_file(path, str(path), limited=False)
         try:
             with open_regular(path) as file:  # a file pyarrow reads from, not a copy of it in memory
                 table = pd.read_parquet(file)
