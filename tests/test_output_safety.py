@@ -160,8 +160,12 @@ def test_a_second_run_waits_for_the_first_and_takes_over_when_it_is_killed(tmp_p
     out = tmp_path / "out"
     first = _run(out, "--wait", "120")
     _wait_for(lambda: (out / LOCK).exists() and f"pid {first.pid} " in (out / LOCK).read_text(), first)
-    planted = out / f".analysis-{first.pid}-0123abcd.01-corpus-coverage.png.tmp"
-    planted.write_bytes(b"\x89PNG half")  # as the first run, killed mid-write, would leave it
+    # As an earlier run, killed mid-write, would leave it. (Not named by the first run's pid: that one may end
+    # by itself and still be exiting when the second takes over; a live writer's files are kept.)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    planted = out / f".analysis-{ended.pid}-0123abcd.01-corpus-coverage.png.tmp"
+    planted.write_bytes(b"\x89PNG half")
     second = _run(out, "--wait", "120")
     try:
         assert second.stderr.readline().startswith(f"waiting up to 120 s for {out}, in use by pid {first.pid} ")
