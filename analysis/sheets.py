@@ -36,6 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from analysis.corpus.errors import CorpusWarning
+from analysis.escape import FORMULA_STARTS
 from analysis.files import write_atomic
 from analysis.measures.coding import MEASURES, CodedMeasure, coded_measure
 from analysis.paths import data_file
@@ -47,9 +48,10 @@ CODEBOOK_SHEET = "codebook"
 SUFFIXES = (".csv", ".xlsx")
 #: A mention is marked so in the CSV's text (the XLSX sets it in bold).
 MARK = ("«", "»")
-#: Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV injection"): the texts come
-#: from the web, so such a cell gets a leading apostrophe in the CSV and is stored as quoted text in the XLSX.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell starting with one of FORMULA_STARTS as a formula (OWASP, "CSV injection"; the list is
+# analysis/escape.py's): the texts come from the web, so such a cell gets a leading apostrophe in the CSV and is
+# stored as quoted text in the XLSX. Unlike the tables' CSV (escape.csv_cell) a plain number is quoted too: a
+# coder's sheet holds text, and reading it back takes the apostrophe off whatever follows it.
 #: The most characters an Excel cell holds; a longer article is cut in the XLSX (the CSV keeps it whole).
 EXCEL_CELL_CHARACTERS = 32_767
 #: Fixed times for the workbook's properties and its zip entries: the same sample gives the same bytes.
