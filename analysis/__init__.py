@@ -38,7 +38,7 @@ _EXPORTS = {
         "frame_prevalence", "frame_shares", "frame_weights", "group_similarity", "keyness", "kwic",
         "kwic_side_by_side", "lexicon_audit", "mask_terms", "missing_data", "name_variants",
         "quoted_words_by_speaker", "sentiment_by_position", "sentiment_drivers", "shared_passages", "show_kwic",
-        "similarity", "summarize_sentiment", "target_mentions", "target_sentiment", "term_rates", "token_valences",
+        "similar_pairs", "similarity", "similarity_between_groups", "summarize_sentiment", "target_mentions", "target_sentiment", "term_rates", "token_valences",
         "trust_table", "validate_all", "validation_data", "voice_shares", "voice_words",
     ),
     # A corpus, or a processed one read back (analysis/pipeline.py); and, not listed here, the per-article

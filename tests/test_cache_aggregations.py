@@ -189,6 +189,8 @@ CALLS_OF_MEASURES = {
     "shared_passages": lambda a, s, sc, h: an.shared_passages(a, by="outlet"),
     "similarity": lambda a, s, sc, h: an.similarity(a, by="outlet"),
     "group_similarity": lambda a, s, sc, h: an.group_similarity(an.similarity(a, by="outlet"), by="outlet"),
+    "similarity_between_groups": lambda a, s, sc, h: an.similarity_between_groups(a, by="outlet"),
+    "similar_pairs": lambda a, s, sc, h: an.similar_pairs(a, by="outlet", top=2),
     "article_measures": lambda a, s, sc, h: an.article_measures(a, s, scored=sc, hits=h),
     "describe_articles": lambda a, s, sc, h: an.describe_articles(a, s, by="outlet"),
     "count_removals": lambda a, s, sc, h: an.count_removals(an.removed_lines(a), by="outlet"),

@@ -21,7 +21,7 @@ from analysis.measures.describe import count_removals, coverage_over_time, descr
 from analysis.measures.frames import frame_shares, most_used_frame
 from analysis.measures.keyness import keyness
 from analysis.measures.per_article import article_measures, measure_dictionary
-from analysis.measures.reuse import group_similarity, shared_passages, similarity
+from analysis.measures.reuse import group_similarity, shared_passages, similar_pairs, similarity, similarity_between_groups
 from analysis.measures.sentiment import (
     compare_masked,
     lexicon_audit,
@@ -61,7 +61,7 @@ _LISTED = [
     "compare_masked", "count_removals", "describe_articles", "family_totals",
     "first_mention", "frame_shares", "group_similarity", "keyness", "kwic", "kwic_side_by_side", "lexicon_audit",
     "mask_terms", "name_variants", "quoted_words_by_speaker", "sentiment_by_position",
-    "sentiment_drivers", "shared_passages", "show_kwic", "similarity", "summarize_sentiment", "target_sentiment", "term_rates",
+    "sentiment_drivers", "shared_passages", "show_kwic", "similar_pairs", "similarity", "similarity_between_groups", "summarize_sentiment", "target_sentiment", "term_rates",
     "token_valences", "voice_shares", "voice_words",
 ]
 
