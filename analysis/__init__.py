@@ -21,7 +21,7 @@ _EXPORTS = {
         "CorpusError", "CorpusWarning", "load_rules", "removed_lines",
     ),
     "analysis.figures": (
-        "save_coding_sheets", "save_figure", "save_measures", "save_table",
+        "save_coding_sheets", "save_figure", "save_measures", "save_table", "show_table",
     ),
     "analysis.language": (
         "compile_pattern", "content_words", "count_words", "load_lexicon", "sentence_spans", "split_paragraphs",
@@ -63,7 +63,7 @@ _EXPORTS = {
         "Settings", "configure", "current_settings",
     ),
     "analysis.tables": (
-        "columns_first", "fill_missing_groups",
+        "columns_first", "fill_missing_groups", "shown_rows",
     ),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}

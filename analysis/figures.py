@@ -18,6 +18,7 @@ when neither names a corpus it refuses rather than record the seeds by guess.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import matplotlib.cbook
@@ -26,16 +27,24 @@ import matplotlib.text
 import matplotlib.ticker
 import pandas as pd
 
-from analysis.escape import csv_cell, figure_text, markdown_cell, report_sanitiser, text_cells, visible_text
+from analysis.escape import (csv_cell, figure_text, markdown_cell, markdown_text, report_sanitiser, text_cells,
+                             visible_text)
 from analysis.paths import shown_path
 from analysis.output import OutputFolder, OutputRefused
 from analysis.plots.style import house_style
 from analysis.settings import Settings, corpus_named, current_settings
+from analysis.tables import ShownRows, shown_rows
 
 PNG_DPI = 150
 FLOAT_FORMAT = "%.6g"  # six significant digits: enough for any figure, stable across platforms
 SVG_HASHSALT = "soleimani-framing"
 LONG_TABLE = 40  # rows; a longer LaTeX table breaks across pages
+#: The most rows the CSV, Markdown and LaTeX copies of a saved table (save_table, save_figure's data) hold, unless
+#: $ANALYSIS_TABLE_ROWS says otherwise: past it they hold the first rows, and the Markdown, the LaTeX caption and
+#: the manifest say how many were left out; the Parquet copy always holds every row. (save_measures' CSV is a
+#: data set, one row per article: always whole.)
+TABLE_ROWS = 10_000
+ENV_TABLE_ROWS = "ANALYSIS_TABLE_ROWS"
 _MATHTEXT = matplotlib.mathtext.MathTextParser("path")  # to check that a text's mathtext parses before drawing it
 
 
@@ -81,7 +90,9 @@ def save_figure(
         fig.savefig(svg, format="svg", metadata={"Date": None})
     files = {f"{name}.png": png.getvalue(), f"{name}.svg": _well_formed_svg(svg.getvalue())}
     if data is not None:
-        files[f"{name}.csv"], files[f"{name}.parquet"] = _csv(data), _parquet(data)
+        shown, left_out = capped_rows(data, name)
+        files[f"{name}.csv"], files[f"{name}.parquet"] = _csv(shown), _parquet(data)
+        caption = " ".join(filter(None, [caption, left_out]))
     return _save(name, files, caption, settings, folder)
 
 
@@ -107,11 +118,61 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     """
     _check_name(name)
     settings = _settings(settings, "save_table", name)
-    latex = text_cells(table, _visible_cell).to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
-                           longtable=len(table) > LONG_TABLE, caption=_latex_text(caption or name), label=f"tab:{name}")
-    files = {f"{name}.csv": _csv(table), f"{name}.parquet": _parquet(table),
-             f"{name}.md": (_markdown(table) + "\n").encode("utf-8"), f"{name}.tex": latex.encode("utf-8")}
+    shown, left_out = capped_rows(table, name)
+    caption = " ".join(filter(None, [caption, left_out])) or None
+    latex = text_cells(shown, _visible_cell).to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
+                           longtable=len(shown) > LONG_TABLE, caption=_latex_text(caption or name), label=f"tab:{name}")
+    markdown = _markdown(shown) + (f"\n\n{markdown_text(left_out)}" if left_out else "")
+    files = {f"{name}.csv": _csv(shown), f"{name}.parquet": _parquet(table),
+             f"{name}.md": (markdown + "\n").encode("utf-8"), f"{name}.tex": latex.encode("utf-8")}
     return _save(name, files, caption, settings)[0]
+
+
+def table_rows() -> int:
+    """The most rows a saved table's CSV, Markdown and LaTeX copies hold: $ANALYSIS_TABLE_ROWS, else TABLE_ROWS."""
+    value = os.environ.get(ENV_TABLE_ROWS, "").strip()
+    if not value:
+        return TABLE_ROWS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{ENV_TABLE_ROWS}={value!r}: give the most rows of a saved table's CSV as a whole number, "
+                         f"at least 1 (default {TABLE_ROWS:,})")
+    return int(value)
+
+
+def capped_rows(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
+    """The first table_rows() rows of `table`, and a sentence saying how many were left out and where every row
+    is (`<name>.parquet`), or None when none was.
+
+    Parameters
+    ----------
+    table : the rows to save.
+    name : the file stem the table is saved under.
+    """
+    limit = table_rows()
+    if len(table) <= limit:
+        return table, None
+    return table.head(limit), (f"The CSV, Markdown and LaTeX copies hold the first {limit:,} of {len(table):,} rows "
+                               f"({len(table) - limit:,} left out; ${ENV_TABLE_ROWS} sets the cap); every row is in "
+                               f"{name}.parquet.")
+
+
+def show_table(table: pd.DataFrame, name: str, *, caption: str | None = None,
+               settings: Settings | None = None) -> ShownRows:
+    """Save a table that grows with the corpus (save_table: every row in `<name>.parquet`) and show its first rows
+    in the notebook (all of them up to pandas' display.max_rows, 60; else the first SHOWN_ROWS) with a line saying
+    how many rows it has and where every row is.
+
+    Parameters
+    ----------
+    table : the rows to save and show.
+    name : file stem (letters, digits, '-', '_').
+    caption : what the table holds, for the manifest and the LaTeX caption.
+    settings : as for save_figure.
+
+    Returns what the notebook shows. Raises OutputRefused as save_figure does.
+    """
+    save_table(table, name, caption=caption, settings=settings)
+    return shown_rows(table, saved=f"{name}.parquet")
 
 
 def save_measures(table: pd.DataFrame, name: str, *, dictionary: pd.DataFrame, caption: str | None = None,

@@ -287,7 +287,8 @@ def _inputs_key(path: Path, settings: Settings, folder: OutputFolder, data: list
     # The commit, not whether files differ from it: an edited notebook would otherwise change every key. The
     # package's files and the libraries' versions are in the key already (memo_key), the notebook by its content.
     return memo_key("analysis.runner.notebook", {
-        "notebook": path, "commit": code_version()["commit"], "corpus": folder.corpus, "event": settings.event},
+        "notebook": path, "commit": code_version()["commit"], "corpus": folder.corpus, "event": settings.event,
+        "table_rows": os.environ.get("ANALYSIS_TABLE_ROWS", "")},  # how many rows a saved table's CSV holds
         [*data, *_codes_files(settings)])
 
 

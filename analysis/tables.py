@@ -208,6 +208,44 @@ class AlignedTable:
         return "\n".join(([visible_text(self.caption)] if self.caption else []) + lines)
 
 
+#: How many rows a notebook shows of a table longer than pandas' display.max_rows (60): the first ones.
+SHOWN_ROWS = 20
+
+
+class ShownRows:
+    """The rows of a table a notebook shows (all of a short table, the first SHOWN_ROWS of a long one) and a line
+    saying how many rows the table has, how many are not shown, and where every row is."""
+
+    def __init__(self, table: pd.DataFrame, *, saved: str | None, rows: int = SHOWN_ROWS):
+        limit = pd.get_option("display.max_rows") or len(table)
+        self.table = table if len(table) <= limit else table.head(rows)
+        where = f"the output folder's {saved}" if saved else "no file: save it with an.save_table"
+        self.note = (f"All {len(table):,} rows" + (f"; also in {where}." if saved else ".")
+                     if len(self.table) == len(table) else
+                     f"The first {len(self.table):,} of {len(table):,} rows ({len(table) - len(self.table):,} not "
+                     f"shown); every row: {where}.")
+
+    def _repr_html_(self) -> str:
+        markup = _table_html(self.table) or ""
+        return f"{markup}<p>{html.escape(visible_text(self.note), quote=False)}</p>"
+
+    def __repr__(self) -> str:
+        return f"{visible_text(repr(self.table))}\n{visible_text(self.note)}"
+
+
+def shown_rows(table: pd.DataFrame, *, saved: str | None = None, rows: int = SHOWN_ROWS) -> ShownRows:
+    """What a notebook shows of a table that grows with the corpus: all its rows up to pandas' display.max_rows
+    (60), else the first `rows`, with a line saying how many rows there are and where every row is.
+
+    Parameters
+    ----------
+    table : the table.
+    saved : the file that holds every row (e.g. "04-framing-agency-mentions.parquet"), or None.
+    rows : how many rows a long table shows.
+    """
+    return ShownRows(table, saved=saved, rows=rows)
+
+
 def notebook_display(shell) -> None:
     """How the package's tables, paths and warnings show in a notebook, set once for the session.
 

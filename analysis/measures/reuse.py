@@ -35,14 +35,14 @@ def _word_ids(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Every word of every text as a number (the same word, case and apostrophe aside, the same number):
     `ids` (texts one after the other) and `first` (len(texts) + 1 entries; text k's words are first[k]:first[k + 1])."""
     vocabulary: dict[str, int] = {}
-    ids, first = [np.zeros(0, dtype=np.int64)], [0]
+    ids, first = [np.zeros(0, dtype=np.int32)], [0]
     for begin in range(0, len(texts), WORD_BATCH):
         words = [WORDS.tokenize(text) for text in texts[begin:begin + WORD_BATCH]]
         # One lower() over the joined words lowers each as it would alone (a NUL is neither cased nor ignorable).
         joined = "\x00".join(word for found in words for word in found).lower().replace("’", "'")
         codes, uniques = pd.factorize(np.array(joined.split("\x00") if joined else [], dtype=object))
-        number = np.array([vocabulary.setdefault(word, len(vocabulary)) for word in uniques], dtype=np.int64)
-        ids.append(number[codes] if len(codes) else np.zeros(0, dtype=np.int64))
+        number = np.array([vocabulary.setdefault(word, len(vocabulary)) for word in uniques], dtype=np.int32)
+        ids.append(number[codes] if len(codes) else np.zeros(0, dtype=np.int32))
         first.extend((first[-1] + np.cumsum([len(found) for found in words])).tolist())
     return np.concatenate(ids), np.array(first, dtype=np.int64)
 
@@ -59,25 +59,40 @@ def _repeated_places(ids: np.ndarray, first: np.ndarray, width: int) -> tuple[np
     Passages are grouped by a 64-bit rolling hash of their word ids (one sort: time grows with the text,
     not with pairs of articles); each group is then checked word by word, so two passages that share a hash
     are never taken for one."""
-    text_of = np.repeat(np.arange(len(first) - 1), np.diff(first))
-    places = np.arange(max(len(ids) - width + 1, 0))
-    places = places[places + width <= first[text_of[places] + 1]]  # the passage ends in the text it starts in
+    count = max(len(ids) - width + 1, 0)
+    # A passage must end in the text it starts in: the last width - 1 places of each text start none.
+    ends = np.minimum(first[1:], count)
+    starts = np.minimum(np.maximum(first[1:] - width + 1, first[:-1]), ends)
+    crossing = np.cumsum(np.bincount(starts, minlength=count + 1) - np.bincount(ends, minlength=count + 1))[:count]
+    hashes = np.zeros(count, dtype=np.uint64)
+    for k in range(width):  # in place, over views: memory is the hashes alone
+        hashes *= _HASH_MULTIPLIER
+        hashes += ids[k:k + count].astype(np.uint64)
+    places = np.flatnonzero(crossing == 0)
     if not len(places):
         return places, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    hashes = np.zeros(len(places), dtype=np.uint64)
-    words = ids.astype(np.uint64)
-    for k in range(width):
-        hashes = hashes * _HASH_MULTIPLIER + words[places + k]
+    hashes = hashes[places]
     order = np.argsort(hashes, kind="stable")  # equal hashes stay in text order
     places, hashes = places[order], hashes[order]
+    del order
     bounds = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1], True])
+    del hashes
     begin, size = bounds[:-1], np.diff(bounds)
+    repeated = np.repeat(size >= 2, size)  # a passage found once pairs with nothing: dropped before the check
+    places = places[repeated]
+    size = size[size >= 2]
+    begin = np.cumsum(size) - size
+    if not len(places):
+        return places, begin, size
     alike = np.ones(len(places), dtype=bool)
-    leader = np.repeat(places[begin], size)
+    here, leader = places.copy(), np.repeat(places[begin], size)
     for k in range(width):
-        alike &= ids[places + k] == ids[leader + k]
+        alike &= ids[here] == ids[leader]
+        here += 1
+        leader += 1
+    del here, leader
     mixed = ~np.logical_and.reduceat(alike, begin)
-    keep = (size >= 2) & (size <= MAX_PLACES) & ~mixed
+    keep = (size <= MAX_PLACES) & ~mixed
     extra_places, extra_begin, extra_size = [], [], []
     for g in np.flatnonzero(mixed):  # two passages share a hash (about once in 2**64 pairs): part them by their words
         exact: dict[tuple, list[int]] = defaultdict(list)
@@ -115,9 +130,27 @@ def _ranks(size: np.ndarray) -> np.ndarray:
     return np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
 
 
-def _offsets(spans: dict[int, np.ndarray], texts: np.ndarray, words: np.ndarray, side: int) -> np.ndarray:
-    """The character offset where each given word of each given text starts (side 0) or ends (side 1)."""
-    return np.array([spans[k][w, side] for k, w in zip(texts.tolist(), words.tolist())], dtype=np.int64)
+def _offsets(texts: list[str], text: np.ndarray, first_word: np.ndarray, last_word: np.ndarray):
+    """Where each passage (words first_word to last_word of texts[text]) starts and ends, in characters; each
+    text's words are found once, one text at a time."""
+    starts, ends = np.zeros(len(text), dtype=np.int64), np.zeros(len(text), dtype=np.int64)
+    order = np.argsort(text, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, text[order][1:] != text[order][:-1], True]) if len(text) else [0]
+    for begin, end in zip(bounds[:-1], bounds[1:]):
+        rows = order[begin:end]
+        spans = _word_spans(texts[int(text[rows[0]])])
+        starts[rows], ends[rows] = spans[first_word[rows], 0], spans[last_word[rows], 1]
+    return starts, ends
+
+
+def _passage_texts(texts: list[str], text: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[str]:
+    """Each passage as written; a passage found in many pairs of places is held once (copies of an article)."""
+    held: dict[str, str] = {}
+    passages = []
+    for k, a, b in zip(text.tolist(), start.tolist(), end.tolist()):
+        passage = texts[k][a:b]
+        passages.append(held.setdefault(passage, passage))
+    return passages
 
 
 def _along_diagonals(pairs: np.ndarray, text_of: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -177,15 +210,14 @@ def shared_passages(articles: pd.DataFrame, *, by: By | None = "outlet", min_wor
     (a, b, doc_a, doc_b), (a_end, _, _, _) = runs  # the n-th run to begin on a diagonal is the n-th to end there
     shift = (a - first[doc_a]) - (b - first[doc_b])
     word_first, word_last = a - first[doc_a], a_end - first[doc_a] + min_words - 1  # word range in text a
-    spans = {k: _word_spans(texts[k]) for k in np.unique(np.r_[doc_a, doc_b]).tolist()}  # texts with a passage
-    start_a, end_a = _offsets(spans, doc_a, word_first, 0), _offsets(spans, doc_a, word_last, 1)
-    start_b, end_b = _offsets(spans, doc_b, word_first - shift, 0), _offsets(spans, doc_b, word_last - shift, 1)
+    start_a, end_a = _offsets(texts, doc_a, word_first, word_last)
+    start_b, end_b = _offsets(texts, doc_b, word_first - shift, word_last - shift)
     doc_ids = articles["doc_id"].to_numpy(dtype=object)
     table = pd.DataFrame({
         "doc_id_a": doc_ids[doc_a], "start_a": start_a, "end_a": end_a,
         "doc_id_b": doc_ids[doc_b], "start_b": start_b, "end_b": end_b,
         "words": word_last - word_first + 1,
-        "text": [texts[k][start:end] for k, start, end in zip(doc_a.tolist(), start_a.tolist(), end_a.tolist())],
+        "text": _passage_texts(texts, doc_a, start_a, end_a),
         "within": doc_a == doc_b,
     })
     table = table.astype({"doc_id_a": articles["doc_id"].dtype, "doc_id_b": articles["doc_id"].dtype, "text": "str"})
