@@ -219,11 +219,11 @@ class ShownRows:
     def __init__(self, table: pd.DataFrame, *, saved: str | None, rows: int = SHOWN_ROWS):
         limit = pd.get_option("display.max_rows") or len(table)
         self.table = table if len(table) <= limit else table.head(rows)
-        where = f"the output folder's {saved}" if saved else "no file: save it with an.save_table"
+        where = f"the output folder's {saved}" if saved else "no file (save it with an.save_table)"
         self.note = (f"All {len(table):,} rows" + (f"; also in {where}." if saved else ".")
                      if len(self.table) == len(table) else
                      f"The first {len(self.table):,} of {len(table):,} rows ({len(table) - len(self.table):,} not "
-                     f"shown); every row: {where}.")
+                     f"shown); every row is in {where}.")
 
     def _repr_html_(self) -> str:
         markup = _table_html(self.table) or ""

@@ -191,7 +191,7 @@ def test_a_saved_table_past_the_cap_says_what_it_left_out_and_parquet_holds_ever
 def test_a_long_table_shows_its_first_rows_and_says_where_every_row_is():
     long = an.shown_rows(pd.DataFrame({"n": range(100)}), saved="x.parquet")
     assert long.table["n"].tolist() == list(range(20))
-    assert long.note == "The first 20 of 100 rows (80 not shown); every row: the output folder's x.parquet."
+    assert long.note == "The first 20 of 100 rows (80 not shown); every row is in the output folder's x.parquet."
     assert long.note in repr(long) and long.note in long._repr_html_()
     short = an.shown_rows(pd.DataFrame({"n": range(60)}), saved="x.parquet")
     assert len(short.table) == 60 and short.note == "All 60 rows; also in the output folder's x.parquet."
