@@ -62,7 +62,9 @@ def save_figure(
     ----------
     fig : a matplotlib Figure.
     name : file stem, e.g. "01-corpus-removed-lines" (letters, digits, '-', '_').
-    data : the numbers the figure plots; saved as `<name>.csv` and `<name>.parquet` (the values unchanged).
+    data : the numbers the figure plots; saved as `<name>.parquet` (every row, the values unchanged) and
+        `<name>.csv` (its first table_rows() rows, 10,000 unless $ANALYSIS_TABLE_ROWS says otherwise; the caption
+        then says how many were left out).
     caption : one or two sentences a reader can cite with the figure.
     settings : the notebook's settings (output folder, corpus, group); default the
         ones `configure` last set, else the environment's ($ANALYSIS_CORPUS, $ANALYSIS_OUT ...).
@@ -90,7 +92,7 @@ def save_figure(
         fig.savefig(svg, format="svg", metadata={"Date": None})
     files = {f"{name}.png": png.getvalue(), f"{name}.svg": _well_formed_svg(svg.getvalue())}
     if data is not None:
-        shown, left_out = capped_rows(data, name)
+        shown, left_out = capped_rows(data, name, copies="The CSV holds")
         files[f"{name}.csv"], files[f"{name}.parquet"] = _csv(shown), _parquet(data)
         caption = " ".join(filter(None, [caption, left_out]))
     return _save(name, files, caption, settings, folder)
@@ -101,7 +103,10 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     record it in the manifest.
 
     The Markdown (GitHub pipes, via tabulate) and LaTeX (booktabs, a longtable past
-    LONG_TABLE rows) copies are pandas' own writers, ready to paste into a paper.
+    LONG_TABLE rows) copies are pandas' own writers, ready to paste into a paper. The Parquet copy holds every
+    row; the CSV, Markdown and LaTeX copies the first table_rows() (TABLE_ROWS, 10,000, unless
+    $ANALYSIS_TABLE_ROWS says otherwise), and past it the Markdown, the LaTeX caption and the manifest's caption
+    say how many rows were left out and that every row is in `<name>.parquet`.
     No cell is markup or a formula in them: in the CSV a text cell starting with '=', '+', '-', '@', tab or
     carriage return gets a leading "'" unless it is a plain number (analysis.escape.csv_cell; numbers are never
     changed, and the Parquet copy keeps every value as it is); in the Markdown '&', '<', '>' are entities and
@@ -119,9 +124,10 @@ def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, se
     _check_name(name)
     settings = _settings(settings, "save_table", name)
     shown, left_out = capped_rows(table, name)
+    latex = text_cells(shown, _visible_cell).to_latex(
+        index=False, escape=True, float_format=FLOAT_FORMAT.__mod__, longtable=len(shown) > LONG_TABLE,
+        caption=_latex_text(" ".join(filter(None, [caption or name, left_out]))), label=f"tab:{name}")
     caption = " ".join(filter(None, [caption, left_out])) or None
-    latex = text_cells(shown, _visible_cell).to_latex(index=False, escape=True, float_format=FLOAT_FORMAT.__mod__,
-                           longtable=len(shown) > LONG_TABLE, caption=_latex_text(caption or name), label=f"tab:{name}")
     markdown = _markdown(shown) + (f"\n\n{markdown_text(left_out)}" if left_out else "")
     files = {f"{name}.csv": _csv(shown), f"{name}.parquet": _parquet(table),
              f"{name}.md": (markdown + "\n").encode("utf-8"), f"{name}.tex": latex.encode("utf-8")}
@@ -139,7 +145,8 @@ def table_rows() -> int:
     return int(value)
 
 
-def capped_rows(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
+def capped_rows(table: pd.DataFrame, name: str, *, copies: str = "The CSV, Markdown and LaTeX copies hold"
+                ) -> tuple[pd.DataFrame, str | None]:
     """The first table_rows() rows of `table`, and a sentence saying how many were left out and where every row
     is (`<name>.parquet`), or None when none was.
 
@@ -147,11 +154,12 @@ def capped_rows(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | Non
     ----------
     table : the rows to save.
     name : the file stem the table is saved under.
+    copies : the sentence's start, naming the files that hold the first rows only.
     """
     limit = table_rows()
     if len(table) <= limit:
         return table, None
-    return table.head(limit), (f"The CSV, Markdown and LaTeX copies hold the first {limit:,} of {len(table):,} rows "
+    return table.head(limit), (f"{copies} the first {limit:,} of {len(table):,} rows "
                                f"({len(table) - limit:,} left out; ${ENV_TABLE_ROWS} sets the cap); every row is in "
                                f"{name}.parquet.")
 

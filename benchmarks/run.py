@@ -1,6 +1,6 @@
 """Benchmark: the whole notebook run (`python -m analysis run`) on the BBC corpus, its time and memory per notebook.
 
-    .venv/bin/python benchmarks/run.py [--times 1 5 10] [--interval 0.5] [--keep] [--keep-going]
+    .venv/bin/python benchmarks/run.py [--times 1 5 10] [--interval 0.5] [--keep] [--keep-going] [--distinct]
 
 For each N of `--times` (default 1 5 10) it writes the 2,225 BBC texts N times
 (N x 2,225 articles, distinct file names) and a metadata.csv (file,outlet) into
@@ -85,16 +85,34 @@ KEPT_LINE = re.compile(r"^\[(\d+)/(\d+)\] (\S+): kept ")
 HEARTBEAT = re.compile(r"^\s+(\S+): cell (\d+) of (\d+) running for (\d+) s")
 
 
-def write_corpus(folder: Path, times: int) -> int:
+#: --distinct: in copy k >= 1, every DISTINCT_EVERY-th word of each line becomes a word of that copy alone.
+DISTINCT_EVERY = 7
+
+
+def write_corpus(folder: Path, times: int, distinct: bool = False) -> int:
     """The BBC texts `times` over, as <copy>-<category>-<number>.txt with a metadata.csv (outlet = category), as
-    benchmarks/pipeline.py writes them; the number of articles."""
+    benchmarks/pipeline.py writes them; the number of articles.
+
+    With `distinct`, copy k >= 1 has every DISTINCT_EVERY-th word of each line replaced by "w<k>": no passage of
+    eight words is then shared between copies (any eight words in a row hold a replaced one), as between the
+    articles of a real corpus; six words in seven, the lexicons' and VADER's included, stay as written."""
     folder.mkdir(parents=True)
     files = sorted(BBC.glob("*/*.txt"))
     rows = ["file,outlet"]
     for copy in range(times):
         for path in files:
             name = f"{copy}-{path.parent.name}-{path.name}"
-            shutil.copyfile(path, folder / name)
+            if distinct and copy:
+                raw = path.read_bytes()
+                try:
+                    lines = raw.decode("utf-8").split("\n")
+                except UnicodeDecodeError:  # sport/199.txt is Windows-1252
+                    lines = raw.decode("cp1252").split("\n")
+                marked = [" ".join(f"w{copy}" if i % DISTINCT_EVERY == DISTINCT_EVERY - 1 else word
+                                   for i, word in enumerate(line.split(" "))) for line in lines]
+                (folder / name).write_text("\n".join(marked), encoding="utf-8")
+            else:
+                shutil.copyfile(path, folder / name)
             rows.append(f"{name},{path.parent.name}")
     (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return len(rows) - 1
@@ -524,6 +542,9 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between memory samples")
     parser.add_argument("--keep", action="store_true", help="leave the temporary folders (corpus, out, cache)")
     parser.add_argument("--keep-going", action="store_true", help="after a failed run, go on to the next size")
+    parser.add_argument("--distinct", action="store_true",
+                        help="make the copies differ (every 7th word of copy k >= 1 becomes 'w<k>'), so that no "
+                             "passage of eight words is shared between copies")
     args = parser.parse_args()
     if not BBC.is_dir():
         sys.exit(f"needs {BBC} (the ../shared folder)")
@@ -547,7 +568,7 @@ def measure_all(args, results: list[Result]) -> None:
     for times in args.times:
         work = Path(tempfile.mkdtemp(prefix=f"bbc-run-x{times}-"))
         try:
-            articles = write_corpus(work / "corpus", times)
+            articles = write_corpus(work / "corpus", times, distinct=args.distinct)
             print(f"\nBBC x {times}: {articles:,} articles in {work / 'corpus'}; running the notebooks "
                   f"(cold cache) ...", flush=True)
             result = run_once(times, articles, work / "corpus", work, args.interval)

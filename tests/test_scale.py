@@ -221,3 +221,52 @@ def test_the_bootstrap_in_bounded_blocks_equals_the_one_shot_bootstrap_bit_for_b
                                         scale=1000)
     np.testing.assert_array_equal(found[0], expected[0])
     np.testing.assert_array_equal(found[1], expected[1])
+
+
+def test_group_similarity_counts_each_within_group_pair_once_with_an_even_number_of_them():
+    # One pair within A and one within B: two within-group pairs in all (the old code took A's twice, B's never).
+    articles = pd.DataFrame({"doc_id": list("abcd"), "outlet": ["A", "A", "B", "B"], "text": [
+        "Iran vowed revenge.", "Iran vowed revenge.", "Markets rallied today.", "Oil prices fell."]})
+    old_way = an.group_similarity(an.similarity(articles), by="outlet").set_index(["outlet_a", "outlet_b"])
+    new_way = an.similarity_between_groups(articles).set_index(["outlet_a", "outlet_b"])
+    for table in (old_way, new_way):
+        assert table["pairs"].to_dict() == {("A", "A"): 1, ("A", "B"): 4, ("B", "A"): 4, ("B", "B"): 1}
+        assert table["similarity"].to_dict() == {("A", "A"): 1.0, ("A", "B"): 0.0, ("B", "A"): 0.0, ("B", "B"): 0.0}
+    assert str(new_way.loc[("B", "B"), "similarity"]) == "0.0"  # not -0.0 from cancelling sums
+
+
+def test_similarity_between_groups_orders_categorical_and_mixed_group_values_as_text():
+    articles = pd.DataFrame({"doc_id": list("abcd"), "text": ["war", "war", "peace", "peace"],
+                             "outlet": pd.Categorical(["C", "A", "C", "A"], categories=["C", "A"])})
+    assert an.similarity_between_groups(articles)["outlet_a"].astype(str).tolist() == ["A", "A", "C", "C"]
+    mixed = articles.assign(outlet=pd.Series([1, "B", 1, "B"], dtype=object))
+    assert an.similarity_between_groups(mixed)["outlet_a"].tolist() == [1, 1, "B", "B"]
+
+
+def test_reuse_refuses_repeated_doc_ids():
+    articles = pd.DataFrame({"doc_id": ["a", "a"], "outlet": ["X", "Y"], "text": ["one two", "one two"]})
+    for function in (an.shared_passages, an.similar_pairs, an.similarity):
+        with pytest.raises(ValueError, match=r"doc_id must be unique, repeated: \['a'\]"):
+            function(articles)
+
+
+def test_the_bootstrap_of_no_ratio_is_empty():
+    low, high = stats.bootstrap_ratio(np.zeros((5, 0)), np.ones(5), rng=np.random.default_rng(0), replicates=10)
+    assert low.shape == high.shape == (0,)
+
+
+def test_a_figures_capped_data_says_its_csv_alone_is_capped(tmp_path, monkeypatch, request):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("ANALYSIS_TABLE_ROWS", "2")
+    settings = an.configure(notebook="99-test", corpus=SEEDS, out=tmp_path)
+    request.addfinalizer(an.configure)
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b", "c"], [1, 2, 3])
+    an.save_figure(fig, "bars", data=pd.DataFrame({"x": list("abc"), "y": [1, 2, 3]}), caption="Bars.",
+                   settings=settings)
+    plt.close(fig)
+    assert len(pd.read_csv(tmp_path / "bars.csv")) == 2 and len(pd.read_parquet(tmp_path / "bars.parquet")) == 3
+    assert json.loads((tmp_path / "manifest.json").read_text())["bars"]["caption"] == (
+        "Bars. The CSV holds the first 2 of 3 rows (1 left out; $ANALYSIS_TABLE_ROWS sets the cap); every row is in "
+        "bars.parquet.")

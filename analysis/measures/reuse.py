@@ -21,12 +21,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis.cache import memoised
 from analysis.language.tokens import WORDS, content_words
-from analysis.tables import By, by_columns, require_by, require_columns
+from analysis.tables import By, by_columns, require_by, require_columns, require_unique_ids
 
 #: An n-gram found in more places than this is boilerplate, not reuse; it is skipped.
 MAX_PLACES = 50
-
-
+#: Texts whose words are numbered at a time.
+WORD_BATCH = 1_000
+#: Pairs of places examined at a time: memory stays flat however often a passage recurs.
+PAIR_BATCH = 1_000_000
 #: Odd 64-bit multiplier of the rolling hash of a passage's word ids (arithmetic wraps around at 2**64).
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
@@ -107,13 +109,6 @@ def _repeated_places(ids: np.ndarray, first: np.ndarray, width: int) -> tuple[np
             np.r_[size[keep], extra_size].astype(np.int64))
 
 
-#: Texts whose words are numbered at a time.
-WORD_BATCH = 1_000
-
-#: Pairs of places examined at a time: memory stays flat however often a passage recurs.
-PAIR_BATCH = 1_000_000
-
-
 def _place_pairs(places: np.ndarray, begin: np.ndarray, size: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Every pair of places (x before y) of each passage, as two arrays of places, about PAIR_BATCH at a time."""
     for n in np.unique(size).tolist():
@@ -186,6 +181,7 @@ def shared_passages(articles: pd.DataFrame, *, by: By | None = "outlet", min_wor
     """
     groups = [] if by is None else require_by(articles, by, "shared_passages")
     require_columns(articles, ("doc_id", "text"), "shared_passages")
+    require_unique_ids(articles, "shared_passages")
     texts = [text if isinstance(text, str) else "" for text in articles["text"]]
     ids, first = _word_ids(texts)
     text_of = np.repeat(np.arange(len(texts)), np.diff(first))
@@ -234,6 +230,18 @@ MAX_PAIRS = 5_000_000
 BLOCK_CELLS = 2**22
 
 
+def _sorted_groups(keys: pd.DataFrame) -> pd.DataFrame:
+    """Distinct group values in the order group_similarity gives them: sorted by value (a categorical column by
+    its values, as text; a column mixing numbers and text by its values as text)."""
+    def orderable(column: pd.Series) -> pd.Series:
+        return column.astype(str) if isinstance(column.dtype, pd.CategoricalDtype) else column
+    try:
+        ordered = keys.sort_values(list(keys.columns), key=orderable, kind="stable")
+    except TypeError:  # values that do not compare with one another, such as 1 and "B"
+        ordered = keys.sort_values(list(keys.columns), key=lambda column: column.astype(str), kind="stable")
+    return ordered.reset_index(drop=True)
+
+
 def _tfidf(articles: pd.DataFrame):
     """The articles' TF-IDF vectors (content words, stop words removed), one unit-length row per article
     (all zero for an article without content words), as a sparse matrix."""
@@ -266,6 +274,7 @@ def similarity(articles: pd.DataFrame, *, by: By | None = "outlet", min_similari
     """
     groups = [] if by is None else require_by(articles, by, "similarity")
     require_columns(articles, ("doc_id", "text"), "similarity")
+    require_unique_ids(articles, "similarity")
     count = len(articles) * (len(articles) - 1) // 2
     if count > max_pairs:
         raise ValueError(
@@ -292,9 +301,10 @@ def similarity_between_groups(articles: pd.DataFrame, *, by: By = "outlet") -> p
     """Mean cosine similarity of the articles' TF-IDF vectors between and within groups, without pairing articles.
 
     The mean cosine over the pairs of two groups' articles is the dot product of the groups' summed unit
-    vectors divided by the number of pairs; within a group, the same less each article with itself. Time and
-    memory grow with the articles, not with their pairs; the means equal those of group_similarity(similarity(...))
-    up to its rounding of each pair to 4 decimals before averaging (this rounds once, at the end).
+    vectors divided by the number of pairs; within a group, the same less each article with itself, halved. Time
+    and memory grow with the articles, not with their pairs; the means equal those of
+    group_similarity(similarity(...)) up to its rounding of each pair to 4 decimals before averaging (this rounds
+    once, at the end).
 
     Parameters
     ----------
@@ -311,7 +321,7 @@ def similarity_between_groups(articles: pd.DataFrame, *, by: By = "outlet") -> p
     require_columns(articles, ("doc_id", "text"), "similarity_between_groups")
     left, right = [f"{c}_a" for c in groups], [f"{c}_b" for c in groups]
     matrix = _tfidf(articles)
-    keys = articles[groups].drop_duplicates().sort_values(groups, kind="stable").reset_index(drop=True)
+    keys = _sorted_groups(articles[groups].drop_duplicates())
     code = pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(articles[groups]))
     members = sparse.csr_matrix((np.ones(len(code)), (code, np.arange(len(code)))), shape=(len(keys), len(code)))
     sums = members @ matrix
@@ -326,7 +336,8 @@ def similarity_between_groups(articles: pd.DataFrame, *, by: By = "outlet") -> p
     a, b, pairs, total = a[keep], b[keep], pairs[keep], total[keep]
     table = pd.concat([keys.iloc[a].set_axis(left, axis=1).reset_index(drop=True),
                        keys.iloc[b].set_axis(right, axis=1).reset_index(drop=True)], axis=1)
-    return table.assign(similarity=np.round(total / pairs, 4), pairs=pairs)
+    # Cosines of TF-IDF vectors are never negative; a within-group sum that cancels to -1e-17 is 0, not -0.
+    return table.assign(similarity=np.round(np.maximum(total / pairs, 0.0), 4) + 0.0, pairs=pairs)
 
 
 @memoised
@@ -334,7 +345,8 @@ def similar_pairs(articles: pd.DataFrame, *, by: By | None = "outlet", top: int 
                   min_similarity: float = 0.0) -> pd.DataFrame:
     """Each article's `top` most similar articles by cosine of their TF-IDF vectors (content words).
 
-    Memory stays flat (BLOCK_CELLS similarities at a time) and the table has at most `top` rows per article;
+    Memory stays flat (BLOCK_CELLS similarities at a time) and the table at most `top` times the articles in rows
+    (an article many others rank first appears in a row with each);
     the comparisons themselves still grow with the square of the corpus (every pair is scored once, in
     sparse products: about a minute for 20,000 news articles on one core). Ties go to the article earlier in
     the table.
@@ -354,11 +366,12 @@ def similar_pairs(articles: pd.DataFrame, *, by: By | None = "outlet", top: int 
     """
     groups = [] if by is None else require_by(articles, by, "similar_pairs")
     require_columns(articles, ("doc_id", "text"), "similar_pairs")
+    require_unique_ids(articles, "similar_pairs")
     if top < 1:
         raise ValueError(f"similar_pairs: top must be at least 1, not {top!r}")
     matrix = _tfidf(articles).tocsr()
     count = matrix.shape[0]
-    columns = matrix.T.tocsc()
+    columns = matrix.T.tocsr()  # CSR on both sides: scipy would convert a CSC right side at every block
     step = max(1, BLOCK_CELLS // max(count, 1))
     found_a, found_b, found_value = [], [], []
     for begin in range(0, count, step):
@@ -422,7 +435,8 @@ def group_similarity(pairs: pd.DataFrame, *, by: By = "outlet") -> pd.DataFrame:
         pairs[[*right, *left, "similarity"]].set_axis([*left, *right, "similarity"], axis=1),
     ], ignore_index=True)
     within = (both[left].to_numpy() == both[right].to_numpy()).all(axis=1)
-    both = pd.concat([both[~within], both[within].iloc[::2]], ignore_index=True)  # a within-group pair once
+    swapped = np.arange(len(both)) >= len(pairs)
+    both = both[~(within & swapped)]  # a within-group pair once: as given, not also swapped
     table = both.groupby([*left, *right], as_index=False).agg(similarity=("similarity", "mean"),
                                                               pairs=("similarity", "size"))
     return table.assign(similarity=table["similarity"].round(4))

@@ -65,7 +65,7 @@ def bootstrap_ratio(
     # Replicates drawn BOOTSTRAP_CELLS numbers at a time (a group of 20,000 articles and 50 families would
     # otherwise gather 2 billion); the same draws, in the same order, and the same sums as all at once.
     tops, bottoms = np.empty((replicates, numerators.shape[1])), np.empty((replicates, 1))
-    step = max(1, BOOTSTRAP_CELLS // (units * numerators.shape[1]))
+    step = max(1, BOOTSTRAP_CELLS // max(units * numerators.shape[1], 1))
     for begin in range(0, replicates, step):
         picks = rng.integers(0, units, size=(min(step, replicates - begin), units))
         tops[begin:begin + len(picks)] = numerators[picks].sum(axis=1)
