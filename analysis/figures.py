@@ -95,7 +95,31 @@ def save_figure(
         shown, left_out = capped_rows(data, name, copies="The CSV holds")
         files[f"{name}.csv"], files[f"{name}.parquet"] = _csv(shown), _parquet(data)
         caption = " ".join(filter(None, [caption, left_out]))
-    return _save(name, files, caption, settings, folder)
+    written = _save(name, files, caption, settings, folder)
+    _show_saved(fig, files[f"{name}.png"])
+    return written
+
+
+def _show_saved(fig, png: bytes) -> None:
+    """In a notebook kernel that draws figures inline, show the PNG just saved in the figure's place, and close
+    the figure.
+
+    The inline backend would draw the figure twice more at the cell's end (once to crop it, once to render it),
+    about a third of a figure's cost in a notebook; the saved file costs nothing to show, and what the notebook
+    shows is then byte for byte the figure a paper cites. It is shown at the figure's own size on screen (the
+    PNG_DPI file at figure.dpi), so it looks as the inline figure would, only sharper. Anywhere else (a script,
+    another backend, a figure pyplot does not manage) nothing changes."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    manager = fig.canvas.manager
+    if "inline" not in matplotlib.get_backend() or manager is None or not plt.fignum_exists(manager.num):
+        return
+    from IPython.display import Image, display
+
+    pixels_wide = int.from_bytes(png[16:20], "big")  # the PNG header's IHDR width
+    display(Image(data=png, format="png", width=round(pixels_wide * fig.dpi / PNG_DPI)))
+    plt.close(fig)
 
 
 def save_table(table: pd.DataFrame, name: str, *, caption: str | None = None, settings: Settings | None = None) -> Path:

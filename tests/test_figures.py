@@ -51,6 +51,32 @@ def test_saving_twice_gives_identical_bytes(out):
     assert (out / "manifest.json").read_bytes() == manifest
 
 
+def test_in_a_notebook_the_figure_shown_is_the_saved_png_at_the_figures_size(out, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(matplotlib, "get_backend", lambda: "module://matplotlib_inline.backend_inline")
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    fig = _figure()
+    png = an.save_figure(fig, "99-shown")[0]
+    assert len(shown) == 1 and shown[0].data == png.read_bytes()
+    # 3 inches wide: 450 pixels in the 150 dpi file, shown 300 pixels wide as the inline figure (100 dpi) would be.
+    assert int.from_bytes(shown[0].data[16:20], "big") == 450 and shown[0].width == 300
+    # Closed, so the inline backend does not draw it again at the cell's end.
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_outside_a_notebook_saving_shows_nothing_and_leaves_the_figure_open(out, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    fig = _figure()
+    an.save_figure(fig, "99-kept")
+    assert shown == [] and plt.fignum_exists(fig.number)
+    plt.close(fig)
+
+
 def test_the_output_folder_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_OUT", str(tmp_path / "elsewhere"))
     an.configure()

@@ -286,3 +286,17 @@ def test_an_interrupt_that_arrives_after_the_notebooks_ended_is_still_a_keyboard
             loop.run_until_complete(notebook_cell())
     finally:
         loop.close()
+
+
+def test_the_command_skips_jsonschemas_slow_iri_parsers_and_a_plain_import_leaves_them_alone():
+    # `python -m analysis` marks rfc3987_syntax absent (3 s of Earley grammars per run, for a format no notebook
+    # schema uses); notebooks are still read and validated. `import analysis` changes nothing of the kind.
+    probe = ("import sys, {module}, nbformat, jsonschema; "
+             "nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); "
+             "print(sys.modules.get('rfc3987_syntax', 'not imported'))")
+    notebook = str(notebooks()[0])
+    shown = [subprocess.run([sys.executable, "-c", probe.format(module=module), notebook], cwd=PROJECT,
+                            capture_output=True, text=True, timeout=120) for module in ("analysis.__main__", "analysis")]
+    assert [result.returncode for result in shown] == [0, 0], [result.stderr[-2000:] for result in shown]
+    assert shown[0].stdout.strip() == "None"
+    assert shown[1].stdout.strip().startswith("<module 'rfc3987_syntax'")

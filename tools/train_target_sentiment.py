@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse
+import scipy.stats
 import sklearn
 from scipy.optimize import brentq
 from sklearn.linear_model import LogisticRegression
@@ -154,10 +155,35 @@ def cross_validate(features, y, groups, options, settings) -> tuple[float, list[
     return macro_f1(y, probabilities.argmax(axis=1)), per_fold, probabilities
 
 
+def neutral_scores(probabilities: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """p_positive - p_negative of the mentions the coders rated neutral."""
+    neutral = probabilities[y == NEUTRAL]
+    return neutral[:, LABELS.index("positive")] - neutral[:, LABELS.index("negative")]
+
+
 def neutral_mean(probabilities: np.ndarray, y: np.ndarray) -> float:
     """Mean p_positive - p_negative over the mentions the coders rated neutral: 0 on a scale whose 0 is neutral."""
-    neutral = probabilities[y == NEUTRAL]
-    return float(np.mean(neutral[:, LABELS.index("positive")] - neutral[:, LABELS.index("negative")]))
+    return float(np.mean(neutral_scores(probabilities, y)))
+
+
+def neutral_interval(probabilities: np.ndarray, y: np.ndarray) -> str:
+    """The neutral-coded mean's standard error and 95% interval (t): how far from 0 chance alone puts it.
+
+    A dev split holds a few hundred neutral-coded mentions, so its mean moves by about +/-0.02 to 0.03 from
+    sample to sample; a calibration that is right on average can land outside +/-0.03 on one split by chance.
+    (Mentions of one sentence are not independent; the interval treats them as if they were, so it is if
+    anything too narrow.)"""
+    scores = neutral_scores(probabilities, y)
+    error = float(scipy.stats.sem(scores))
+    half = float(scipy.stats.t.ppf(0.975, len(scores) - 1)) * error
+    return f"se {error:.4f}, 95% {scores.mean() - half:+.4f} to {scores.mean() + half:+.4f}, n {len(scores)}"
+
+
+def score_correlation(probabilities: np.ndarray, y: np.ndarray) -> float:
+    """Spearman correlation of p_positive - p_negative with the coders' class (negative < neutral < positive):
+    how well the continuous scale, which article and group means average, orders what the coders said."""
+    scale = probabilities[:, LABELS.index("positive")] - probabilities[:, LABELS.index("negative")]
+    return float(scipy.stats.spearmanr(scale, y).statistic)
 
 
 def zero_shift(probabilities: np.ndarray, y: np.ndarray) -> float:
@@ -256,7 +282,9 @@ def train(folder: Path, grid: dict, report=print) -> str:
         report(f"{split}: {len(dev_y)} targets; model macro-F1 {macro_f1(dev_y, raw.argmax(axis=1)):.4f} "
                f"(calibrated {macro_f1(dev_y, calibrated.argmax(axis=1)):.4f}); neutral-coded mean "
                f"p_positive - p_negative {neutral_mean(raw, dev_y):+.4f} "
-               f"(calibrated {neutral_mean(calibrated, dev_y):+.4f}); "
+               f"(calibrated {neutral_mean(calibrated, dev_y):+.4f}; {neutral_interval(calibrated, dev_y)}); "
+               f"scale's Spearman with the codes {score_correlation(raw, dev_y):.3f} "
+               f"(calibrated {score_correlation(calibrated, dev_y):.3f}); "
                f"sentence VADER macro-F1 {macro_f1(dev_y, vader_labels(dev)):.4f}")
     return text
 
