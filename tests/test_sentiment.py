@@ -224,6 +224,29 @@ def test_target_sentiment_by_the_model_reports_a_score_and_label_shares_per_acto
         an.target_sentiment(scored, method="bert")
 
 
+def test_the_model_runs_once_for_target_sentiment_and_target_mentions_of_one_table(tmp_path, monkeypatch):
+    # Notebook 03 asks for both: the second reads the first's mentions from the cache. With the cache off, both run
+    # the model, and the figures are the same either way.
+    from analysis import cache
+    from analysis.measures import sentiment
+
+    calls = []
+    classify = sentiment.classify_target_sentiment
+    monkeypatch.setattr(sentiment, "classify_target_sentiment", lambda mentions: calls.append(len(mentions)) or classify(mentions))
+    scored = an.score_sentences(pd.DataFrame({"outlet": ["X", "Y"], "doc_id": ["a", "b"], "text": [
+        "Iran condemned the brutal attack by the United States.", "Russia praised the peaceful talks with Iran."]}))
+    results = {}
+    for setting in ("off", str(tmp_path / "cache")):
+        monkeypatch.setenv("ANALYSIS_CACHE", setting)
+        monkeypatch.setattr(cache, "MIN_SECONDS", 0.0)
+        calls.clear()
+        results[setting] = (an.target_sentiment(scored, method="model", replicates=50), an.target_mentions(scored))
+        assert calls == ([4, 4] if setting == "off" else [4])
+    (uncached, uncached_mentions), (cached, cached_mentions) = results.values()
+    pd.testing.assert_frame_equal(cached, uncached)
+    pd.testing.assert_frame_equal(cached_mentions, uncached_mentions)
+
+
 def test_target_mentions_give_each_mention_its_offsets_and_both_labels():
     scored = an.score_sentences(pd.DataFrame({"doc_id": ["a"], "text": ["The United States warned Iran again."]}))
     mentions = an.target_mentions(scored, targets=["United States", "Iran"])

@@ -336,11 +336,16 @@ def target_sentiment(
         raise ValueError(f"target_sentiment: method must be 'vader' or 'model', not {method!r}")
     groups = require_by(scored, by, "target_sentiment")
     require_columns(scored, ("doc_id", "text", "compound"), "target_sentiment")
-    targets = list(targets or TARGETS)
     keyed = scored.reset_index(drop=True).assign(_row=lambda t: np.arange(len(t)))
-    # Only the model needs each mention classified; VADER's value is the sentence's.
-    mentions = (target_mentions(keyed, targets=targets, aliases=aliases) if method == "model"
-                else _find_mentions(keyed, targets, aliases))
+    mentions = _find_mentions(keyed, list(targets or TARGETS), aliases)
+    if method == "model":
+        # Only the model needs each mention classified; VADER's value is the sentence's. target_mentions is asked
+        # with the caller's own arguments, so that a notebook asking for the mentions too (03 does) reads this
+        # result from the cache instead of running the model again; its rows are _find_mentions' in order.
+        classified = target_mentions(scored.reset_index(drop=True), targets=targets, aliases=aliases)
+        mentions = mentions.assign(**{column: classified[column].to_numpy() for column in classified.columns
+                                      if column not in mentions.columns})
+    targets = list(targets or TARGETS)
     if method == "model":
         values = mentions.groupby(["_row", "target"], as_index=False)["score"].mean()
     else:
