@@ -69,7 +69,9 @@ def save_figure(
     settings : the notebook's settings (output folder, corpus, group); default the
         ones `configure` last set, else the environment's ($ANALYSIS_CORPUS, $ANALYSIS_OUT ...).
 
-    Returns the paths written (PNG, SVG, then CSV if `data` was given).
+    Returns the paths written (PNG, SVG, then CSV if `data` was given). In a notebook that draws figures inline,
+    the cell shows the PNG just written, byte for byte, and the figure is closed (so not drawn again at the cell's
+    end); it can still be changed and saved again.
 
     The figure's text (titles, labels, tick labels, legends, annotations) is made drawable in place first: a
     control character, bidi override or XML-invalid character becomes U+FFFD (analysis.escape.figure_text), and a
