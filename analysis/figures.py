@@ -114,8 +114,8 @@ def _show_saved(fig, png: bytes) -> None:
     import matplotlib
     import matplotlib.pyplot as plt
 
-    manager = fig.canvas.manager
-    if "inline" not in matplotlib.get_backend() or manager is None or not plt.fignum_exists(manager.num):
+    manager = fig.canvas.manager  # checked first: asking for the backend could make pyplot choose one
+    if manager is None or not plt.fignum_exists(manager.num) or "inline" not in matplotlib.get_backend():
         return
     from IPython.display import Image, display
 

@@ -345,11 +345,10 @@ def target_sentiment(
         classified = target_mentions(scored.reset_index(drop=True), targets=targets, aliases=aliases)
         mentions = mentions.assign(**{column: classified[column].to_numpy() for column in classified.columns
                                       if column not in mentions.columns})
-    targets = list(targets or TARGETS)
-    if method == "model":
         values = mentions.groupby(["_row", "target"], as_index=False)["score"].mean()
     else:
         values = mentions[["_row", "target", "compound"]].drop_duplicates(["_row", "target"]).rename(columns={"compound": "score"})
+    targets = list(targets or TARGETS)
     all_groups = [(group_values, name) for group_values, name, _ in split_by(scored, groups)]
     rows = []
     for target in targets:
