@@ -29,10 +29,10 @@ SHARED = PROJECT.parent / "shared"
 
 #: Test modules whose tests share one run of the notebooks (a fixture taking a minute or more), by the name of
 #: that run: the seeds through every notebook in JupyterLab (`lab_run`, which the committed figures are compared
-#: with too), small corpora, a corpus run twice, the hostile corpus. pytest-xdist (`make test`) keeps each run's
-#: tests on one worker, or each worker would run the notebooks again for its share of them.
+#: with too), the small corpora (`small_corpus_runs`; one of them run twice), the hostile corpus. pytest-xdist
+#: (`make test`) keeps each run's tests on one worker, or each worker would run the notebooks again for its share.
 GROUPED_MODULES = {"test_committed_figures.py": "the seeds", "test_jupyterlab.py": "the seeds",
-                   "test_any_corpus.py": "small corpora", "test_reproducible.py": "one corpus twice",
+                   "test_any_corpus.py": "small corpora", "test_reproducible.py": "small corpora",
                    "test_hostile_corpus.py": "the hostile corpus"}
 
 
@@ -75,6 +75,14 @@ def lab_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def small_corpus_runs(tmp_path_factory):
+    """tests/small_corpora.py's corpora, each run once through the corpus notebooks: name -> SmallRun."""
+    from small_corpora import run_small_corpora
+
+    return run_small_corpora(tmp_path_factory.mktemp("small-corpora"))
+
+
+@pytest.fixture(scope="session")
 def articles() -> pd.DataFrame:
     return an.load_articles(SEEDS)
 
@@ -98,6 +106,31 @@ def write_corpus(folder: Path, files: dict[str, str | bytes], metadata: str) -> 
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     (folder / "metadata.csv").write_text(metadata, encoding="utf-8")
     return folder
+
+
+def one_cell_notebook(folder: Path, monkeypatch, source: str) -> Path:
+    """The run's only notebook (analysis.runner.notebooks patched): the parameters, configure, then `source` (which
+    may break something) and one saved figure. For tests of the runner rather than of a notebook: its kernel does
+    in about 3 CPU-seconds what 01-corpus does in 6."""
+    import nbformat
+
+    import analysis.runner as runner
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cells = [
+        nbformat.v4.new_code_cell("CORPUS = None\nGROUP = None\nOUT = None\nCOLUMNS = None",
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+                                  "import pandas as pd\nimport analysis as an\n"
+                                  "settings = an.configure(notebook='01-tiny', corpus=CORPUS, group=GROUP, out=OUT, "
+                                  "columns=COLUMNS)\n" + source + "\nfig, ax = plt.subplots()\nax.bar(['a'], [1])\n"
+                                  "an.save_figure(fig, '01-tiny-figure', data=pd.DataFrame({'n': [1]}), "
+                                  "settings=settings)"),
+    ]
+    path = folder / "01-tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    monkeypatch.setattr(runner, "notebooks", lambda only=None: [path])
+    return path
 
 
 DESKS = {"000": "world", "001": "wire", "002": "world", "003": "politics", "004": "wire"}

@@ -1,19 +1,12 @@
 """Any corpus that loads runs through every notebook, and a figure with nothing to show says so.
 
-Three small corpora, written at test time, each run once through the notebooks by the runner:
-
-- `garden`: two outlets of plain gardening prose. Cleaning removes nothing, no lexicon term, alias, frame cue,
-  verb of the killing or quotation occurs, and no article is dated. It is both "cleaning removes nothing"
-  and "nothing matches": neither needs the other absent, and together they cost one run, not two.
-- `single`: one article (one group, no pair of articles, some KWIC patterns match and some never do).
-- `one_outlet`: several articles of one outlet, with headlines and a quotation (one group, so nothing to compare).
-
-Notebook 05 is left out: it reads the validation data, never the corpus, so it would run the same three times.
+The corpora and their runs are tests/small_corpora.py's (`garden`: nothing matches; `single`: one article;
+`one_outlet`: one group; `desks`: two groups of a column no code names), each run once through the notebooks by
+the runner and shared with tests/test_reproducible.py.
 """
 
 from __future__ import annotations
 
-import io
 import re
 
 import matplotlib
@@ -26,50 +19,8 @@ import pytest  # noqa: E402
 
 import analysis as an  # noqa: E402
 from analysis.plots.parts import EMPTY_STATE  # noqa: E402
-from analysis.runner import notebooks, run_all  # noqa: E402
-from conftest import PROJECT, write_corpus  # noqa: E402
-
-GARDEN = (
-    "Tomatoes grow best in warm soil with plenty of sunlight. Water them deeply once a week rather than a little "
-    "every day. A layer of straw around the stems keeps the ground moist and cool.\n\n"
-    "Basil likes the same conditions and makes a good neighbour for tomatoes. Sow the seeds indoors in early spring "
-    "and plant them out after the last frost.\n",
-    "Roses need a sunny spot and rich, well drained soil. Prune them in late winter, just above an outward facing "
-    "bud. Feed them with compost in spring and again after the first flowers fade.\n\n"
-    "Aphids gather on the young shoots in early summer. A strong spray of water removes most of them, and ladybirds "
-    "eat the rest.\n",
-    "Carrots prefer light, sandy soil without stones. Sow them thinly in rows and cover the seeds with a fine layer "
-    "of earth. Thin the seedlings when they are a few centimetres tall.\n\n"
-    "Keep the bed free of weeds and water it during dry spells. The roots are ready to pull about ten weeks after "
-    "sowing.\n",
-)
-STRIKE = (
-    "The United States killed the Iranian general Qassem Soleimani in a drone strike near Baghdad airport on Friday. "
-    "Iran called the killing an act of terrorism and promised revenge.\n\n"
-    "Officials in Washington described the strike as an act of self-defence. "
-    "Critics in Congress asked whether the operation was lawful under international law.\n"
-)
-REACTIONS = (
-    "Russia condemned the assassination of the Iranian commander as a violation of Iraqi sovereignty. "
-    "The Foreign Ministry in Moscow warned that the murder would raise tension across the region.\n\n"
-    "\"This was an act of war against our nation,\" the Iranian foreign minister said on Saturday. "
-    "China urged all sides to show restraint and to return to dialogue.\n"
-)
-MARKETS = (
-    "Soleimani led the Quds Force for more than twenty years. "
-    "His death raised fears of a wider war between Iran and the United States.\n\n"
-    "Oil prices rose sharply after the news of the attack. Markets in Asia fell on the first day of trading.\n"
-)
-
-CORPORA = {
-    "garden": ({"g0.txt": GARDEN[0], "g1.txt": GARDEN[1], "g2.txt": GARDEN[2]},
-               "file,outlet\ng0.txt,Garden Weekly\ng1.txt,Garden Weekly\ng2.txt,Plot and Pot\n"),
-    "single": ({"only.txt": STRIKE}, "file,outlet,date\nonly.txt,Lone Outlet,2020-01-03\n"),
-    "one_outlet": ({"s.txt": "US strike kills Soleimani\n\n" + STRIKE,
-                    "r.txt": "Moscow condemns the killing\n\n" + REACTIONS, "m.txt": MARKETS},
-                   "file,outlet,title,date\ns.txt,Same Outlet,US strike kills Soleimani,2020-01-03\n"
-                   "r.txt,Same Outlet,Moscow condemns the killing,2020-01-04\nm.txt,Same Outlet,,\n"),
-}
+from conftest import PROJECT  # noqa: E402
+from small_corpora import CORPORA, CORPUS_NOTEBOOKS, GROUPED_TABLES, grouped_tables, grouped_tables_hold  # noqa: E402
 
 #: The figures with nothing to show in each corpus: each must carry the empty-state message, and no other may.
 EMPTY = {
@@ -83,28 +34,22 @@ EMPTY = {
     },
     "single": {"01-corpus-removed-lines", "02-terminology-keyness", "04-framing-similarity", "04-framing-speakers"},
     "one_outlet": {"02-terminology-keyness"},
+    "desks": set(),
 }
 
-CORPUS_NOTEBOOKS = [path.stem for path in notebooks() if not path.stem.startswith("05-")]
 #: Every figure the corpus notebooks save, as the seeds' committed figures list them.
 FIGURES = sorted(path.stem for path in (PROJECT / "figures").glob("*.png") if not path.stem.startswith("05-"))
 
 
 @pytest.fixture(scope="module")
-def corpora(tmp_path_factory):
-    root = tmp_path_factory.mktemp("corpora")
-    return {name: write_corpus(root / name, files, metadata) for name, (files, metadata) in CORPORA.items()}
+def corpora(small_corpus_runs):
+    return {name: run.corpus for name, run in small_corpus_runs.items()}
 
 
 @pytest.fixture(scope="module")
-def runs(corpora, tmp_path_factory):
-    """Each corpus through the corpus notebooks, one runner call each (a kernel per notebook: ~30 s a corpus)."""
-    outs = {}
-    for name, folder in corpora.items():
-        out = tmp_path_factory.mktemp(f"out-{name}")
-        summary = run_all(corpus=folder, out=out, only=CORPUS_NOTEBOOKS, stream=io.StringIO())
-        outs[name] = (out, summary)
-    return outs
+def runs(small_corpus_runs):
+    """Each corpus's output folder and run summary (conftest.py's small_corpus_runs: one run each per session)."""
+    return {name: (run.out, run.summary) for name, run in small_corpus_runs.items()}
 
 
 def _findings(out, notebook: str) -> str:
@@ -147,6 +92,12 @@ def test_a_figure_with_nothing_to_show_says_so_and_no_other_does(runs, name):
     out, _ = runs[name]
     marked = {path.stem for path in out.glob("*.svg") if f'id="{EMPTY_STATE}"' in path.read_text(encoding="utf-8")}
     assert marked == EMPTY[name]
+
+
+def test_every_notebook_runs_grouped_by_a_column_no_code_names(runs):
+    out, _ = runs["desks"]
+    only = list(GROUPED_TABLES)
+    assert grouped_tables_hold(out, "desk", only) == {name: {"world", "business"} for name in grouped_tables(only)}
 
 
 def test_findings_of_a_corpus_where_nothing_matches_say_what_is_missing(runs):

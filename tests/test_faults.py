@@ -33,7 +33,7 @@ from analysis.files import FileFault, file_fault, temporary_owner, write_atomic 
 from analysis.output import LOCK, WRITE_ELSEWHERE, OutputFolder, OutputRefused  # noqa: E402
 from analysis.paths import ENV_COLUMNS, ENV_CORPUS, ENV_GROUP, ENV_LOCKED, ENV_OUT, shown_path  # noqa: E402
 from analysis.runner import terminal_text  # noqa: E402
-from conftest import PROJECT, write_corpus  # noqa: E402
+from conftest import PROJECT, one_cell_notebook, write_corpus  # noqa: E402
 
 TEXT = ("The United States killed the Iranian general in a drone strike near Baghdad airport on Friday. "
         "Iran called the killing an act of terrorism.\n\nOfficials in Washington described the strike as "
@@ -70,25 +70,6 @@ def _figure():
     fig, ax = plt.subplots(figsize=(2, 2))
     ax.bar(["a"], [1])
     return fig
-
-
-def _one_cell_notebook(folder: Path, monkeypatch, source: str) -> Path:
-    """The run's only notebook: the parameters, configure, then `source` (which may break something) and a save."""
-    folder.mkdir(parents=True, exist_ok=True)
-    cells = [
-        nbformat.v4.new_code_cell("CORPUS = None\nGROUP = None\nOUT = None\nCOLUMNS = None",
-                                  metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
-                                  "import pandas as pd\nimport analysis as an\n"
-                                  "settings = an.configure(notebook='01-tiny', corpus=CORPUS, group=GROUP, out=OUT, "
-                                  "columns=COLUMNS)\n" + source + "\nfig, ax = plt.subplots()\nax.bar(['a'], [1])\n"
-                                  "an.save_figure(fig, '01-tiny-figure', data=pd.DataFrame({'n': [1]}), "
-                                  "settings=settings)"),
-    ]
-    path = folder / "01-tiny.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    monkeypatch.setattr(runner, "notebooks", lambda only=None: [path])
-    return path
 
 
 # --- Nothing is written into the corpus ---------------------------------------------------------------------------
@@ -316,7 +297,7 @@ def test_a_fault_of_the_package_is_one_line_saying_how_to_see_and_report_it(caps
 
 def test_a_full_disk_in_a_notebook_kernel_is_one_line_naming_the_file(corpus, tmp_path, capsys, monkeypatch):
     # The kernel's disk fills as it saves: every fsync there fails as a full disk's does.
-    _one_cell_notebook(tmp_path / "notebooks", monkeypatch, "import errno, os\n"
+    one_cell_notebook(tmp_path / "notebooks", monkeypatch, "import errno, os\n"
                        "def full(descriptor):\n    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))\n"
                        "os.fsync = full")
     out = tmp_path / "out"
@@ -331,7 +312,7 @@ def test_a_full_disk_in_a_notebook_kernel_is_one_line_naming_the_file(corpus, tm
 def test_a_full_disk_for_the_report_is_one_line_naming_it(corpus, tmp_path, capsys, monkeypatch):
     import analysis.files as files
 
-    _one_cell_notebook(tmp_path / "notebooks", monkeypatch, "")
+    one_cell_notebook(tmp_path / "notebooks", monkeypatch, "")
     fsync = os.fsync
 
     def full_for_reports(descriptor):  # this process writes the reports; the kernel wrote the figure
@@ -355,7 +336,7 @@ def test_a_full_disk_for_the_report_is_one_line_naming_it(corpus, tmp_path, caps
 
 
 def test_a_corpus_removed_during_the_run_is_one_line_naming_it(corpus, tmp_path, capsys, monkeypatch):
-    _one_cell_notebook(tmp_path / "notebooks", monkeypatch, "import shutil\nshutil.rmtree(settings.corpus)")
+    one_cell_notebook(tmp_path / "notebooks", monkeypatch, "import shutil\nshutil.rmtree(settings.corpus)")
     status, lines = _command(capsys, "--corpus", str(corpus), "--out", str(tmp_path / "out"), "--only", "01")
     assert (status, lines[-1]) == (1, f"error: the corpus {corpus} was removed or moved during the run: put it "
                                       "back, or give --corpus its new place, and run again")

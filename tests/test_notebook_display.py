@@ -175,7 +175,7 @@ ARTICLES = {
 
 
 @pytest.mark.slow
-def test_no_notebook_output_or_report_shows_an_absolute_path(tmp_path):
+def test_no_notebook_output_or_report_shows_an_absolute_path_and_the_corpus_warnings_are_said_twice(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", {**ARTICLES, "stray.txt": LONG},
                           "file,outlet,date,note\n"
                           f'a.txt,Alpha,05/01/2020,"{LONG}"\n'
@@ -185,6 +185,9 @@ def test_no_notebook_output_or_report_shows_an_absolute_path(tmp_path):
                              "--only", "01", "02"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=900,
                             env={**os.environ, "MPLBACKEND": "Agg"})
     assert result.returncode == 0, result.stderr[-3000:]
+    # The corpus's warnings are said again at the end of the run, after each notebook's time and report.
+    assert "01-corpus: " in result.stderr and " s, report " in result.stderr
+    assert "corpus warnings (2)" in result.stderr and "stray.txt" in result.stderr.split("corpus warnings")[1]
     reports = sorted((out / "reports").iterdir())
     assert [path.name for path in reports] == ["01-corpus.html", "01-corpus.ipynb", "02-terminology.html",
                                                "02-terminology.ipynb"]

@@ -13,7 +13,8 @@ import pytest
 from analysis.runner import NotebookFailed, notebooks, run_notebook
 import pandas as pd
 
-from conftest import DESKS, PROJECT, SEEDS
+from conftest import PROJECT, SEEDS, one_cell_notebook
+from small_corpora import grouped_tables, grouped_tables_hold
 
 FIGURES = PROJECT / "figures"
 NOTEBOOKS = notebooks()
@@ -90,23 +91,6 @@ def test_another_corpus_is_never_written_into_the_projects_figures(desk_corpus):
     assert (FIGURES / "manifest.json").read_bytes() == before
 
 
-@pytest.mark.slow
-def test_corpus_warnings_show_in_the_notebook_and_at_the_end_of_the_run(tmp_path):
-    from conftest import write_corpus
-
-    prose = "Officials said the strike near Baghdad airport killed the general on Friday. " * 3
-    corpus = write_corpus(tmp_path / "corpus", {"a.txt": prose, "b.txt": prose.replace("Friday", "Thursday"),
-                                                "stray.txt": prose}, "file,outlet\na.txt,X\nb.txt,Y\n")
-    result = _run_command("--corpus", str(corpus), "--out", str(tmp_path / "out"), "--only", "1")
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "corpus warnings (1)" in result.stderr and "stray.txt" in result.stderr.split("corpus warnings")[1]
-    assert "01-corpus: " in result.stderr and " s, report " in result.stderr
-    executed = nbformat.read(tmp_path / "out" / "reports" / "01-corpus.ipynb", as_version=4)
-    shown = [output.get("text", "") for cell in executed.cells if cell.cell_type == "code" for output in cell.outputs
-             if output.get("name") == "stderr"]
-    assert any("stray.txt" in text and "CorpusWarning" in text for text in shown)
-
-
 def test_a_failing_cell_is_reported_with_its_notebook_and_cell(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1"),
@@ -127,29 +111,19 @@ def test_the_command_exits_non_zero_naming_a_bad_corpus_before_any_notebook(tmp_
     assert "error: corpus: corpus not found" in result.stderr and "01-corpus" not in result.stderr
 
 
-#: The tables that keep the group column, by notebook.
-GROUPED_TABLES = {"01": ["01-corpus-own-voice-vs-quoted"], "02": ["02-terminology-event", "02-terminology-keyness"],
-                  "03": ["03-sentiment-sentences"], "04": ["04-framing-frames", "04-framing-speakers"]}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("group, only", [("desk", ("01", "02", "03", "04")), ("ownership", ("02", "04"))])
-def test_every_notebook_runs_grouped_by_any_metadata_column(tmp_path, desk_corpus, group, only):
-    # A column the user added (desk, every notebook that groups) and one of the seeds' (ownership, two of them:
-    # the seeds' outlet runs are the committed figures).
-    corpus = desk_corpus if group == "desk" else SEEDS
+def test_the_notebooks_that_group_run_grouped_by_another_column_of_the_seeds(tmp_path):
+    # ownership, a column of the seeds' own, in two notebooks (the seeds' outlet runs are the committed figures);
+    # a column the user added, through every notebook, is tests/test_any_corpus.py's `desks` run.
+    only = ("02", "04")
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--group", group, "--out", str(tmp_path),
+        [sys.executable, "-m", "analysis", "run", "--corpus", str(SEEDS), "--group", "ownership", "--out", str(tmp_path),
          "--only", *only],
         cwd=PROJECT, capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    expected = set(DESKS.values()) if group == "desk" else set(pd.read_csv(SEEDS / "metadata.csv")["ownership"].fillna("unknown"))
-    for name in (name for notebook in only for name in GROUPED_TABLES[notebook]):
-        table = pd.read_csv(tmp_path / f"{name}.csv", dtype=str)
-        assert set(table[group]) == expected, name
-    pairs = pd.read_csv(tmp_path / "04-framing-similarity.csv", dtype=str)
-    assert set(pairs[f"{group}_a"]) | set(pairs[f"{group}_b"]) == expected
+    expected = set(pd.read_csv(SEEDS / "metadata.csv")["ownership"].fillna("unknown"))
+    assert grouped_tables_hold(tmp_path, "ownership", only) == {name: expected for name in grouped_tables(only)}
 
 
 @pytest.mark.slow
@@ -187,26 +161,22 @@ def test_a_notebook_whose_outputs_are_up_to_date_is_kept_and_any_change_runs_it_
 
     import analysis.runner as runner
 
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    copy = folder / "01-corpus.ipynb"
-    copy.write_bytes((PROJECT / "notebooks" / "01-corpus.ipynb").read_bytes())
-    monkeypatch.setattr(runner, "notebooks", lambda only=None: [copy])
+    copy = one_cell_notebook(tmp_path / "notebooks", monkeypatch, "")  # the runner's rules, not a notebook's
     out = tmp_path / "out"
 
     def run(**options):
         return runner.run_all(corpus=SEEDS, out=out, stream=io.StringIO(), **options)
 
     first = run()
-    assert first.kept == [] and "01-corpus" in first.seconds
-    figure = sorted(out.glob("01-*.png"))[0]
+    assert first.kept == [] and "01-tiny" in first.seconds
+    figure = out / "01-tiny-figure.png"
     def outputs():  # every output and report; not the lock file, which notes who last held it
         return {path: path.read_bytes() for path in out.rglob("*") if path.is_file() and not path.name.startswith(".")}
 
     before = outputs()
 
     second = run()  # nothing changed: kept, and no file touched
-    assert second.kept == ["01-corpus"] and second.reports == first.reports
+    assert second.kept == ["01-tiny"] and second.reports == first.reports
     assert outputs() == before
 
     assert run(rerun=True).kept == []  # asked to

@@ -1,17 +1,19 @@
 """Identical re-runs stay honest: the same corpus run twice, into two folders, gives the same bytes in every file.
 
-A small corpus that is not the seeds (four articles, two outlets, headlines, dates, a quotation, a line that
-cleaning removes) goes through `python -m analysis run` twice, both runs at once (one per core), each into its own
-folder. Every file is then compared byte for byte: figures (PNG, SVG), tables (CSV, Markdown, LaTeX, Parquet),
-the reports (HTML and .ipynb) and the manifest.
+The first run is tests/small_corpora.py's `desks` (four articles, two outlets, headlines, dates, quotations, a line
+that cleaning removes; grouped by a column of its own), made by the runner in this process and shared with
+tests/test_any_corpus.py. The second is `python -m analysis run` of the same corpus and grouping into another
+folder, so the command line and the runner called from Python are held to the same bytes too. Every file is
+then compared byte for byte: figures (PNG, SVG), tables (CSV, Markdown, LaTeX, Parquet), the reports (HTML and
+.ipynb) and the manifest.
 
 One difference is legitimate: the notebooks display their settings, output folder included, so a report may name
 its own folder; in the reports alone that path is replaced by "<out>" before comparing. The manifest records the
 corpus path, never the output folder, so it is compared as written.
 
-Notebook 05 is left out (`--only`): it reads the validation data, never the corpus, and is the slowest by far.
-For the seeds, tests/test_notebooks.py already checks that a fresh run gives the committed figures, tables and
-manifest byte for byte (the code commit apart); the reports, which are not committed, are checked here.
+Notebook 05 is left out: it reads the validation data, never the corpus, and is the slowest by far.
+For the seeds, tests/test_committed_figures.py already checks that a fresh run gives the committed figures,
+tables and manifest byte for byte (the code commit apart); the reports, which are not committed, are checked here.
 """
 
 from __future__ import annotations
@@ -25,56 +27,26 @@ import pytest
 
 from analysis.files import TEMPORARY
 from analysis.output import LOCK
-from analysis.runner import notebooks
-from conftest import PROJECT, write_corpus
+from conftest import PROJECT
+from small_corpora import CORPUS_NOTEBOOKS as NOTEBOOKS
 
-NOTEBOOKS = [path.stem for path in notebooks() if not path.stem.startswith("05-")]
 FIGURES = (".png", ".svg")
 TABLES = (".csv", ".md", ".tex", ".parquet")
 
-ARTICLES = {
-    "alpha-1.txt": "US strike kills Soleimani\n\n"
-                   "The United States killed the Iranian general Qassem Soleimani in a drone strike near Baghdad "
-                   "airport on Friday. Iran called the killing an act of terrorism and promised revenge.\n\n"
-                   "Advertisement\n\n"
-                   "\"This was an act of war against our nation,\" the Iranian foreign minister said on Saturday. "
-                   "Officials in Washington described the strike as an act of self-defence.\n",
-    "alpha-2.txt": "Oil prices rose sharply after the news of the attack. Markets in Asia fell on the first day of "
-                   "trading.\n\nCritics in Congress asked whether the operation was lawful under international law. "
-                   "\u201cIt was murder,\u201d one senator said.\n",
-    "beta-1.txt": "Russia condemned the assassination of the Iranian commander as a violation of Iraqi sovereignty. "
-                  "The Foreign Ministry in Moscow warned that the murder would raise tension across the region.\n\n"
-                  "China urged all sides to show restraint. Soleimani was killed by a US drone, officials said.\n",
-    "beta-2.txt": "Soleimani led the Quds Force for more than twenty years. His death raised fears of a wider war "
-                  "between Iran and the United States.\n\nAccording to analysts, the strike was a \u2018targeted "
-                  "killing\u2019 that Washington had planned for months.\n",
-}
-METADATA = ("file,outlet,title,date\n"
-            "alpha-1.txt,Alpha News,US strike kills Soleimani,2020-01-03\n"
-            "alpha-2.txt,Alpha News,Markets fall after the strike,2020-01-04\n"
-            "beta-1.txt,Beta Wire,Moscow condemns the killing,2020-01-04\n"
-            "beta-2.txt,Beta Wire,,2020-01-06\n")
-
-
-def _start(corpus: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--out", str(out), "--only", *NOTEBOOKS],
-        cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-    )
-
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> tuple[Path, Path]:
-    """The corpus run twice at once, into two folders."""
-    root = tmp_path_factory.mktemp("reproducible")
-    corpus = write_corpus(root / "corpus", ARTICLES, METADATA)
-    outs = (root / "first", root / "second")
-    processes = [_start(corpus, out) for out in outs]
-    for process in processes:
-        _, stderr = process.communicate(timeout=900)
-        assert process.returncode == 0, stderr[-3000:]
-    return outs
+def runs(small_corpus_runs, tmp_path_factory) -> tuple[Path, Path]:
+    """The `desks` corpus's shared run, and a second run of it by the command line into a folder of its own."""
+    first = small_corpus_runs["desks"]
+    second = tmp_path_factory.mktemp("reproducible") / "second"
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "run", "--corpus", str(first.corpus), "--group", first.group,
+         "--out", str(second), "--only", *NOTEBOOKS],
+        cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=900,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return first.out, second
 
 
 def _files(out: Path) -> dict[str, Path]:
