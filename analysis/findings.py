@@ -21,6 +21,7 @@ from IPython.display import Markdown
 
 from analysis.escape import markdown_text as _md
 from analysis.measures.stats import MIN_ARTICLES_FOR_INTERVAL, sign_test
+from analysis.plots.corpus import voice_groups
 from analysis.plots.framing import frame_share_groups, speaker_groups
 from analysis.plots.sentiment import sentence_sentiment_groups
 from analysis.plots.terminology import term_rate_groups
@@ -213,16 +214,20 @@ def corpus_findings(sizes: pd.DataFrame, removal_counts: pd.DataFrame, voice: pd
                      f"most by {top}; most from {_md(lines.index[0])} ({_count(int(lines.iloc[0]), 'line')}).")
     else:
         parts.append("- **Cleaning removed no line.**")
-    ranked = voice.sort_values("quoted_share", kind="stable")
-    if not (ranked["quoted_share"] > 0).any():
+    # The lowest and highest are named among the groups the voice figure shows.
+    shown = voice_groups(voice, by=by)
+    ranked = voice[voice[by].isin(shown)].sort_values("quoted_share", kind="stable")
+    if not (voice["quoted_share"] > 0).any():
         parts.append("- **Quotation:** none; every body is in its outlet's own voice.")
-    elif len(ranked) == 1:
+    elif len(voice) == 1:
         parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
                      f"{_md(ranked[by].iloc[0])} (the only group).")
     else:
+        among = (f"of {len(ranked)} groups" if len(ranked) == len(voice)
+                 else f"of the {len(ranked)} of {len(voice)} groups the figure shows, those with the most words")
         parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
                      f"{_md(ranked[by].iloc[0])} and {ranked['quoted_share'].iloc[-1]:.0%} in {_md(ranked[by].iloc[-1])} "
-                     f"(the lowest and highest of {len(ranked)} groups).")
+                     f"(the lowest and highest {among}).")
     dated = coverage[coverage["period"].notna()]
     undated = int(coverage.loc[coverage["period"].isna(), "articles"].sum())
     if len(dated):

@@ -402,6 +402,13 @@ def _many_tables() -> dict:
         "scored": pd.DataFrame(scored, columns=["outlet", "voice", "compound"]),
         "comparison": comparison, "similarity": similarity, "variants": variants,
         "forms": an.agency_shares(agency), "agents": an.agents_named(agency),
+        # Lines removed by 30 rules: group i by every third rule, i + 1 lines each (the later a group, the more).
+        "removals": pd.DataFrame([(group, f"rule_{k:02d}", i + 1)
+                                  for i, group in enumerate(MANY) for k in range(30) if (i + k) % 3 == 0],
+                                 columns=["outlet", "rule", "n"]),
+        "voice": pd.DataFrame({"outlet": MANY, "own_share": [0.6 + 0.008 * i for i in range(47)],
+                               "quoted_share": [0.4 - 0.008 * i for i in range(47)], "articles": 3,
+                               "sentences": [size[g] // 10 for g in MANY], "words": [size[g] for g in MANY]}),
     }
 
 
@@ -427,6 +434,8 @@ MANY_PLOTS = {
     "agents": lambda t: an.plot_agents(t["agents"]),
     "speakers": lambda t: an.plot_speakers(t["voices"]),
     "similarity": lambda t: an.plot_similarity(t["similarity"]),
+    "removals": lambda t: an.plot_removals(t["removals"]),
+    "voice": lambda t: an.plot_voice(t["voice"]),
 }
 
 
@@ -541,3 +550,19 @@ def test_named_categories_get_clearly_different_colours():
     colours = list(category_colours([f"speaker group {i}" for i in range(11)]).values())
     closest = min(np.linalg.norm(np.subtract(to_rgb(a), to_rgb(b))) for i, a in enumerate(colours) for b in colours[i + 1:])
     assert closest >= 0.2  # tab20's blue beside Okabe-Ito's was 0.12 apart
+
+
+def test_at_47_groups_the_removals_pool_the_rarest_rules_and_the_quotation_findings_name_only_groups_shown(many):
+    removals, voice = many["removals"], many["voice"]
+    ax = an.plot_removals(removals)
+    shown = an.plots.corpus.removal_groups(removals)
+    assert len(shown) == 30 and shown == sorted(MANY[17:])  # the later a group, the more lines it lost
+    columns = [label.get_text() for label in ax.get_xticklabels()]
+    assert len(columns) == 21 and columns[-1] == "other rules (10)"
+    assert ax.images[0].get_array().sum() == removals[removals["outlet"].isin(shown)]["n"].sum()
+    plt.close(ax.figure)
+    findings = an.corpus_findings(pd.DataFrame({"outlet": MANY, "doc_id": MANY, "words": 100}), removals, voice,
+                                  pd.DataFrame({"outlet": MANY, "period": pd.NaT, "articles": 1})).data
+    # Outlet 00 quotes most and Outlet 46 least; the figure shows the 30 with the most words (Outlet 17 to 46).
+    assert "in Outlet 46 and 26% in Outlet 17 (the lowest and highest of the 30 of 47 groups the figure shows, those with the most words)" in findings
+    assert "Outlet 00" not in findings.split("**Quotation**")[1]

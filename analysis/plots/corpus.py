@@ -23,9 +23,26 @@ from analysis.plots.parts import (
 from analysis.plots.style import OWN_VOICE, QUOTED, RESIDUAL_GREYS, house_style
 
 OTHER_GROUPS = "other groups"
+#: Past this many groups, plot_removals and plot_voice show those with the most removed lines and the most words.
+CORPUS_GROUPS = 30
+#: Past this many rules, plot_removals pools the rules that removed the fewest lines into one column.
+REMOVAL_RULES = 20
+#: The largest figure plot_removals makes, in inches (wide, tall): a page.
+PAGE = (16.0, 20.0)
 
 
-def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
+def removal_groups(counts: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = CORPUS_GROUPS) -> list:
+    """The groups plot_removals shows, in name order: past `max_groups`, those with the most removed lines."""
+    return largest_groups(counts.groupby(by)["n"].sum(), max_groups)
+
+
+def voice_groups(shares: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = CORPUS_GROUPS) -> list:
+    """The groups plot_voice shows, in name order: past `max_groups`, those with the most words."""
+    return largest_groups(shares.set_index(by)["words"], max_groups)
+
+
+def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = CORPUS_GROUPS,
+                  max_rules: int | None = REMOVAL_RULES, ax=None):
     """Heatmap of lines removed by cleaning per group and rule, with the count in each cell.
 
     Parameters
@@ -33,7 +50,10 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     counts : table from count_removals (`<by>`, `rule`, `n`); groups with no
         removed line have no row in it and are not drawn.
     by : the group column.
-    ax : Axes to draw on (default: a new figure sized to the table).
+    max_groups : with more groups, the ones with the most removed lines are shown (the title says how many).
+    max_rules : with more rules, the rules that removed the fewest lines in the groups shown are pooled into
+        one last column, "other rules", whose label says how many it holds.
+    ax : Axes to draw on (default: a new figure sized to the table, at most a page, PAGE).
 
     The longer of the two dimensions goes down the page so that labels stay
     horizontal; with no removed line the Axes says so. Returns the Axes.
@@ -42,8 +62,13 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     title = "Lines removed by cleaning (number of lines per cell)"
     if not counts["n"].sum():
         return empty_plot(ax, title, "no removals: cleaning removed no line from any article")
-    grid = counts.pivot_table(index=by, columns="rule", values="n", aggfunc="sum", fill_value=0)
+    shown = removal_groups(counts, by=by, max_groups=max_groups)
+    title += own_line(subset_note(len(shown), counts[by].nunique(), "removed lines"))
+    grid = counts[counts[by].isin(shown)].pivot_table(index=by, columns="rule", values="n", aggfunc="sum", fill_value=0)
     grid = grid.loc[:, grid.sum().sort_values(ascending=False, kind="stable").index]
+    if max_rules is not None and grid.shape[1] > max_rules:
+        pooled = grid.iloc[:, max_rules:]
+        grid = grid.iloc[:, :max_rules].assign(**{f"other rules ({pooled.shape[1]})": pooled.sum(axis=1)})
     rules_down = grid.shape[1] > grid.shape[0]
     width = 16 if rules_down else LABEL_WIDTH
     group_labels = [
@@ -54,7 +79,8 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     row_labels, column_labels = (rule_labels, group_labels) if rules_down else (group_labels, rule_labels)
     if ax is None:
         width = max(6.5, (1.45 if rules_down else 0.62) * values.shape[1] + 3.0)
-        ax = new_axes(width, max(2.8, (0.34 if rules_down else 0.55) * values.shape[0] + 2.0))
+        height = max(2.8, (0.34 if rules_down else 0.55) * values.shape[0] + 2.0)
+        ax = new_axes(min(width, PAGE[0]), min(height, PAGE[1]))
     text = np.vectorize(lambda n: str(n) if n else "", otypes=[object])(values) if values.size else values
     rotation = 0 if rules_down and values.shape[1] <= 6 else 40
     annotated_heatmap(ax, values, text, rows=row_labels, columns=column_labels, vmax=max(values.max(initial=0), 1) * 1.25,
@@ -66,7 +92,7 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", ax=None):
     return ax
 
 
-def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
+def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", max_groups: int | None = CORPUS_GROUPS, ax=None):
     """Horizontal bars: each group's body text split into own voice and quotation, with its n.
 
     Parameters
@@ -74,12 +100,14 @@ def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
     shares : table from voice_shares (`<by>`, `own_share`, `quoted_share`,
         `articles`, `sentences`, `words`).
     by : the group column.
+    max_groups : with more groups, the ones with the most words are shown (the title says how many).
     ax : Axes to draw on (default: a new figure).
 
     Returns the Axes.
     """
     by = one_group_column(by, "plot_voice")
-    table = shares.sort_values("quoted_share", ascending=True, kind="stable").reset_index(drop=True)
+    shown = voice_groups(shares, by=by, max_groups=max_groups)
+    table = shares[shares[by].isin(shown)].sort_values("quoted_share", ascending=True, kind="stable").reset_index(drop=True)
     if ax is None:
         ax = new_axes(9.0, max(2.8, 0.55 * len(table) + 1.6))
     percent = pd.DataFrame({"own": table["own_share"] * 100, "quoted": table["quoted_share"] * 100})
@@ -93,7 +121,8 @@ def plot_voice(shares: pd.DataFrame, *, by: str = "outlet", ax=None):
         ax.set_xticks(range(0, 101, 20), [f"{tick}%" for tick in range(0, 101, 20)])
         ax.set_xlabel("share of body characters (%)")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)
-        ax.set_title("Own voice vs quotation in the article bodies", loc="left", pad=28)
+        ax.set_title("Own voice vs quotation in the article bodies"
+                     + own_line(subset_note(len(shown), len(shares), "words")), loc="left", pad=28)
     return ax
 
 
