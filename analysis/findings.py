@@ -214,17 +214,20 @@ def corpus_findings(sizes: pd.DataFrame, removal_counts: pd.DataFrame, voice: pd
                      f"most by {top}; most from {_md(lines.index[0])} ({_count(int(lines.iloc[0]), 'line')}).")
     else:
         parts.append("- **Cleaning removed no line.**")
-    # The lowest and highest are named among the groups the voice figure shows.
+    # The lowest and highest are named among the groups the quotation figure (plot_voice) shows.
     shown = voice_groups(voice, by=by)
     ranked = voice[voice[by].isin(shown)].sort_values("quoted_share", kind="stable")
+    among = (f"of {len(ranked)} groups" if len(ranked) == len(voice)
+             else f"among the {len(ranked)} of {len(voice)} groups with the most words, which the quotation figure shows")
     if not (voice["quoted_share"] > 0).any():
         parts.append("- **Quotation:** none; every body is in its outlet's own voice.")
     elif len(voice) == 1:
         parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
                      f"{_md(ranked[by].iloc[0])} (the only group).")
+    elif not (ranked["quoted_share"] > 0).any():
+        quoting = int((voice["quoted_share"] > 0).sum())
+        parts.append(f"- **Quotation:** none {among}; {_count(quoting, 'group')} not shown there quote.")
     else:
-        among = (f"of {len(ranked)} groups" if len(ranked) == len(voice)
-                 else f"of the {len(ranked)} of {len(voice)} groups the figure shows, those with the most words")
         parts.append(f"- **Quotation** is {ranked['quoted_share'].iloc[0]:.0%} of the body characters in "
                      f"{_md(ranked[by].iloc[0])} and {ranked['quoted_share'].iloc[-1]:.0%} in {_md(ranked[by].iloc[-1])} "
                      f"(the lowest and highest {among}).")

@@ -6,11 +6,13 @@
 - `single`: one article (one group, no pair of articles, some KWIC patterns match and some never do).
 - `one_outlet`: several articles of one outlet, with headlines and a quotation (one group, so nothing to compare).
 - `desks`: four articles of two outlets with headlines, dates, quotations and a line that cleaning removes,
-  grouped by `desk`, a metadata column no code names (world, business).
+  grouped by `desk`, a metadata column no code names (world: two articles; business and politics: one each).
+  It is run twice at once: by the runner in this process and by `python -m analysis run` with a cache of its
+  own, into another folder (`SmallRun.again`), for tests/test_reproducible.py.
 
 A run costs a kernel per notebook (about 5 CPU-seconds each, most of it fixed: imports, drawing, saving), so the
-tests share them: tests/test_any_corpus.py checks what every run saved and said, tests/test_reproducible.py runs
-`desks` a second time and compares every byte. conftest.py's session fixture `small_corpus_runs` makes them, and
+tests share them: tests/test_any_corpus.py checks what every run saved and said, tests/test_reproducible.py
+compares every byte of the two `desks` runs. conftest.py's session fixture `small_corpus_runs` makes them, and
 its scheduler keeps both modules on one pytest-xdist worker, so they are made once.
 
 Notebook 05 is left out: it reads the validation data, never the corpus, so it would run the same each time.
@@ -19,11 +21,14 @@ Notebook 05 is left out: it reads the validation data, never the corpus, so it w
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.runner import RunSummary, notebooks, run_all
-from conftest import write_corpus
+from conftest import PROJECT, write_corpus
 
 CORPUS_NOTEBOOKS = [path.stem for path in notebooks() if not path.stem.startswith("05-")]
 
@@ -80,7 +85,7 @@ DESK_METADATA = ("file,outlet,title,date,desk\n"
                  "alpha-1.txt,Alpha News,US strike kills Soleimani,2020-01-03,world\n"
                  "alpha-2.txt,Alpha News,Markets fall after the strike,2020-01-04,business\n"
                  "beta-1.txt,Beta Wire,Moscow condemns the killing,2020-01-04,world\n"
-                 "beta-2.txt,Beta Wire,,2020-01-06,business\n")
+                 "beta-2.txt,Beta Wire,,2020-01-06,politics\n")
 
 #: name -> (files, metadata.csv, the column the run groups by)
 CORPORA = {
@@ -119,22 +124,46 @@ def grouped_tables_hold(out: Path, group: str, only) -> dict[str, set[str]]:
     return held
 
 
+#: The corpus run twice at once, for tests/test_reproducible.py.
+TWICE = "desks"
+
+
 @dataclass
 class SmallRun:
-    """One small corpus run through CORPUS_NOTEBOOKS: its folder, its grouping, the output folder and the summary."""
+    """One small corpus run through CORPUS_NOTEBOOKS: its folder, its grouping, the output folder and the summary;
+    for TWICE, the command line's run beside it (its output folder, exit status and stderr)."""
 
     corpus: Path
     group: str
     out: Path
     summary: RunSummary
+    again: Path | None = None
+    again_status: int | None = None
+    again_stderr: str = ""
 
 
 def run_small_corpora(root: Path) -> dict[str, SmallRun]:
-    """Write each of CORPORA under `root` and run it through the corpus notebooks (one runner call each)."""
+    """Write each of CORPORA under `root` and run it through the corpus notebooks (one runner call each); TWICE
+    also by `python -m analysis run`, at the same time, with a cache of its own."""
     runs = {}
     for name, (files, metadata, group) in CORPORA.items():
         corpus = write_corpus(root / "corpora" / name, files, metadata)
         out = root / f"out-{name}"
-        summary = run_all(corpus=corpus, group=group, out=out, only=CORPUS_NOTEBOOKS, stream=io.StringIO())
+        again = None
+        if name == TWICE:
+            # Its own empty cache: whatever the first run memoises, the second computes again.
+            (root / "cache-again").mkdir()
+            again = subprocess.Popen(
+                [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--group", group,
+                 "--out", str(root / f"out-{name}-again"), "--only", *CORPUS_NOTEBOOKS],
+                cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                env={**os.environ, "MPLBACKEND": "Agg", "ANALYSIS_CACHE": str(root / "cache-again")})
+        try:
+            summary = run_all(corpus=corpus, group=group, out=out, only=CORPUS_NOTEBOOKS, stream=io.StringIO())
+        finally:
+            stderr = again.communicate(timeout=900)[1] if again is not None else ""
         runs[name] = SmallRun(corpus=corpus, group=group, out=out, summary=summary)
+        if again is not None:
+            runs[name].again, runs[name].again_status = root / f"out-{name}-again", again.returncode
+            runs[name].again_stderr = stderr
     return runs

@@ -203,6 +203,10 @@ def test_no_notebook_output_or_report_shows_an_absolute_path_and_the_corpus_warn
             "".join(output.get("text", "")) + "".join("".join(v) for k, v in output.get("data", {}).items()
                                                       if k.startswith("text/"))
             for cell in notebook["cells"] if cell["cell_type"] == "code" for output in cell.get("outputs", []))
+    stderr = [text for cell in json.loads((out / "reports" / "01-corpus.ipynb").read_text(encoding="utf-8"))["cells"]
+              if cell["cell_type"] == "code" for output in cell.get("outputs", []) if output.get("name") == "stderr"
+              for text in ["".join(output.get("text", ""))]]
+    assert any("stray.txt" in text and "CorpusWarning" in text for text in stderr)  # a warning, not a result
     # What the run had to say is there, naming the corpus's files, not where they are.
     assert "CorpusWarning: stray.txt: text file in the corpus folder but not listed" in outputs["01-corpus"]
     assert "CorpusWarning: …/corpus/metadata.csv: column 'date': 1 date(s)" in outputs["01-corpus"]

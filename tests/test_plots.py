@@ -343,7 +343,7 @@ def test_text_colour_switches_at_mid_luminance(background, expected):
 # -- many groups: every figure reads at 47 groups as at 5 --------------------------------------
 
 MANY = [f"Outlet {i:02d}" + (" Online News Network" if i % 5 == 0 else "") for i in range(47)]
-NOTE = r"(\d+) of 47 groups shown \(those with the most [a-z ]+\)"
+NOTE = r"(\d+) of (?:the )?47 groups(?: that [a-z ]+)? shown \(those with the most [a-z ]+\)"
 
 
 def _many_tables() -> dict:
@@ -564,5 +564,32 @@ def test_at_47_groups_the_removals_pool_the_rarest_rules_and_the_quotation_findi
     findings = an.corpus_findings(pd.DataFrame({"outlet": MANY, "doc_id": MANY, "words": 100}), removals, voice,
                                   pd.DataFrame({"outlet": MANY, "period": pd.NaT, "articles": 1})).data
     # Outlet 00 quotes most and Outlet 46 least; the figure shows the 30 with the most words (Outlet 17 to 46).
-    assert "in Outlet 46 and 26% in Outlet 17 (the lowest and highest of the 30 of 47 groups the figure shows, those with the most words)" in findings
+    assert "in Outlet 46 and 26% in Outlet 17 (the lowest and highest among the 30 of 47 groups with the most words, which the quotation figure shows)" in findings
     assert "Outlet 00" not in findings.split("**Quotation**")[1]
+    # Only groups the figure leaves out quote: the Findings say so rather than "0% and 0%".
+    hidden_quoting = voice.assign(quoted_share=[0.1 if i < 17 else 0.0 for i in range(47)])
+    findings = an.corpus_findings(pd.DataFrame({"outlet": MANY, "doc_id": MANY, "words": 100}), removals,
+                                  hidden_quoting, pd.DataFrame({"outlet": MANY, "period": pd.NaT, "articles": 1})).data
+    assert ("- **Quotation:** none among the 30 of 47 groups with the most words, which the quotation figure shows; "
+            "17 groups not shown there quote.") in findings
+
+
+def test_removals_of_more_groups_than_fit_across_a_page_put_the_groups_down_and_no_label_overlaps():
+    # 15 groups and 25 rules: rules would go down the page, and 15 groups across would not fit 16 inches.
+    groups = [f"Outlet group name {i:02d}" for i in range(15)]
+    counts = pd.DataFrame([(group, f"rule_{k:02d}", 1 + (i + k) % 4) for i, group in enumerate(groups) for k in range(25)],
+                          columns=["outlet", "rule", "n"])
+    ax = an.plot_removals(counts)
+    ax.figure.canvas.draw()
+    rows = sorted(ax.get_yticklabels(), key=lambda label: label.get_window_extent().y0)
+    assert len(rows) == 15 and all(label.get_text().startswith("Outlet group name") for label in rows)
+    assert _overlapping(rows) == []
+    columns = [label.get_text() for label in ax.get_xticklabels()]
+    assert len(columns) == 21 and columns[-1] == "other rules (5)"
+    width, height = ax.figure.get_size_inches()
+    assert width <= 16 and height <= 20 and width / len(columns) >= 0.6  # a rule's column keeps 0.6 inch
+    plt.close(ax.figure)
+    # One rule past the limit is drawn under its own name, not pooled.
+    ax = an.plot_removals(counts[counts["rule"] <= "rule_20"])
+    assert "rule 20" in [label.get_text() for label in ax.get_xticklabels()]
+    plt.close(ax.figure)

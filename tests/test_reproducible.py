@@ -1,11 +1,11 @@
 """Identical re-runs stay honest: the same corpus run twice, into two folders, gives the same bytes in every file.
 
-The first run is tests/small_corpora.py's `desks` (four articles, two outlets, headlines, dates, quotations, a line
-that cleaning removes; grouped by a column of its own), made by the runner in this process and shared with
-tests/test_any_corpus.py. The second is `python -m analysis run` of the same corpus and grouping into another
-folder, so the command line and the runner called from Python are held to the same bytes too. Every file is
-then compared byte for byte: figures (PNG, SVG), tables (CSV, Markdown, LaTeX, Parquet), the reports (HTML and
-.ipynb) and the manifest.
+The corpus is tests/small_corpora.py's `desks` (four articles, two outlets, headlines, dates, quotations, a line
+that cleaning removes; grouped by a column of its own). It is run twice at once (one per core), each into its own
+folder: by the runner in the test process (the run tests/test_any_corpus.py reads too) and by
+`python -m analysis run` with a cache of its own, so the second computes everything again and the command
+line and the runner called from Python are held to the same bytes. Every file is then compared byte for byte:
+figures (PNG, SVG), tables (CSV, Markdown, LaTeX, Parquet), the reports (HTML and .ipynb) and the manifest.
 
 One difference is legitimate: the notebooks display their settings, output folder included, so a report may name
 its own folder; in the reports alone that path is replaced by "<out>" before comparing. The manifest records the
@@ -19,34 +19,24 @@ tables and manifest byte for byte (the code commit apart); the reports, which ar
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from analysis.files import TEMPORARY
 from analysis.output import LOCK
-from conftest import PROJECT
-from small_corpora import CORPUS_NOTEBOOKS as NOTEBOOKS
+from small_corpora import CORPUS_NOTEBOOKS as NOTEBOOKS, TWICE
 
 FIGURES = (".png", ".svg")
 TABLES = (".csv", ".md", ".tex", ".parquet")
 
 
 @pytest.fixture(scope="module")
-def runs(small_corpus_runs, tmp_path_factory) -> tuple[Path, Path]:
-    """The `desks` corpus's shared run, and a second run of it by the command line into a folder of its own."""
-    first = small_corpus_runs["desks"]
-    second = tmp_path_factory.mktemp("reproducible") / "second"
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis", "run", "--corpus", str(first.corpus), "--group", first.group,
-         "--out", str(second), "--only", *NOTEBOOKS],
-        cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=900,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return first.out, second
+def runs(small_corpus_runs) -> tuple[Path, Path]:
+    """The `desks` corpus's two runs, made at once: by the runner in the test process, by the command line."""
+    run = small_corpus_runs[TWICE]
+    assert run.again_status == 0, run.again_stderr[-3000:]
+    return run.out, run.again
 
 
 def _files(out: Path) -> dict[str, Path]:

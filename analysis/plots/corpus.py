@@ -51,25 +51,31 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", max_groups: int |
         removed line have no row in it and are not drawn.
     by : the group column.
     max_groups : with more groups, the ones with the most removed lines are shown (the title says how many).
-    max_rules : with more rules, the rules that removed the fewest lines in the groups shown are pooled into
-        one last column, "other rules", whose label says how many it holds.
+    max_rules : with more than one rule beyond it, the rules that removed the fewest lines in the groups shown
+        are pooled into "other rules (k)", the last rule (column, or row when rules go down the page); the
+        colour scale is set by the other cells, so the pooled count does not wash them out.
     ax : Axes to draw on (default: a new figure sized to the table, at most a page, PAGE).
 
     The longer of the two dimensions goes down the page so that labels stay
-    horizontal; with no removed line the Axes says so. Returns the Axes.
+    horizontal (groups go down whenever across they would not fit a page's width); with no removed line the
+    Axes says so. Returns the Axes.
     """
     by = one_group_column(by, "plot_removals")
     title = "Lines removed by cleaning (number of lines per cell)"
     if not counts["n"].sum():
         return empty_plot(ax, title, "no removals: cleaning removed no line from any article")
     shown = removal_groups(counts, by=by, max_groups=max_groups)
-    title += own_line(subset_note(len(shown), counts[by].nunique(), "removed lines"))
+    losing = counts[by].nunique()  # count_removals has no row for a group that lost no line
+    if len(shown) < losing:
+        title += own_line(f"{len(shown)} of the {losing} groups that lost lines shown (those with the most removed lines)")
     grid = counts[counts[by].isin(shown)].pivot_table(index=by, columns="rule", values="n", aggfunc="sum", fill_value=0)
     grid = grid.loc[:, grid.sum().sort_values(ascending=False, kind="stable").index]
-    if max_rules is not None and grid.shape[1] > max_rules:
+    scale = grid.to_numpy().max(initial=0)
+    if max_rules is not None and grid.shape[1] > max_rules + 1:  # pooling one rule would only hide its name
         pooled = grid.iloc[:, max_rules:]
         grid = grid.iloc[:, :max_rules].assign(**{f"other rules ({pooled.shape[1]})": pooled.sum(axis=1)})
-    rules_down = grid.shape[1] > grid.shape[0]
+        scale = grid.iloc[:, :max_rules].to_numpy().max(initial=0)
+    rules_down = grid.shape[1] > grid.shape[0] and 1.45 * grid.shape[0] + 3.0 <= PAGE[0]
     width = 16 if rules_down else LABEL_WIDTH
     group_labels = [
         f"{wrap(group, width)}\n({total} line{'s' if total != 1 else ''})" for group, total in grid.sum(axis=1).items()
@@ -83,7 +89,7 @@ def plot_removals(counts: pd.DataFrame, *, by: str = "outlet", max_groups: int |
         ax = new_axes(min(width, PAGE[0]), min(height, PAGE[1]))
     text = np.vectorize(lambda n: str(n) if n else "", otypes=[object])(values) if values.size else values
     rotation = 0 if rules_down and values.shape[1] <= 6 else 40
-    annotated_heatmap(ax, values, text, rows=row_labels, columns=column_labels, vmax=max(values.max(initial=0), 1) * 1.25,
+    annotated_heatmap(ax, values, text, rows=row_labels, columns=column_labels, vmax=max(scale, 1) * 1.25,
                       fontsize=10, columns_on_top=rules_down, column_rotation=rotation)
     with house_style():
         ax.set_xlabel("" if rules_down else "rule that removed the line")
