@@ -28,7 +28,7 @@ DISTRIBUTION = "soleimani-framing"
 #: What `import analysis` and the notebooks run on: pyproject.toml's dependencies (a test keeps the two in step).
 RUNTIME_DEPENDENCIES = (
     "pandas", "numpy", "matplotlib", "nltk", "vaderSentiment", "scikit-learn", "pyarrow",
-    "nbclient", "nbformat", "nbconvert", "traitlets", "ipykernel", "ipython", "tabulate", "Jinja2",
+    "nbclient", "jupyter_client", "nbformat", "nbconvert", "traitlets", "ipykernel", "ipython", "tabulate", "Jinja2",
     "tqdm", "platformdirs", "filelock", "dask", "distributed", "regex",
     "openpyxl",  # the coding sheets' XLSX (analysis/sheets.py)
     "krippendorff",  # agreement between hand coders (analysis/measures/agreement.py)

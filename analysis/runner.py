@@ -193,11 +193,13 @@ async def _execute(path: Path, stream):
     from nbclient.exceptions import CellExecutionError
     from traitlets.config import Config
 
+    from analysis.kernels import kernel_manager_class
+
     notebook = nbformat.read(path, as_version=4)
     try:
         with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
             client = NotebookClient(
-                notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                notebook, timeout=CELL_TIMEOUT, kernel_name="python3", kernel_manager_class=kernel_manager_class(),
                 record_timing=False,  # cell start and end times in the kept .ipynb would differ run to run
                 # A socket file in a private folder, not an open TCP port (and no warning about one).
                 config=Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}}),

@@ -22,6 +22,10 @@ if "PYTEST_XDIST_WORKER" not in os.environ:
     os.environ["ANALYSIS_CACHE"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
     atexit.register(shutil.rmtree, os.environ["ANALYSIS_CACHE"], True)
 
+# Notebook kernels fork from a process that has imported their libraries (analysis/kernels.py): about two
+# CPU-seconds less for each of the suite's hundred kernels. The tests of warm kernels compare them with cold ones.
+os.environ.setdefault("ANALYSIS_WARM_KERNELS", "1")
+
 PROJECT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT / "seeds"
 SHARED = PROJECT.parent / "shared"

@@ -7,10 +7,11 @@
 - `one_outlet`: several articles of one outlet, with headlines and a quotation (one group, so nothing to compare).
 - `desks`: four articles of two outlets with headlines, dates, quotations and a line that cleaning removes,
   grouped by `desk`, a metadata column no code names (world: two articles; business and politics: one each).
-  It is run twice at once: by the runner in this process and by `python -m analysis run` with a cache of its
-  own, into another folder (`SmallRun.again`), for tests/test_reproducible.py.
+  It is run twice at once: by the runner in this process (warm kernels, analysis/kernels.py) and by
+  `python -m analysis run` with a cache of its own and cold kernels, into another folder (`SmallRun.again`),
+  for tests/test_reproducible.py.
 
-A run costs a kernel per notebook (about 5 CPU-seconds each, most of it fixed: imports, drawing, saving), so the
+A run costs a kernel per notebook (about 3 CPU-seconds each when warm, most of it drawing and saving), so the
 tests share them: tests/test_any_corpus.py checks what every run saved and said, tests/test_reproducible.py
 compares every byte of the two `desks` runs. conftest.py's session fixture `small_corpus_runs` makes them, and
 its scheduler keeps both modules on one pytest-xdist worker, so they are made once.
@@ -144,20 +145,22 @@ class SmallRun:
 
 def run_small_corpora(root: Path) -> dict[str, SmallRun]:
     """Write each of CORPORA under `root` and run it through the corpus notebooks (one runner call each); TWICE
-    also by `python -m analysis run`, at the same time, with a cache of its own."""
+    also by `python -m analysis run`, at the same time, with a cache of its own and cold kernels."""
     runs = {}
     for name, (files, metadata, group) in CORPORA.items():
         corpus = write_corpus(root / "corpora" / name, files, metadata)
         out = root / f"out-{name}"
         again = None
         if name == TWICE:
-            # Its own empty cache: whatever the first run memoises, the second computes again.
+            # Its own empty cache: whatever the first run memoises, the second computes again. Cold kernels: the
+            # first run's are warm (analysis/kernels.py), so the two must agree byte for byte across that too.
             (root / "cache-again").mkdir()
             again = subprocess.Popen(
                 [sys.executable, "-m", "analysis", "run", "--corpus", str(corpus), "--group", group,
                  "--out", str(root / f"out-{name}-again"), "--only", *CORPUS_NOTEBOOKS],
                 cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                env={**os.environ, "MPLBACKEND": "Agg", "ANALYSIS_CACHE": str(root / "cache-again")})
+                env={**os.environ, "MPLBACKEND": "Agg", "ANALYSIS_CACHE": str(root / "cache-again"),
+                     "ANALYSIS_WARM_KERNELS": "0"})
         try:
             summary = run_all(corpus=corpus, group=group, out=out, only=CORPUS_NOTEBOOKS, stream=io.StringIO())
         finally:
