@@ -12,8 +12,12 @@ import sets up a notebook's display) and forks a copy of itself for each kernel.
 - it runs in a session of its own, in the notebook's folder, with the run's environment, its standard output
   and error, and fresh random seeds;
 - it is used only when the kernel would have started from the same interpreter with an environment that
-  differs from the nursery's only in what is read after start (ANALYSIS_*, JPY_*, PYTEST_*); otherwise, and on
-  a system without Linux's prctl, the kernel starts cold.
+  differs from the nursery's only in what is read after start (ANALYSIS_*, JPY_*, PYTEST_*), and in a folder
+  without a matplotlibrc; otherwise, on a system without Linux's prctl, or when the nursery fails, the kernel
+  starts cold.
+
+One difference remains, by design: the kernels of one nursery share its string hash seed (a cold kernel draws
+its own), so set order is the same across them; tests/test_reproducible.py compares a warm run with a cold one.
 
 One nursery serves every run of a process; it exits when that process closes its end of the socket (at exit,
 or killed). Why not fork the run itself: it holds threads, an event loop, and in the tests, pytest.
@@ -35,6 +39,7 @@ import sys
 import threading
 import time
 from importlib import import_module
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -60,7 +65,7 @@ LATE = ("ANALYSIS_", "JPY_", "PYTEST_")
 #: folder on the path.
 _START = "import runpy, sys; del sys.path[0]; runpy.run_path(sys.argv[1], run_name='__main__')"
 
-PR_SET_CHILD_SUBREAPER = 36
+PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 36, 37
 _MAX_FDS = 3
 
 
@@ -72,6 +77,18 @@ def _prctl():
         return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return None
+
+
+def _inheritable_fds() -> list[int]:
+    """This process's descriptors above standard error that a child would inherit."""
+    fds = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if int(name) > 2 and os.get_inheritable(int(name)):
+                fds.append(int(name))
+        except OSError:  # the listing's own descriptor, closed by now
+            pass
+    return fds
 
 
 def _early(env: dict[str, str]) -> dict[str, str]:
@@ -137,17 +154,22 @@ class Nursery:
         ours, theirs = socket.socketpair()
         theirs.set_inheritable(True)
         try:
+            # Only the socket passes: as Popen (close_fds) starts a cold kernel, with none of this process's
+            # other inheritable descriptors.
+            closed = [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inheritable_fds() if fd != theirs.fileno()]
             self.process = Child(os.posix_spawn(
                 sys.executable, [sys.executable, "-c", _START, __file__, str(theirs.fileno())], env,
-                file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)]))
+                file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), *closed]))
         finally:
             theirs.close()
         self.socket = ours
 
     @classmethod
-    def for_kernel(cls, cmd: list[str], env: dict[str, str]) -> Nursery | None:
+    def for_kernel(cls, cmd: list[str], env: dict[str, str], cwd: str) -> Nursery | None:
         """The nursery that can start this kernel (started now if none is running), or None: start it cold."""
         if cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"] or _prctl() is None:
+            return None
+        if (Path(cwd) / "matplotlibrc").exists():  # a cold kernel reads it as it imports matplotlib there
             return None
         key = json.dumps(_early(env), sort_keys=True)
         with cls._registry:
@@ -172,15 +194,16 @@ class Nursery:
         """Fork a kernel running `cmd` (python -m ipykernel_launcher ...) as a child of this process."""
         env = {**env, "JPY_PARENT_PID": str(os.getpid())}
         request = json.dumps({"argv": cmd[3:], "env": env, "cwd": cwd, "parent": os.getpid()}).encode()
-        prctl = _prctl()
+        prctl, was = _prctl(), ctypes.c_int(0)
         with self._launching:
+            prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(was), 0, 0, 0)
             if prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
                 raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
             try:
                 socket.send_fds(self.socket, [struct.pack("!I", len(request)) + request], [0, 1, 2])
                 reply = _receive(self.socket)
             finally:
-                prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+                prctl(PR_SET_CHILD_SUBREAPER, was.value, 0, 0, 0)
         if reply is None or "error" in reply:
             raise OSError(f"the kernel nursery could not start a kernel: {(reply or {}).get('error', 'it has ended')}")
         return Child(reply["pid"])
@@ -192,7 +215,10 @@ class WarmKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         env = kw.get("env") or dict(os.environ)
         cwd = str(kw.get("cwd") or os.getcwd())
-        nursery = Nursery.for_kernel(kernel_cmd, env)
+        try:
+            nursery = Nursery.for_kernel(kernel_cmd, env, cwd)
+        except OSError:  # no process or descriptor to spare for a nursery: a cold kernel is as good
+            nursery = None
         if nursery is None:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         launching = asyncio.get_running_loop().run_in_executor(None, nursery.launch, kernel_cmd, env, cwd)
@@ -201,7 +227,7 @@ class WarmKernelManager(AsyncKernelManager):
         except asyncio.CancelledError:  # stopped while it started: the kernel, once forked, is ended at once
             launching.add_done_callback(_end_if_started)
             raise
-        except OSError:  # the nursery could not (it ended, or prctl was refused): a cold kernel is as good
+        except (OSError, ValueError):  # the nursery could not (it ended, prctl was refused): cold is as good
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner = self.provisioner
         provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = process, process.pid, process.pid, cwd
@@ -251,6 +277,7 @@ def _reply(connection: socket.socket, message: dict) -> None:
 def _serve(connection: socket.socket):
     """Fork a kernel for each request until the run closes its end; in a forked kernel, return its request."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; the run's exit ends this loop
+    os.chdir("/")  # matplotlib reads ./matplotlibrc as it is imported: not the run's, nor any notebook's, here
     for module in PRELOAD:
         try:
             _import_as_in_a_kernel(module)
@@ -278,7 +305,8 @@ def _serve(connection: socket.socket):
 
 class _AKernel:
     """What get_ipython() gives in a kernel, as far as an import asks: pandas chooses display.max_columns as it is
-    imported, 20 in a kernel and the terminal's width elsewhere (pandas.core.config_init.is_terminal)."""
+    imported, 20 in a kernel and the terminal's width elsewhere (pandas.core.config_init.is_terminal), and
+    display.encoding from sys.stdout's."""
 
     kernel = True
 
@@ -286,12 +314,15 @@ class _AKernel:
 def _import_as_in_a_kernel(module: str) -> None:
     """Import `module` as a kernel would: with a get_ipython() whose shell has a kernel (only while it imports)."""
     import builtins
+    import io
 
     builtins.get_ipython = _AKernel
+    stdout, sys.stdout = sys.stdout, io.TextIOWrapper(io.BytesIO(), encoding="UTF-8")  # as ipykernel's OutStream
     try:
         import_module(module)
     finally:
         del builtins.get_ipython
+        sys.stdout = stdout
 
 
 def _fork_kernel() -> int:
@@ -334,7 +365,8 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
         time.sleep(0.001)
     os.setsid()
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    stdin, _ = os.pipe()  # as Popen's stdin pipe: nothing is ever written to it
+    stdin, writer = os.pipe()  # as Popen's stdin pipe, which jupyter_client closes: a read ends at once
+    os.close(writer)
     os.dup2(stdin, 0)
     for target, fd in zip((1, 2), fds[1:]):
         os.dup2(fd, target)

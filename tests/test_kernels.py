@@ -18,7 +18,7 @@ from analysis.runner import run_notebook
 #: What a notebook can see of how its kernel started. `pandas_before` is whether pandas was imported before the
 #: notebook's first line (it is in a warm kernel: that is the point); `colwidth` shows that `import analysis` in
 #: the notebook set up its display (a nursery that had imported the package would have skipped that).
-PROBE = """import json, os, random, sys
+PROBE = """import json, os, random, subprocess, sys
 pandas_before = "pandas" in sys.modules
 import analysis, matplotlib, numpy, pandas
 print(json.dumps({
@@ -27,7 +27,11 @@ print(json.dumps({
     "session_leader": os.getsid(0) == os.getpid(),
     "path": sys.path[:2], "cwd": os.getcwd(), "executable": sys.executable, "stdin_is_tty": os.isatty(0),
     "colwidth": pandas.get_option("display.max_colwidth"), "columns": pandas.get_option("display.max_columns"),
-    "width": pandas.get_option("display.width"), "backend": matplotlib.get_backend(),
+    "width": pandas.get_option("display.width"), "encoding": pandas.get_option("display.encoding"),
+    "backend": matplotlib.get_backend(), "dpi": matplotlib.rcParams["figure.dpi"],
+    "stdin_ends": subprocess.run(["cat"], timeout=20, capture_output=True).returncode == 0,
+    "inherited": sorted(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) > 2 and os.path.exists(f"/proc/self/fd/{fd}")
+                        and os.get_inheritable(int(fd))),
     "numpy_draw": float(numpy.random.rand()), "random_draw": random.random(), "pandas_before": pandas_before,
     "late": os.environ.get("ANALYSIS_PROBE"), "pid": os.getpid(),
 }))"""
@@ -48,10 +52,11 @@ def test_a_warm_kernel_shows_a_notebook_what_a_cold_kernel_shows_but_its_librari
     cold = _probe(tmp_path, monkeypatch, warm=False)
     warm, again = (_probe(tmp_path, monkeypatch, warm=True) for _ in range(2))
     same = ("child_of_the_run", "jpy_parent_is_the_run", "session_leader", "path", "cwd", "executable",
-            "stdin_is_tty", "colwidth", "columns", "width", "backend")
+            "stdin_is_tty", "colwidth", "columns", "width", "encoding", "backend", "dpi", "stdin_ends", "inherited")
     assert {key: warm[key] for key in same} == {key: cold[key] for key in same} == {key: again[key] for key in same}
     assert cold["child_of_the_run"] and cold["session_leader"] and cold["colwidth"] is None
     assert cold["columns"] == 20  # pandas' choice in a kernel; imported in a plain process it would be 0
+    assert cold["stdin_ends"] and cold["inherited"] == []
     assert cold["cwd"] == str(tmp_path)
     assert (cold["pandas_before"], warm["pandas_before"], again["pandas_before"]) == (False, True, True)
     # Read after the start, these follow each run, not the nursery's first.
@@ -61,19 +66,26 @@ def test_a_warm_kernel_shows_a_notebook_what_a_cold_kernel_shows_but_its_librari
     assert warm["pid"] != again["pid"]
 
 
-def test_only_ipykernel_from_this_interpreter_is_forked_and_other_kernels_start_cold():
-    env = dict(os.environ)
-    assert kernels.Nursery.for_kernel(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "x.json"], env) is None
-    assert kernels.Nursery.for_kernel([sys.executable, "-m", "some_other_kernel", "-f", "x.json"], env) is None
+def test_only_ipykernel_from_this_interpreter_is_forked_and_other_kernels_start_cold(tmp_path):
+    env, cwd = dict(os.environ), str(tmp_path)
+    assert kernels.Nursery.for_kernel(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "x.json"], env, cwd) is None
+    assert kernels.Nursery.for_kernel([sys.executable, "-m", "some_other_kernel", "-f", "x.json"], env, cwd) is None
 
 
-def test_an_early_environment_variable_gets_a_nursery_of_its_own_and_a_late_one_does_not():
+def test_a_kernel_in_a_folder_with_a_matplotlibrc_starts_cold(tmp_path):
+    # matplotlib reads ./matplotlibrc as it is imported: the nursery imported it elsewhere.
+    (tmp_path / "matplotlibrc").write_text("figure.dpi: 42\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
-    first = kernels.Nursery.for_kernel(cmd, {**os.environ, "ANALYSIS_PROBE": "1"})
-    assert kernels.Nursery.for_kernel(cmd, {**os.environ, "ANALYSIS_PROBE": "2", "JPY_SESSION_NAME": "x"}) is first
-    other = kernels.Nursery.for_kernel(cmd, {**os.environ, "TZ": "Asia/Tehran"})  # read as time is first used
+    assert kernels.Nursery.for_kernel(cmd, dict(os.environ), str(tmp_path)) is None
+
+
+def test_an_early_environment_variable_gets_a_nursery_of_its_own_and_a_late_one_does_not(tmp_path):
+    cmd, cwd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"], str(tmp_path)
+    first = kernels.Nursery.for_kernel(cmd, {**os.environ, "ANALYSIS_PROBE": "1"}, cwd)
+    assert kernels.Nursery.for_kernel(cmd, {**os.environ, "ANALYSIS_PROBE": "2", "JPY_SESSION_NAME": "x"}, cwd) is first
+    other = kernels.Nursery.for_kernel(cmd, {**os.environ, "TZ": "Asia/Tehran"}, cwd)  # read as time is first used
     assert other is not first
-    assert kernels.Nursery.for_kernel(cmd, {**os.environ, "TZ": "Asia/Tehran"}) is other
+    assert kernels.Nursery.for_kernel(cmd, {**os.environ, "TZ": "Asia/Tehran"}, cwd) is other
 
 
 def test_the_environment_a_kernel_reads_as_it_starts_leaves_out_only_the_late_prefixes():
