@@ -1,8 +1,9 @@
 """The target model's calibration: its arithmetic, where it applies, and what it does on NewsMTSC's dev splits.
 
 The calibration (analysis.measures.target_model.calibrate) moves log(p_positive / p_negative)
-by one shift per context, fitted by tools/train_target_sentiment.py on rw_train's out-of-fold
-predictions so that mentions the coders rated neutral average p_positive - p_negative = 0 there.
+by one shift per context, plus, for a mention of a sentence with others, a multiple of their mean
+score (calibration_shift), fitted by tools/train_target_sentiment.py on rw_train's out-of-fold
+predictions so that mentions the coders rated neutral score p_positive - p_negative = 0 there.
 The dev splits are not used to fit it; the numbers below are what it does on them.
 """
 
@@ -23,6 +24,7 @@ from analysis.measures.target_model import (
     calibrate_keeping_labels,
     classify_target_sentiment,
     load_target_model,
+    other_mentions_score,
     several_mentions,
 )
 from conftest import newsmtsc_split
@@ -72,17 +74,34 @@ def test_several_mentions_counts_different_mentions_of_the_same_sentence():
     assert several_mentions(mentions).tolist() == [True, True, False, False, False]
 
 
+def test_other_mentions_score_is_the_mean_of_the_other_distinct_mentions_of_the_sentence():
+    text = "Smith met Jones and Brown."
+    mentions = pd.DataFrame({"text": [text, text, text, text, "Lee left."],
+                             "start": [0, 10, 20, 0, 0], "end": [5, 15, 25, 5, 3]})
+    # p_positive - p_negative: Smith 0.5, Jones -0.3, Brown 0.1 (Smith twice: one mention), Lee 0.2.
+    probabilities = np.array([[0.1, 0.3, 0.6], [0.5, 0.3, 0.2], [0.2, 0.5, 0.3], [0.1, 0.3, 0.6], [0.2, 0.4, 0.4]])
+    assert np.allclose(other_mentions_score(mentions, probabilities),
+                       [(-0.3 + 0.1) / 2, (0.5 + 0.1) / 2, (0.5 - 0.3) / 2, (-0.3 + 0.1) / 2, 0.0], rtol=0, atol=1e-15)
+    assert several_mentions(mentions).tolist() == [True, True, True, True, False]
+
+
 def test_the_classifier_applies_the_shipped_shift_of_each_context():
     text = "Smith attacked Jones, calling him a disgraceful fraud."
     mentions = pd.DataFrame({"text": [text, text, "Smith will travel to Ohio on Tuesday."],
                              "start": [0, 15, 0], "end": [5, 20, 5]})
-    shift = load_target_model()["calibration"]["shift"]
+    calibration = load_target_model()["calibration"]
+    shift, slope = calibration["shift"], calibration["others_slope"]
     assert set(shift) == set(CONTEXTS)
     raw = classify_target_sentiment(mentions, calibrated=False)[list(PROBABILITY_COLUMNS)].to_numpy()
     result = classify_target_sentiment(mentions)
-    expected = calibrate_keeping_labels(raw, np.array([shift["several"], shift["several"], shift["single"]]))
+    score = raw[:, 2] - raw[:, 0]
+    # Smith's shift reads Jones' score and Jones' reads Smith's; the sentence of one mention takes `single`.
+    wanted = np.array([shift["several"] + slope * score[1], shift["several"] + slope * score[0], shift["single"]])
+    expected = calibrate_keeping_labels(raw, wanted)
     assert np.allclose(result[list(PROBABILITY_COLUMNS)].to_numpy(), expected, rtol=0, atol=1e-12)
     assert result["label"].astype(str).tolist() == [LABELS[i] for i in expected.argmax(axis=1)]
+    # Both read negative, so each is moved back toward neutral: less negative than uncalibrated, label kept.
+    assert slope < 0 and (result["p_negative"].to_numpy()[:2] < raw[:2, 0]).all()
 
 
 def _measures(table: pd.DataFrame, truth: np.ndarray) -> tuple[float, float]:
@@ -105,7 +124,7 @@ def dev_measures() -> dict[str, dict[str, tuple[float, float]]]:
 
 # Measured with the shipped file (tools/train_target_sentiment.py prints the same numbers):
 # split: (macro-F1 before, after), (neutral-coded mean before, after).
-MEASURED = {"rw_dev": ((0.6702, 0.6702), (+0.0255, +0.0391)), "mt_dev": ((0.6876, 0.6876), (-0.1161, -0.0292))}
+MEASURED = {"rw_dev": ((0.6702, 0.6702), (+0.0255, +0.0294)), "mt_dev": ((0.6876, 0.6876), (-0.1161, +0.0031))}
 
 
 @pytest.mark.needs_shared
@@ -114,11 +133,32 @@ def test_what_the_calibration_does_on_the_dev_splits(dev_measures, split):
     (f1_before, f1_after), (neutral_before, neutral_after) = MEASURED[split]
     assert dev_measures[split]["raw"] == pytest.approx((f1_before, neutral_before), abs=1e-4)
     assert dev_measures[split]["calibrated"] == pytest.approx((f1_after, neutral_after), abs=1e-4)
-    # A dev split's neutral-coded mean has a standard error of about 0.025 (resampling sentences: 136 and 217
-    # neutral-coded mentions), so within 0.04 of 0 is as close as these splits can tell. The labels never move,
-    # so macro-F1 is the model's own.
-    assert abs(neutral_after) <= 0.04
+    # Issue 23's target: within 0.03 of 0 on both splits, macro-F1 not lower. (A dev split's neutral-coded mean
+    # has a standard error of about 0.024 and 0.014, resampling mentions: rw_dev's +0.029 is within by chance as
+    # much as by design.) The labels never move, so macro-F1 is the model's own.
+    assert abs(neutral_after) <= 0.03
     assert f1_after == f1_before
+
+
+#: The price, measured: Spearman's correlation of p_positive - p_negative with the coders' class (negative <
+#: neutral < positive), uncalibrated and calibrated. Pulling each mention of a sentence away from the tone of the
+#: others puts neutral mentions at 0, and also moves negative mentions of an all-negative sentence toward 0: the
+#: scale orders mentions of multi-target sentences less well (mt_dev), though no label changes.
+SPEARMAN = {"rw_dev": (0.599, 0.575), "mt_dev": (0.568, 0.453)}
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("split", ["rw_dev", "mt_dev"])
+def test_what_the_calibration_costs_the_scales_order(split):
+    from scipy.stats import spearmanr
+
+    mentions, truth = newsmtsc_split(split)
+    order = pd.Series(truth).map({label: rank for rank, label in enumerate(LABELS)}).to_numpy()
+    measured = []
+    for calibrated in (False, True):
+        table = classify_target_sentiment(mentions, calibrated=calibrated)
+        measured.append(spearmanr(table["p_positive"] - table["p_negative"], order).statistic)
+    assert measured == pytest.approx(SPEARMAN[split], abs=1e-3)
 
 
 @pytest.mark.needs_shared

@@ -46,7 +46,7 @@ import pandas as pd
 import scipy.sparse
 import scipy.stats
 import sklearn
-from scipy.optimize import brentq
+from scipy.optimize import brentq, least_squares
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
@@ -65,6 +65,7 @@ from analysis.measures.target_model import (  # noqa: E402
     encode,
     mention_features,
     predict_probabilities,
+    other_mentions_score,
     several_mentions,
 )
 
@@ -186,31 +187,51 @@ def score_correlation(probabilities: np.ndarray, y: np.ndarray) -> float:
     return float(scipy.stats.spearmanr(scale, y).statistic)
 
 
-def zero_shift(probabilities: np.ndarray, y: np.ndarray) -> float:
-    """The calibration shift under which these rows' neutral-coded mentions average p_positive - p_negative = 0.
+def zero_shift(probabilities: np.ndarray, y: np.ndarray, offset: np.ndarray | float = 0.0) -> float:
+    """The calibration shift d under which these rows' neutral-coded mentions average p_positive - p_negative = 0,
+    each row's shift being d + its `offset`.
 
     The mean grows with the shift (each row's p_positive rises and its
     p_negative falls), so the root is unique; brentq finds it to 1e-12, far
     below the 6 digits the file keeps.
     """
-    return brentq(lambda d: neutral_mean(calibrate_keeping_labels(probabilities, np.full(len(y), d)), y), -10.0, 10.0, xtol=1e-12)
+    offset = np.broadcast_to(np.asarray(offset, dtype=float), (len(y),))
+    return brentq(lambda d: neutral_mean(calibrate_keeping_labels(probabilities, d + offset), y), -10.0, 10.0,
+                  xtol=1e-12)
 
 
-def fit_calibration(probabilities: np.ndarray, y: np.ndarray, several: np.ndarray) -> dict:
-    """The calibration's shift per context (CONTEXTS), fitted on out-of-fold probabilities."""
-    return {context: _round(zero_shift(probabilities[several == (context == "several")],
-                                       y[several == (context == "several")]))
-            for context in CONTEXTS}
+def fit_calibration(probabilities: np.ndarray, y: np.ndarray, several: np.ndarray, others: np.ndarray) -> dict:
+    """The calibration (shift per context, others_slope), fitted on out-of-fold probabilities' neutral-coded rows.
+
+    Alone in its sentence, one shift (zero_shift). One of several, the shift is several + others_slope * the
+    other mentions' mean score: the slope by least squares of the neutral-coded mentions' calibrated scores (so
+    that they score 0 whatever the sentence's tone), then `several` by zero_shift given that slope, so that they
+    average exactly 0."""
+    single = ~several
+    neutral = (y == NEUTRAL) & several
+
+    def scores(parameters):
+        shift = parameters[0] + parameters[1] * others[neutral]
+        calibrated = calibrate_keeping_labels(probabilities[neutral], shift)
+        return calibrated[:, LABELS.index("positive")] - calibrated[:, LABELS.index("negative")]
+
+    slope = _round(float(least_squares(scores, [0.0, 0.0]).x[1]))
+    return {"shift": {"single": _round(zero_shift(probabilities[single], y[single])),
+                      "several": _round(zero_shift(probabilities[several], y[several], slope * others[several]))},
+            "others_slope": slope}
 
 
-def shifts(several: np.ndarray, shift: dict) -> np.ndarray:
-    """Each row's shift under the calibration `shift` (context -> shift)."""
-    return np.where(several, shift["several"], shift["single"])
+def shifts(probabilities: np.ndarray, several: np.ndarray, others: np.ndarray, calibration: dict) -> np.ndarray:
+    """Each row's shift under `calibration` (as calibration_shift computes it in the package)."""
+    shift = calibration["shift"]
+    return np.where(several, shift["several"] + calibration["others_slope"] * others, shift["single"])
 
 
-def contexts(mentions: list[tuple[str, int, int]]) -> np.ndarray:
-    """several_mentions of read_split's mentions: the package's own rule, on the split as one table."""
-    return several_mentions(pd.DataFrame(mentions, columns=["text", "start", "end"]))
+def contexts(mentions: list[tuple[str, int, int]], probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(several_mentions, other_mentions_score) of read_split's mentions: the package's own rules, on the split as
+    one table."""
+    table = pd.DataFrame(mentions, columns=["text", "start", "end"])
+    return several_mentions(table), other_mentions_score(table, probabilities)
 
 
 def vader_labels(mentions) -> np.ndarray:
@@ -248,20 +269,22 @@ def train(folder: Path, grid: dict, report=print) -> str:
     report(f"chosen {options}: cv macro-F1 {score:.4f} (folds {per_fold})")
 
     # The calibration, from the chosen options' out-of-fold probabilities (never from the dev splits).
-    several = contexts(mentions)
-    shift = fit_calibration(out_of_fold, y, several)
-    calibrated = calibrate_keeping_labels(out_of_fold, shifts(several, shift))
-    report(f"calibration shift {shift}: rw_train out of fold, neutral-coded mean p_positive - p_negative "
+    several, others = contexts(mentions, out_of_fold)
+    calibration = fit_calibration(out_of_fold, y, several, others)
+    calibrated = calibrate_keeping_labels(out_of_fold, shifts(out_of_fold, several, others, calibration))
+    report(f"calibration {calibration}: rw_train out of fold, neutral-coded mean p_positive - p_negative "
            f"{neutral_mean(out_of_fold, y):+.4f} -> {neutral_mean(calibrated, y):+.4f}, "
            f"macro-F1 {score:.4f} -> {macro_f1(y, calibrated.argmax(axis=1)):.4f}")
 
     model = fit_model(features, y, options, settings)
     model["options"] = dict(options)
     model["calibration"] = {
-        "method": "zero-point shift of log(p_positive / p_negative) per context, so that mentions coded neutral "
-                  "average p_positive - p_negative = 0; each row's shift stops short of changing its label",
+        "method": "shift of log(p_positive / p_negative): per context, plus for a mention of a sentence with others "
+                  "others_slope times their mean p_positive - p_negative (uncalibrated), so that mentions coded "
+                  "neutral score p_positive - p_negative = 0 (slope by least squares, each context's shift so that "
+                  "they average exactly 0); each row's shift stops short of changing its label",
         "data": "rw_train out-of-fold probabilities of the chosen options (the cv folds), neutral-coded mentions",
-        "shift": shift,
+        **calibration,
         "neutral_mentions": {context: int(np.sum((y == NEUTRAL) & (several == (context == "several"))))
                              for context in CONTEXTS},
     }
@@ -278,7 +301,7 @@ def train(folder: Path, grid: dict, report=print) -> str:
     for split in ("rw_dev", "mt_dev"):
         dev, dev_y, _ = read_split(folder / f"{split}.jsonl")
         raw = predict_probabilities([mention_features(t, s, e, shipped["settings"]) for t, s, e in dev], shipped)
-        calibrated = calibrate_keeping_labels(raw, shifts(contexts(dev), shipped["calibration"]["shift"]))
+        calibrated = calibrate_keeping_labels(raw, shifts(raw, *contexts(dev, raw), shipped["calibration"]))
         report(f"{split}: {len(dev_y)} targets; model macro-F1 {macro_f1(dev_y, raw.argmax(axis=1)):.4f} "
                f"(calibrated {macro_f1(dev_y, calibrated.argmax(axis=1)):.4f}); neutral-coded mean "
                f"p_positive - p_negative {neutral_mean(raw, dev_y):+.4f} "

@@ -23,14 +23,18 @@ The probabilities are then calibrated so that 0 on the scale p_positive -
 p_negative means what the coders call neutral (`calibrate`): the model reads
 the sentence's tone into each of its targets, so in a sentence that names
 several people a mention the coders called neutral scored -0.09 on average
-(rw_train, out of fold) and -0.12 on mt_dev. One number per context (the
-mention alone in its sentence, or one of several different mentions of it in
-the table) shifts log(p_positive / p_negative); it is fitted on rw_train's
-out-of-fold predictions, neutral-coded mentions only, so the coders' class
-mix does not enter it. The dev splits are not used. A row's shift stops
-short of changing its most probable class (`calibrate_keeping_labels`), so the
-labels and their macro-F1 are the model's own: the calibration moves the
-scale's zero, not the decisions.
+(rw_train, out of fold) and -0.12 on mt_dev. The calibration shifts
+log(p_positive / p_negative): by one number for a mention alone in its
+sentence, and for one of several different mentions of it in the table by
+another number plus a slope times the other mentions' mean score
+(`calibration_shift`), which takes the tone read into them back out of this
+one. It is fitted on rw_train's out-of-fold predictions, neutral-coded
+mentions only, so the coders' class mix does not enter it; the dev splits
+are not used. A row's shift stops short of changing its most probable class
+(`calibrate_keeping_labels`), so the labels and their macro-F1 are the
+model's own: the calibration moves the scale, not the decisions. Its price
+is order: a negative mention in a sentence where every mention reads
+negative is moved toward 0 too (README, "Its scale is the sentence").
 
 Its validated scale is one mention in its sentence. A mean over an article's
 or an outlet's mentions is a mean of sentence-level probabilities, not a
@@ -374,16 +378,56 @@ def several_mentions(mentions: pd.DataFrame) -> np.ndarray:
     rows with the same text and offsets (one sentence repeated in two
     articles) are one mention, not two.
     """
+    return _other_mentions(mentions, np.zeros(len(mentions)))[0]
+
+
+def other_mentions_score(mentions: pd.DataFrame, probabilities: np.ndarray) -> np.ndarray:
+    """For each row, the mean p_positive - p_negative of the other, different mentions of its sentence in the table
+    (0 where it has none): how the model read the sentence's tone into the other people it names.
+
+    Parameters
+    ----------
+    mentions : rows with `text`, `start` and `end`, as for classify_target_sentiment.
+    probabilities : their class probabilities (columns: LABELS), uncalibrated.
+
+    Returns one number per row. Repeats of one mention (same text and offsets) count once.
+    """
+    probabilities = np.asarray(probabilities, dtype=float)
+    return _other_mentions(mentions, probabilities[:, 2] - probabilities[:, 0])[1]
+
+
+def _other_mentions(mentions: pd.DataFrame, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(several_mentions, the mean of `scores` over each row's other distinct mentions of its text, 0 where none)."""
     spans = pd.DataFrame({"text": list(mentions["text"]), "start": [int(x) for x in mentions["start"]],
-                          "end": [int(x) for x in mentions["end"]]})
-    distinct = spans.drop_duplicates().groupby("text").size()
-    return (spans["text"].map(distinct) > 1).to_numpy(dtype=bool)
+                          "end": [int(x) for x in mentions["end"]], "score": np.asarray(scores, dtype=float)})
+    # A repeated mention has the same features, so the same score: its first row stands for it.
+    distinct = spans.drop_duplicates(["text", "start", "end"]).groupby("text")["score"].agg(["sum", "size"])
+    total, count = spans["text"].map(distinct["sum"]).to_numpy(), spans["text"].map(distinct["size"]).to_numpy()
+    several = count > 1
+    others = np.where(several, (total - spans["score"].to_numpy()) / np.maximum(count - 1, 1), 0.0)
+    return several, others
 
 
-def calibration_shift(mentions: pd.DataFrame, model: dict) -> np.ndarray:
-    """The shipped calibration's shift for each mention: `shift.several` or `shift.single` by several_mentions."""
-    shift = model["calibration"]["shift"]
-    return np.where(several_mentions(mentions), float(shift["several"]), float(shift["single"]))
+def calibration_shift(mentions: pd.DataFrame, model: dict, probabilities: np.ndarray) -> np.ndarray:
+    """The calibration's shift of each mention's log(p_positive / p_negative).
+
+    `shift.single` for a mention alone in its sentence; for one of several, `shift.several` plus `others_slope`
+    times other_mentions_score. The model reads a sentence's tone into every person it names, so the more
+    negative the sentence's other mentions read, the further a mention is moved back toward positive (and the
+    other way round): a neutral mention then scores about 0 whatever the tone around it.
+
+    Parameters
+    ----------
+    mentions : rows with `text`, `start` and `end`, as for classify_target_sentiment.
+    model : load_target_model's dict (its `calibration`).
+    probabilities : the mentions' uncalibrated class probabilities (columns: LABELS).
+
+    Returns one shift per row.
+    """
+    calibration = model["calibration"]
+    several, others = _other_mentions(mentions, probabilities[:, 2] - probabilities[:, 0])
+    return np.where(several, float(calibration["shift"]["several"]) + float(calibration["others_slope"]) * others,
+                    float(calibration["shift"]["single"]))
 
 
 @lru_cache(maxsize=1)
@@ -392,7 +436,7 @@ def load_target_model() -> dict:
     model = json.loads(data_file(MODEL_FILE).read_text(encoding="utf-8"))
     if tuple(model["labels"]) != LABELS or tuple(model["dense_features"]) != DENSE_FEATURES:
         raise ValueError(f"{MODEL_FILE} was written for other features; retrain with tools/train_target_sentiment.py")
-    if set(model.get("calibration", {}).get("shift", {})) != set(CONTEXTS):
+    if set(model.get("calibration", {}).get("shift", {})) != set(CONTEXTS) or "others_slope" not in model["calibration"]:
         raise ValueError(f"{MODEL_FILE} has no calibration; retrain with tools/train_target_sentiment.py")
     return model
 
@@ -419,10 +463,11 @@ def classify_target_sentiment(mentions: pd.DataFrame, *, calibrated: bool = True
     on NewsMTSC `rw_train` (US political news; see the module docstring for
     what that means for other news), then calibrated so that a mention the
     coders would call neutral scores p_positive - p_negative of 0 on average
-    (`calibrate_keeping_labels`: the shift depends on whether the table holds
-    other mentions of the same sentence, so give all the mentions of a
-    sentence together; it never changes a mention's label, so the calibrated
-    and raw labels, and their macro-F1, are the same).
+    (`calibration_shift`: the shift depends on the table's other mentions of
+    the same sentence and how the model reads them, so give all the mentions
+    of a sentence together; `calibrate_keeping_labels`: it never changes a
+    mention's label, so the calibrated and raw labels, and their macro-F1, are
+    the same).
     Macro-F1 on NewsMTSC's development sets is in `analysis/data/README.md`.
     The validated unit is the mention in its sentence; a mean over an
     article's mentions is not a validated article stance. A "sentence" of
@@ -453,7 +498,7 @@ def classify_target_sentiment(mentions: pd.DataFrame, *, calibrated: bool = True
                 for text, start, end in zip(mentions["text"], mentions["start"], mentions["end"])]
     probabilities = predict_probabilities(features, model) if features else np.zeros((0, len(LABELS)))
     if calibrated and features:
-        probabilities = calibrate_keeping_labels(probabilities, calibration_shift(mentions, model))
+        probabilities = calibrate_keeping_labels(probabilities, calibration_shift(mentions, model, probabilities))
     labels = pd.Categorical.from_codes(probabilities.argmax(axis=1), categories=list(LABELS), ordered=True) \
         if len(features) else pd.Categorical([], categories=list(LABELS), ordered=True)
     added = ["label", *PROBABILITY_COLUMNS]
