@@ -129,7 +129,8 @@ def plot_target_sentiment(targets: pd.DataFrame, *, by: str = "outlet", max_grou
     by = one_group_column(by, "plot_target_sentiment")
     value = "mean_score" if "mean_score" in targets.columns else "mean_compound"
     if value == "mean_score":
-        label, title = ("mean score toward the target (p positive - p negative)",
+        # Two lines: on one, the label outgrew a five-row figure's colour bar and lost its first letters.
+        label, title = ("mean score toward the target\n(p positive - p negative)",
                         "Sentiment toward each actor, by the target model (n = sentences)")
     else:
         label, title = ("mean compound of sentences naming the target",
