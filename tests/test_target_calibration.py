@@ -85,6 +85,25 @@ def test_other_mentions_score_is_the_mean_of_the_other_distinct_mentions_of_the_
     assert several_mentions(mentions).tolist() == [True, True, True, True, False]
 
 
+def test_other_mentions_score_reads_positions_not_index_labels_and_refuses_a_missing_probability():
+    mentions = pd.DataFrame({"text": ["A met B.", "A met B."], "start": [0, 6], "end": [1, 7]}, index=[7, 7])
+    probabilities = np.array([[0.6, 0.3, 0.1], [0.1, 0.2, 0.7]])
+    assert other_mentions_score(mentions, probabilities).tolist() == pytest.approx([0.6, -0.5], abs=1e-15)
+    with pytest.raises(ValueError, match="row 1 .by position. are not finite"):
+        other_mentions_score(mentions, np.array([[0.6, 0.3, 0.1], [np.nan, 0.2, 0.7]]))
+
+
+def test_a_mention_given_without_the_others_of_its_sentence_is_calibrated_as_if_alone():
+    text = "Smith attacked Jones, calling him a disgraceful fraud."
+    both = pd.DataFrame({"text": [text, text], "start": [0, 15], "end": [5, 20]})
+    alone = classify_target_sentiment(both.iloc[[1]])
+    shift = load_target_model()["calibration"]["shift"]["single"]
+    raw = classify_target_sentiment(both.iloc[[1]], calibrated=False)[list(PROBABILITY_COLUMNS)].to_numpy()
+    assert np.allclose(alone[list(PROBABILITY_COLUMNS)].to_numpy(), calibrate_keeping_labels(raw, np.array([shift])),
+                       rtol=0, atol=1e-12)
+    assert not np.allclose(alone["p_negative"], classify_target_sentiment(both)["p_negative"].iloc[1])
+
+
 def test_the_classifier_applies_the_shipped_shift_of_each_context():
     text = "Smith attacked Jones, calling him a disgraceful fraud."
     mentions = pd.DataFrame({"text": [text, text, "Smith will travel to Ohio on Tuesday."],
@@ -136,8 +155,9 @@ def test_what_the_calibration_does_on_the_dev_splits(dev_measures, split):
     # Issue 23's target: within 0.03 of 0 on both splits, macro-F1 not lower. (A dev split's neutral-coded mean
     # has a standard error of about 0.024 and 0.014, resampling mentions: rw_dev's +0.029 is within by chance as
     # much as by design.) The labels never move, so macro-F1 is the model's own.
-    assert abs(neutral_after) <= 0.03
-    assert f1_after == f1_before
+    calibrated_f1, calibrated_neutral = dev_measures[split]["calibrated"]
+    assert abs(calibrated_neutral) <= 0.03
+    assert calibrated_f1 == dev_measures[split]["raw"][0]
 
 
 #: The price, measured: Spearman's correlation of p_positive - p_negative with the coders' class (negative <

@@ -23,12 +23,16 @@ bytes, and `--check` compares with the shipped file instead of writing it.
 
 Calibration: the chosen options' out-of-fold probabilities on rw_train also fit
 the calibration that `classify_target_sentiment` applies
-(`analysis.measures.target_model.calibrate_keeping_labels`): per context (the mention alone in
-its sentence, or one of several rated targets of it; `several_mentions`) the
-one shift of log(p_positive / p_negative) under which the mentions the coders
-rated neutral average p_positive - p_negative = 0. Only neutral-coded mentions
-enter it, so rw_train's class mix does not. The development splits are scored
-before and after it, for the report only.
+(`analysis.measures.target_model.calibration_shift`, `calibrate_keeping_labels`):
+a shift of log(p_positive / p_negative) of `shift.single` for a mention alone in
+its sentence, and of `shift.several` + `others_slope` times the mean score of the
+sentence's other mentions for one of several (`several_mentions`,
+`other_mentions_score`). The slope is fitted by least squares of the neutral-coded
+mentions' calibrated scores, then each context's shift so that they average
+p_positive - p_negative = 0 exactly (`fit_calibration`). Only neutral-coded
+mentions enter it, so rw_train's class mix does not. The development splits are
+scored before and after it, for the report only (the form of the calibration, a
+slope on the other mentions, was chosen after seeing what plainer ones did there).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from analysis.measures.target_model import (  # noqa: E402
     LABELS,
     MODEL_FILE,
     calibrate_keeping_labels,
+    calibration_shift,
     encode,
     mention_features,
     predict_probabilities,
@@ -221,10 +226,10 @@ def fit_calibration(probabilities: np.ndarray, y: np.ndarray, several: np.ndarra
             "others_slope": slope}
 
 
-def shifts(probabilities: np.ndarray, several: np.ndarray, others: np.ndarray, calibration: dict) -> np.ndarray:
-    """Each row's shift under `calibration` (as calibration_shift computes it in the package)."""
-    shift = calibration["shift"]
-    return np.where(several, shift["several"] + calibration["others_slope"] * others, shift["single"])
+def shifts(mentions: list[tuple[str, int, int]], probabilities: np.ndarray, calibration: dict) -> np.ndarray:
+    """Each row's shift under `calibration`: the package's calibration_shift itself, on the split as one table."""
+    table = pd.DataFrame(mentions, columns=["text", "start", "end"])
+    return calibration_shift(table, {"calibration": calibration}, probabilities)
 
 
 def contexts(mentions: list[tuple[str, int, int]], probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -271,7 +276,7 @@ def train(folder: Path, grid: dict, report=print) -> str:
     # The calibration, from the chosen options' out-of-fold probabilities (never from the dev splits).
     several, others = contexts(mentions, out_of_fold)
     calibration = fit_calibration(out_of_fold, y, several, others)
-    calibrated = calibrate_keeping_labels(out_of_fold, shifts(out_of_fold, several, others, calibration))
+    calibrated = calibrate_keeping_labels(out_of_fold, shifts(mentions, out_of_fold, calibration))
     report(f"calibration {calibration}: rw_train out of fold, neutral-coded mean p_positive - p_negative "
            f"{neutral_mean(out_of_fold, y):+.4f} -> {neutral_mean(calibrated, y):+.4f}, "
            f"macro-F1 {score:.4f} -> {macro_f1(y, calibrated.argmax(axis=1)):.4f}")
@@ -301,7 +306,7 @@ def train(folder: Path, grid: dict, report=print) -> str:
     for split in ("rw_dev", "mt_dev"):
         dev, dev_y, _ = read_split(folder / f"{split}.jsonl")
         raw = predict_probabilities([mention_features(t, s, e, shipped["settings"]) for t, s, e in dev], shipped)
-        calibrated = calibrate_keeping_labels(raw, shifts(raw, *contexts(dev, raw), shipped["calibration"]))
+        calibrated = calibrate_keeping_labels(raw, shifts(dev, raw, shipped["calibration"]))
         report(f"{split}: {len(dev_y)} targets; model macro-F1 {macro_f1(dev_y, raw.argmax(axis=1)):.4f} "
                f"(calibrated {macro_f1(dev_y, calibrated.argmax(axis=1)):.4f}); neutral-coded mean "
                f"p_positive - p_negative {neutral_mean(raw, dev_y):+.4f} "
