@@ -17,8 +17,10 @@ when neither names a corpus it refuses rather than record the seeds by guess.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
+import threading
 from pathlib import Path
 
 import matplotlib.cbook
@@ -390,22 +392,34 @@ def save_report(notebook, name: str, *, folder: OutputFolder, inputs: str | None
 
     Returns the path of the HTML.
     """
-    import jinja2
     import nbformat  # with nbconvert, a second and more to import; only the run command writes reports
-    from nbconvert import HTMLExporter
 
     _check_name(name)
     if inputs is not None:
         notebook.metadata["analysis"] = folder.report_stamp(name, inputs)
-    # Defence in depth: corpus text reaches a report escaped (markdown_text, pandas' HTML), and the report keeps
-    # only harmless HTML besides (report_sanitiser: no script, event handler, javascript: or data: link).
-    exporter = HTMLExporter(sanitize_html=True, filters={"clean_html": report_sanitiser()},
-                            extra_loaders=[jinja2.DictLoader({"report.html.j2": REPORT_TEMPLATE})],
-                            template_file="report.html.j2")
-    html, _ = exporter.from_notebook_node(notebook)
+    with _REPORT_EXPORTER_LOCK:
+        html, _ = _report_exporter().from_notebook_node(notebook)
     text = io.StringIO()
     nbformat.write(notebook, text)
     return folder.write_report(name, html=html.encode("utf-8"), ipynb=text.getvalue().encode("utf-8"))
+
+
+_REPORT_EXPORTER_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _report_exporter():
+    """The HTML exporter of every report of a process: made once, since each new one compiles its templates
+    again (about a quarter of a report's time); used under _REPORT_EXPORTER_LOCK, one report at a time.
+
+    Defence in depth: corpus text reaches a report escaped (markdown_text, pandas' HTML), and the report keeps
+    only harmless HTML besides (report_sanitiser: no script, event handler, javascript: or data: link)."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(sanitize_html=True, filters={"clean_html": report_sanitiser()},
+                        extra_loaders=[jinja2.DictLoader({"report.html.j2": REPORT_TEMPLATE})],
+                        template_file="report.html.j2")
 
 
 def _check_name(name: str) -> None:

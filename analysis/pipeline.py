@@ -82,8 +82,10 @@ def verbs() -> dict:
 
 
 def __getattr__(name: str):
-    # The verbs are made on first use, so importing this module (the runner does) stays light.
-    if name not in verbs():
+    # The verbs are made on first use, so importing this module (the runner does) stays light. A dunder is never
+    # a verb: `from analysis.pipeline import x` asks for __path__, and answering it by importing every stage (NLTK,
+    # SciPy: about a CPU-second) made each run command's process pay for measures only its kernels run.
+    if name.startswith("__") or name not in verbs():
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return verbs()[name]
 

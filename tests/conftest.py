@@ -6,6 +6,7 @@ import atexit
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import analysis as an
+# As `python -m analysis` does in its own process (analysis/__main__.py): jsonschema's "iri" format parsers, which
+# no notebook schema uses, would cost each pytest process three CPU-seconds of Earley grammars when a test imports
+# nbformat. tests/test_notebooks.py checks, in fresh processes, that the command skips them and a plain
+# `import analysis` does not.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import analysis as an  # noqa: E402
 
 # The tests keep their own cache (analysis/cache.py), never the user's, and start from an empty one. Under
 # pytest-xdist (`make test`) the workers share the one pytest's first process made, so that a result computed by

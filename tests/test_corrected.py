@@ -186,13 +186,16 @@ def test_corrected_intervals_cover_the_coders_share_on_the_narrative_frames_corp
     coverage = {}
     for by in ("mbfc", "source"):
         hits, naive_hits = [], []
+        # The sample depends on the articles, the groups and the seed, not on the frame: drawn once for all frames.
+        samples = [articles["doc_id"].isin(sample_for_coding(articles, measure="frames", n=0.15, by=by,
+                                                             seed=repetition)["doc_id"])
+                   for repetition in range(REPETITIONS)]
         for frame, (score, label) in frames.items():
             units = articles.assign(prediction=articles["doc_id"].map(score).astype(float),
                                     truth=articles["doc_id"].map(label).astype(float))
             truth = units.groupby(by)["truth"].mean()
-            for repetition in range(REPETITIONS):
-                sample = sample_for_coding(units, measure="frames", n=0.15, by=by, seed=repetition)
-                coded = units.assign(code=units["truth"].where(units["doc_id"].isin(sample["doc_id"])))
+            for repetition, sampled in enumerate(samples):
+                coded = units.assign(code=units["truth"].where(sampled))
                 table = corrected_estimates(coded, prediction="prediction", code="code", by=by, seed=repetition)
                 share = table[by].map(truth)
                 hits += list((table["low"] <= share) & (share <= table["high"]))

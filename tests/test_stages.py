@@ -122,3 +122,19 @@ def test_every_table_of_a_processed_corpus_reads_as_one_table(corpus, small_chun
         assert len(schemas) == 1, table
         assert dataset.to_table().num_rows == sum(sizes[table]) == len(pipeline.read_processed(out, table))
         assert len(dd.read_parquet(str(out / table)).compute()) == sum(sizes[table])
+
+
+def test_the_run_command_imports_no_stage_and_a_dunder_is_not_a_verb():
+    # The runner and the settings import analysis.pipeline for load_articles; the stages (NLTK, SciPy: about a
+    # CPU-second) are imported when a verb is first used, in the kernels, not by `from ... import` asking for
+    # the module's __path__.
+    import subprocess
+    import sys
+
+    probe = ("import sys, analysis.runner, analysis.settings, analysis.pipeline as p; "
+             "print(hasattr(p, '__path__'), sorted(m for m in ('analysis.stages', 'nltk', 'scipy.stats') "
+             "if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert shown.stdout.strip() == "False []"
+    assert pipeline.split_sentences.__name__ == "split_sentences"  # a verb is still made on first use
