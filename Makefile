@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: figures test fuzz validate benchmark mutations clean-venv
+.PHONY: figures test quick fuzz validate benchmark mutations clean-venv
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ validate: $(STAMP)
 # rewrites every test module (3 CPU-seconds).
 test: $(STAMP)
 	PYTHONDONTWRITEBYTECODE= MPLBACKEND=Agg $(BIN)/python -m pytest -n auto
+
+# While you work: every test but the slow ones (those that run notebooks, or repeat a check hundreds of times).
+quick: $(STAMP)
+	PYTHONDONTWRITEBYTECODE= MPLBACKEND=Agg $(BIN)/python -m pytest -n auto -m "not slow"
 
 # The property tests with a longer profile: 2,000 examples each instead of make test's few hundred; the hostile
 # corpus (tests/hostile.py) in four arrangements instead of one; the fault and cache-damage cases.

@@ -64,7 +64,15 @@ def pytest_xdist_make_scheduler(config, log):
     return NotebookRunsTogether(config, log)
 
 
+#: The fixtures that run notebooks (a minute or more, once a session or module): a test that reads one is slow, as
+#: a test that runs notebooks itself is marked. `run` is tests/test_hostile_corpus.py's.
+NOTEBOOK_RUNS = {"lab_run", "small_corpus_runs", "fresh_figures", "run"}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if NOTEBOOK_RUNS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     # The slow tests first (stable: each module keeps its order), so that neither worker starts one last while
     # the other waits.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
