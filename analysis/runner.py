@@ -226,7 +226,7 @@ async def _run_in_order(paths: list[Path], settings: Settings, folder: OutputFol
     """Execute the notebooks, NOTEBOOKS_AT_ONCE at a time, and keep their reports in order; at a failure the
     notebooks still running are stopped (their kernels shut down) and the failure is raised. A notebook whose
     last outputs in the folder are up to date (OutputFolder.up_to_date) is not executed, unless `rerun`."""
-    from analysis.measures.validation import read_by_validate_all
+    from analysis.validation_data import read_by_validate_all
 
     at_once = asyncio.Semaphore(max(1, NOTEBOOKS_AT_ONCE))
     data = read_by_validate_all()  # notebook 05 reads the public data sets: a changed file there runs it again

@@ -3,6 +3,8 @@ process_corpus writes each table with one schema."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -124,17 +126,21 @@ def test_every_table_of_a_processed_corpus_reads_as_one_table(corpus, small_chun
         assert len(dd.read_parquet(str(out / table)).compute()) == sum(sizes[table])
 
 
-def test_the_run_command_imports_no_stage_and_a_dunder_is_not_a_verb():
-    # The runner and the settings import analysis.pipeline for load_articles; the stages (NLTK, SciPy: about a
-    # CPU-second) are imported when a verb is first used, in the kernels, not by `from ... import` asking for
-    # the module's __path__.
+def test_the_run_command_imports_no_measure_and_a_dunder_is_not_a_verb():
+    # The runner and the settings import analysis.pipeline for load_articles, and the runner keys notebook 05 by
+    # the validation data's files: none of it may import the stages or the measures (NLTK, SciPy, scikit-learn:
+    # more than a CPU-second), which only the kernels run. `from ... import` asks a module for __path__, which
+    # pipeline's __getattr__ answered by making every verb.
     import subprocess
     import sys
 
     probe = ("import sys, analysis.runner, analysis.settings, analysis.pipeline as p; "
-             "print(hasattr(p, '__path__'), sorted(m for m in ('analysis.stages', 'nltk', 'scipy.stats') "
-             "if m in sys.modules))")
+             "from analysis.validation_data import read_by_validate_all; read_by_validate_all(); "
+             "print(hasattr(p, '__path__'), sorted(m for m in ('analysis.stages', 'analysis.measures', 'nltk', "
+             "'scipy.stats', 'sklearn') if m in sys.modules))")
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert shown.stdout.strip() == "False []"
+    runner = (Path(analysis.__file__).parent / "runner.py").read_text(encoding="utf-8")
+    assert "analysis.measures" not in runner  # nor inside a function, where the probe above would not see it
     assert pipeline.split_sentences.__name__ == "split_sentences"  # a verb is still made on first use

@@ -16,7 +16,6 @@ folder with `metric` "missing" and the folder in `note`.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -34,17 +33,16 @@ from analysis.measures.article_frames import (
 from analysis.measures.frame_training import nested_scores, own_features, read_corpus
 from analysis.measures.sentiment import score_sentences
 from analysis.measures.stats import SEED
-from analysis.paths import PROJECT_DIR
+from analysis.validation_data import (  # noqa: F401 - ENV_DATA and read_by_validate_all: also here, where they were
+    DATA_SETS,
+    ENV_DATA,
+    HAND_LABELS,
+    read_by_validate_all,
+    validation_data,
+)
 
-ENV_DATA = "VALIDATION_DATA"
 COLUMNS = ["measure", "data", "metric", "value", "low", "high", "reference", "reference_value", "n", "note"]
-HAND_LABELS = PROJECT_DIR / "tests" / "data"
 REPLICATES = 1000
-
-
-def validation_data(path: str | Path | None = None) -> Path:
-    """The folder of the public data sets: `path`, else $VALIDATION_DATA, else the project's ../shared/data."""
-    return Path(path or os.environ.get(ENV_DATA) or PROJECT_DIR.parent / "shared" / "data")
 
 
 def _row(measure, data, metric, value, low=np.nan, high=np.nan, reference="", n=0, note="", reference_value=np.nan) -> dict:
@@ -198,22 +196,11 @@ def validate_speakers(check: Path = HAND_LABELS / "allsides_speaker_check.csv") 
     return pd.DataFrame(rows)
 
 
-#: Each validation: the data folder it needs, the measure it checks, the function.
-VALIDATIONS = (
-    ("vader_groundtruth", "sentence sentiment (VADER)", validate_vader),
-    ("sbd_golden_rules", "sentence splitting", validate_sentences),
-    ("narrative_frames", "generic frames (article_frames)", validate_frames),
-    ("newsmtsc", "target sentiment", validate_target_sentiment),
-    ("allsides_soleimani", "cleaning (load_articles)", validate_cleaning),
-)
-
-
-def read_by_validate_all(data: str | Path | None = None) -> list:
-    """What validate_all reads besides the package, for its cache key: the data folder, every file of the data
-    sets it uses and of the hand labels (Paths: the key follows their content)."""
-    folder = validation_data(data)
-    return [str(folder), *[sorted(path for path in place.rglob("*") if path.is_file())
-                           for place in [*(folder / name for name, *_ in VALIDATIONS), HAND_LABELS]]]
+#: Each validation: the data folder it needs, the measure it checks (both from DATA_SETS), the function.
+VALIDATORS = {"vader_groundtruth": validate_vader, "sbd_golden_rules": validate_sentences,
+              "narrative_frames": validate_frames, "newsmtsc": validate_target_sentiment,
+              "allsides_soleimani": validate_cleaning}
+VALIDATIONS = tuple((name, measure, VALIDATORS[name]) for name, measure in DATA_SETS)
 
 
 @memoised(depends_on=read_by_validate_all)
