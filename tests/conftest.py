@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 # As `python -m analysis` does in its own process (analysis/__main__.py): jsonschema's "iri" format parsers, which
-# no notebook schema uses, would cost each pytest process three CPU-seconds of Earley grammars when a test imports
-# nbformat. tests/test_notebooks.py checks, in fresh processes, that the command skips them and a plain
-# `import analysis` does not.
+# no notebook schema uses, would cost each pytest process one and a half CPU-seconds of Earley grammars when a
+# test imports nbformat. tests/test_notebooks.py checks, in fresh processes, that the command skips them and a
+# plain `import analysis` does not.
 sys.modules.setdefault("rfc3987_syntax", None)
 
 import analysis as an  # noqa: E402
@@ -64,8 +64,8 @@ def pytest_xdist_make_scheduler(config, log):
     return NotebookRunsTogether(config, log)
 
 
-#: The fixtures that run notebooks (a minute or more, once a session or module): a test that reads one is slow, as
-#: a test that runs notebooks itself is marked. `run` is tests/test_hostile_corpus.py's.
+#: The fixtures that run the notebooks through a whole corpus (a minute or more, once a session or module): a test
+#: that reads one is slow, as a test that makes such a run itself is marked. `run` is tests/test_hostile_corpus.py's.
 NOTEBOOK_RUNS = {"lab_run", "small_corpus_runs", "fresh_figures", "run"}
 
 
